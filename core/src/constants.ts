@@ -1,0 +1,139 @@
+/**
+ * Numeric vocabulary shared by every layer. Enums are plain `const` objects
+ * so that the hot path compares small integers, never strings.
+ */
+
+/** The state a stateful rule sees for a packet (iptables `-m conntrack --ctstate`). */
+export const PacketState = {
+  NEW: 0,
+  ESTABLISHED: 1,
+  RELATED: 2,
+  INVALID: 3,
+  UNTRACKED: 4,
+} as const;
+export type PacketState = (typeof PacketState)[keyof typeof PacketState];
+
+/** Printable names of {@link PacketState}, indexed by value. */
+export const PACKET_STATE_NAMES = ["NEW", "ESTABLISHED", "RELATED", "INVALID", "UNTRACKED"] as const;
+export type PacketStateName = (typeof PACKET_STATE_NAMES)[number];
+
+/** Direction of a packet relative to the connection's first packet. */
+export const Direction = {
+  ORIGINAL: 0,
+  REPLY: 1,
+  /** No connection: the packet is INVALID or UNTRACKED. */
+  NONE: -1,
+} as const;
+export type Direction = (typeof Direction)[keyof typeof Direction];
+
+/** What the engine asks the caller to do with the packet. */
+export const Verdict = {
+  ACCEPT: 0,
+  DROP: 1,
+  /** A fragment kept for reassembly; the datagram's verdict comes with its last fragment. */
+  HOLD: 2,
+} as const;
+export type Verdict = (typeof Verdict)[keyof typeof Verdict];
+export const VERDICT_NAMES = ["accept", "drop", "hold"] as const;
+
+/** Connection status bits, with the values Linux uses for `IPS_*`. */
+export const Status = {
+  EXPECTED: 1 << 0,
+  SEEN_REPLY: 1 << 1,
+  ASSURED: 1 << 2,
+  CONFIRMED: 1 << 3,
+  DYING: 1 << 9,
+  HELPER: 1 << 13,
+} as const;
+
+/** IANA protocol numbers the engine knows by name. */
+export const IpProto = {
+  ICMP: 1,
+  TCP: 6,
+  UDP: 17,
+  ICMPV6: 58,
+  UDPLITE: 136,
+  HOPOPTS: 0,
+  ROUTING: 43,
+  FRAGMENT: 44,
+  DSTOPTS: 60,
+  NONE: 59,
+  AH: 51,
+  ESP: 50,
+  GRE: 47,
+  SCTP: 132,
+} as const;
+
+/** Why a packet is INVALID (or dropped). 0 means "no reason": the packet is fine. */
+export const Reason = {
+  NONE: 0,
+  // Packet layer.
+  TRUNCATED: 1,
+  BAD_VERSION: 2,
+  BAD_IP_HEADER_LENGTH: 3,
+  BAD_TOTAL_LENGTH: 4,
+  BAD_IP_OPTIONS: 5,
+  BAD_EXTENSION_HEADER: 6,
+  BAD_L4_HEADER: 7,
+  BAD_TCP_FLAGS: 8,
+  BAD_FRAGMENT: 9,
+  FRAGMENT_OVERLAP: 10,
+  FRAGMENT_LIMIT: 11,
+  BAD_CHECKSUM: 12,
+  // Trackers.
+  TCP_INVALID_NEW: 20,
+  TCP_INVALID_STATE: 21,
+  TCP_SEQ_OVER_WINDOW: 22,
+  TCP_SEQ_UNDER_WINDOW: 23,
+  TCP_ACK_OVER_WINDOW: 24,
+  TCP_ACK_UNDER_WINDOW: 25,
+  TCP_BAD_RST: 26,
+  TCP_BAD_SYN: 27,
+  TCP_LOOSE_OFF: 28,
+  ICMP_UNKNOWN_TYPE: 30,
+  ICMP_REPLY_WITHOUT_REQUEST: 31,
+  ICMP_ERROR_UNRELATED: 32,
+  ICMP_ERROR_TOO_SHORT: 33,
+  ICMP_ERROR_NESTED: 34,
+  ICMP_ERROR_SPOOFED: 35,
+  // Engine.
+  TABLE_FULL: 40,
+  HELPER_DROP: 41,
+  HELPER_PARTIAL: 42,
+  HELPER_ERROR: 43,
+} as const;
+export type Reason = (typeof Reason)[keyof typeof Reason];
+
+const REASON_NAMES_BY_VALUE: string[] = [];
+for (const [name, value] of Object.entries(Reason)) {
+  REASON_NAMES_BY_VALUE[value] = name.toLowerCase().replace(/_/g, "-");
+}
+
+/** A printable, stable name for a {@link Reason} code (`"tcp-seq-over-window"`), or `null` for NONE. */
+export function reasonName(reason: number): string | null {
+  if (reason === Reason.NONE) return null;
+  return REASON_NAMES_BY_VALUE[reason] ?? `reason-${reason}`;
+}
+
+export function packetStateName(state: number): PacketStateName {
+  return PACKET_STATE_NAMES[state] ?? "INVALID";
+}
+
+export function directionName(dir: number): "original" | "reply" | null {
+  return dir === 0 ? "original" : dir === 1 ? "reply" : null;
+}
+
+export function protocolName(proto: number): string {
+  switch (proto) {
+    case IpProto.TCP: return "tcp";
+    case IpProto.UDP: return "udp";
+    case IpProto.ICMP: return "icmp";
+    case IpProto.ICMPV6: return "icmpv6";
+    case IpProto.UDPLITE: return "udplite";
+    case IpProto.GRE: return "gre";
+    case IpProto.SCTP: return "sctp";
+    case IpProto.ESP: return "esp";
+    case IpProto.AH: return "ah";
+    default: return `unknown-${proto}`;
+  }
+}

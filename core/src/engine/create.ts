@@ -1,0 +1,33 @@
+import { container as rootContainer } from "tsyringe";
+import { TOKENS } from "../tokens.js";
+import type { EngineSetup } from "./engine.js";
+import { Engine } from "./engine.js";
+import type { EngineOptions } from "./options.js";
+import { resolveConfig } from "./options.js";
+
+/**
+ * Creates an engine. Each engine gets its own child container, in which the
+ * configuration, the helpers and the rules are registered at one level, so
+ * engines never share state.
+ *
+ * @example
+ * ```ts
+ * import { createEngine } from "@alg-sdk/core";
+ * import { ftpHelper } from "@alg-sdk/helper-ftp";
+ * const engine = createEngine({ helpers: [ftpHelper()] });
+ * const r = engine.process(ipDatagram, timestampSeconds);
+ * console.log(r.stateName, r.directionName);
+ * ```
+ */
+export function createEngine(options: EngineOptions = {}): Engine {
+  const child = (options.container ?? rootContainer).createChildContainer();
+  child.register(TOKENS.Config, { useValue: resolveConfig(options) });
+  for (const helper of options.helpers ?? []) child.register(TOKENS.Helper, { useValue: helper });
+  const setup: EngineSetup = {
+    attach: options.attach,
+    notrack: options.notrack ?? [],
+    helperErrorVerdict: options.helperErrorVerdict ?? "accept",
+  };
+  child.register(TOKENS.Setup, { useValue: setup });
+  return child.resolve(Engine);
+}

@@ -1,0 +1,731 @@
+import { inject, injectable, injectAll } from "tsyringe";
+import { formatAddress, parseAddress } from "../address.js";
+import type { EngineConfig } from "../config.js";
+import { Direction, IpProto, PacketState, Reason, Status, Verdict, protocolName } from "../constants.js";
+import type { Expectation } from "../expect/expectation.js";
+import type { ExpectationEnd } from "../expect/registry.js";
+import { ExpectationRegistry } from "../expect/registry.js";
+import type { AddressInput, ExpectationRequest, Helper } from "../helper/types.js";
+import { ExpectResult, HelperVerdict } from "../helper/types.js";
+import { decodePacket } from "../packet/decode.js";
+import { decodeQuoted } from "../packet/decode-quoted.js";
+import { DEFRAG_DONE, DEFRAG_HELD, Defragmenter } from "../packet/defrag.js";
+import { ParsedPacket } from "../packet/parsed-packet.js";
+import { genericTracker } from "../proto/generic.js";
+import { icmpInverseType, icmpTracker, isIcmpError, isIcmpv6Error, isIcmpv6Untracked } from "../proto/icmp.js";
+import { tcpTracker } from "../proto/tcp.js";
+import type { ProtoTracker } from "../proto/tracker.js";
+import { TRACK_KILL, TRACK_REOPEN } from "../proto/tracker.js";
+import { udpliteTracker, udpTracker } from "../proto/udp.js";
+import { ConnTable } from "../table/conn-table.js";
+import { TOKENS } from "../tokens.js";
+import type { ContextHost } from "./contexts.js";
+import { PayloadContext, QuoteContext } from "./contexts.js";
+import type { ConnectionEnd, ConnectionInfo, EngineEvent, EngineEventListener, ExpectationInfo, TupleInfo } from "./info.js";
+import { PacketResult } from "./result.js";
+import type { HelperAttachment, NotrackRule } from "./rules.js";
+import { AttachTable, NotrackTable } from "./rules.js";
+import { EngineStats } from "./stats.js";
+
+/** Bits of the `flags` argument of {@link Engine.process}. */
+export const ProcessFlag = {
+  /** Treat this packet as matched by a NOTRACK rule. */
+  NOTRACK: 1,
+} as const;
+
+/** Slots looked at when the table is full and one unassured connection must go (Linux scans a few buckets). */
+const EARLY_DROP_SCAN = 64;
+
+/** Engine-wide settings that are not part of {@link EngineConfig}. */
+export interface EngineSetup {
+  readonly attach: readonly HelperAttachment[] | undefined;
+  readonly notrack: readonly NotrackRule[];
+  readonly helperErrorVerdict: "accept" | "drop";
+}
+
+/**
+ * The connection-tracking engine: give it IP datagrams, it answers with the
+ * state a stateful firewall would see (NEW, ESTABLISHED, RELATED, INVALID,
+ * UNTRACKED), the direction and a verdict, reproducing Linux's
+ * nf_conntrack.
+ *
+ * Create it with `createEngine(options)`. One engine is single-threaded and
+ * deterministic: time only comes from the timestamps you pass (or the clock
+ * you inject).
+ */
+@injectable()
+export class Engine implements ContextHost {
+  /** Counters. */
+  readonly stats = new EngineStats();
+  /** The answer for the last packet (reused: copy what you keep). */
+  readonly result = new PacketResult();
+
+  private readonly table: ConnTable;
+  private readonly expectations: ExpectationRegistry;
+  private readonly defrag: Defragmenter;
+  private readonly attachTable: AttachTable;
+  private readonly notrackTable: NotrackTable;
+  private readonly helperNames: readonly string[];
+  private readonly helperData = new Map<number, unknown>();
+  private readonly pkt = new ParsedPacket();
+  private readonly quoted = new ParsedPacket();
+  private readonly payloadCtx: PayloadContext;
+  private readonly quoteCtx: QuoteContext;
+  private readonly relaters: number[] = [];
+  private readonly listeners: EngineEventListener[] = [];
+  private readonly masterUsable = (slot: number, id: number): boolean =>
+    this.table.inUse(slot) &&
+    this.table.id[slot] === id &&
+    (this.table.status[slot]! & (Status.CONFIRMED | Status.DYING)) === Status.CONFIRMED;
+  private reapCursor = 0;
+  private now = 0;
+
+  constructor(
+    @inject(TOKENS.Config) private readonly config: EngineConfig,
+    @injectAll(TOKENS.Helper, { isOptional: true }) private readonly helpers: Helper<unknown>[],
+    @inject(TOKENS.Setup) private readonly setup: EngineSetup,
+  ) {
+    const names = new Set<string>();
+    for (const h of helpers) {
+      if (!h || typeof h.name !== "string" || h.name === "") throw new TypeError("a helper needs a non-empty name");
+      if (names.has(h.name)) throw new Error(`two helpers are named "${h.name}"`);
+      if (!Array.isArray(h.policies) || h.policies.length > 4) {
+        throw new RangeError(`helper "${h.name}": policies must be an array of at most 4 classes`);
+      }
+      names.add(h.name);
+    }
+    if (helpers.length > 254) throw new RangeError("at most 254 helpers per engine");
+    this.helperNames = helpers.map((h) => h.name);
+    helpers.forEach((h, i) => {
+      if (h.relate) this.relaters.push(i);
+    });
+    const attachments =
+      setup.attach ??
+      helpers.flatMap((h) => (h.defaultRules ?? []).map((r) => ({ ...r, helper: h.name })));
+    this.attachTable = new AttachTable(attachments, (n) => this.helperNames.indexOf(n));
+    this.notrackTable = new NotrackTable(setup.notrack);
+    this.table = new ConnTable(config.maxConnections, config.initialCapacity, config.hashSeed);
+    this.expectations = new ExpectationRegistry(config.maxExpectations, config.hashSeed ^ 0x5bd1e995, {
+      created: (e) => this.onExpectationCreated(e),
+      destroyed: (e, why) => this.onExpectationDestroyed(e, why),
+    });
+    this.defrag = new Defragmenter(config.fragments);
+    this.payloadCtx = new PayloadContext(this);
+    this.quoteCtx = new QuoteContext(this);
+  }
+
+  // ------------------------------------------------------------------
+  // Public API
+  // ------------------------------------------------------------------
+
+  /**
+   * Tracks one IP datagram (IPv4 or IPv6, starting at the IP header).
+   *
+   * @param bytes - the datagram; only read during the call.
+   * @param ts - the packet's time in seconds; default: the injected clock.
+   * @param zone - conntrack zone (separate tables in one engine). Default 0.
+   * @param flags - {@link ProcessFlag} bits.
+   * @returns the engine's reused {@link PacketResult}.
+   */
+  process(bytes: Uint8Array, ts?: number, zone = 0, flags = 0): PacketResult {
+    return this.processRange(bytes, 0, bytes.length, ts, zone, flags);
+  }
+
+  /** Like {@link process}, for a datagram at `offset` in a larger buffer (a capture record). */
+  processRange(bytes: Uint8Array, offset: number, length: number, ts?: number, zone = 0, flags = 0): PacketResult {
+    const now = ts === undefined ? this.config.clock() : ts;
+    this.now = now;
+    const r = this.result;
+    r.reset();
+    this.stats.packets++;
+    if (this.config.reapPerPacket > 0 && this.table.count > 0) this.reapStep(now, this.config.reapPerPacket);
+    if (this.expectations.size > 0) this.expectations.expire(now);
+
+    const p = this.pkt;
+    let reason = decodePacket(bytes, offset, length, p);
+    if (reason !== Reason.NONE) return this.finishInvalid(reason);
+    if (p.fragment) {
+      const d = this.defrag.push(p, zone, now);
+      if (d === DEFRAG_HELD) {
+        // Linux holds fragments before conntrack sees them; the datagram's
+        // state comes with the fragment that completes it.
+        r.state = PacketState.UNTRACKED;
+        r.verdict = Verdict.HOLD;
+        this.stats.fragmentsHeld++;
+        return r;
+      }
+      if (d !== DEFRAG_DONE) {
+        this.finishInvalid(d);
+        r.verdict = Verdict.DROP;
+        this.stats.dropped++;
+        return r;
+      }
+      const whole = this.defrag.datagram;
+      reason = decodePacket(whole, 0, whole.length, p);
+      if (reason !== Reason.NONE) return this.finishInvalid(reason);
+    }
+    if ((flags & ProcessFlag.NOTRACK) !== 0 || (this.notrackTable.size > 0 && this.notrackTable.matches(p, zone))) {
+      return this.finish(PacketState.UNTRACKED);
+    }
+    return this.track(p, zone, now);
+  }
+
+  /** Subscribes to events; returns the function that unsubscribes. */
+  on(listener: EngineEventListener): () => void {
+    this.listeners.push(listener);
+    return () => {
+      const i = this.listeners.indexOf(listener);
+      if (i >= 0) this.listeners.splice(i, 1);
+    };
+  }
+
+  /** Connections tracked now (including unexpired ones that will time out). */
+  get connectionCount(): number {
+    return this.table.count;
+  }
+
+  /** Expectations pending now. */
+  get expectationCount(): number {
+    return this.expectations.size;
+  }
+
+  /** Names of the registered helpers, in registration order. */
+  get helperList(): readonly string[] {
+    return this.helperNames;
+  }
+
+  /** Snapshots of every connection, by slot order. */
+  *connections(): IterableIterator<ConnectionInfo> {
+    for (let s = 0; s < this.table.capacity; s++) {
+      if (this.table.family[s] !== 0 && (this.table.status[s]! & Status.CONFIRMED) !== 0) yield this.connectionInfo(s);
+    }
+  }
+
+  /** Snapshot of the connection in `slot`, or null. */
+  connection(slot: number): ConnectionInfo | null {
+    return this.table.inUse(slot) ? this.connectionInfo(slot) : null;
+  }
+
+  /** Snapshots of every pending expectation. */
+  *pendingExpectations(): IterableIterator<ExpectationInfo> {
+    for (const e of this.expectations.all()) yield this.expectationInfo(e);
+  }
+
+  /** Sets the mark of a connection (inherited by connections it expects). */
+  setMark(slot: number, mark: number): void {
+    if (this.table.inUse(slot)) this.table.mark[slot] = mark >>> 0;
+  }
+
+  /** Removes connections and expectations that expired at `now` (a full sweep). */
+  expire(now: number): void {
+    this.now = now;
+    this.expectations.expire(now);
+    this.reapStep(now, this.table.capacity);
+  }
+
+  /** Removes every connection and expectation. */
+  flush(): void {
+    this.expectations.flush();
+    for (let s = 0; s < this.table.capacity; s++) if (this.table.family[s] !== 0) this.destroy(s, "flushed");
+  }
+
+  /** Typed-array bytes per connection slot, and in all (for capacity planning). */
+  memory(): { bytesPerConnection: number; tableBytes: number; capacity: number } {
+    return { bytesPerConnection: this.table.bytesPerSlot(), tableBytes: this.table.byteLength(), capacity: this.table.capacity };
+  }
+
+  // ------------------------------------------------------------------
+  // Per packet
+  // ------------------------------------------------------------------
+
+  private trackerFor(proto: number): ProtoTracker {
+    switch (proto) {
+      case IpProto.TCP: return tcpTracker;
+      case IpProto.UDP: return udpTracker;
+      case IpProto.UDPLITE: return udpliteTracker;
+      case IpProto.ICMP:
+      case IpProto.ICMPV6: return icmpTracker;
+      default: return genericTracker;
+    }
+  }
+
+  private track(p: ParsedPacket, zone: number, now: number): PacketResult {
+    const proto = p.protocol;
+    if (proto === IpProto.ICMP) {
+      if (isIcmpError(p.icmpType)) return this.relate(p, zone, now);
+      if (p.icmpType > 18) return this.finishInvalid(Reason.ICMP_UNKNOWN_TYPE);
+    } else if (proto === IpProto.ICMPV6) {
+      if (isIcmpv6Untracked(p.icmpType)) return this.finish(PacketState.UNTRACKED);
+      if (isIcmpv6Error(p.icmpType)) return this.relate(p, zone, now);
+    }
+    const tracker = this.trackerFor(proto);
+    const t = this.table;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      let ref = t.find(p.family, proto, zone, p.src, p.dst, p.sport, p.dport);
+      if (ref >= 0 && t.expires[ref >> 1]! <= now) {
+        this.destroy(ref >> 1, "timeout");
+        ref = -1;
+      }
+      if (ref < 0) return this.create(p, zone, now, tracker);
+      const s = ref >> 1;
+      const dir = ref & 1;
+      const status = t.status[s]!;
+      const state =
+        dir === Direction.REPLY || (status & Status.SEEN_REPLY) !== 0
+          ? PacketState.ESTABLISHED
+          : (status & Status.EXPECTED) !== 0
+            ? PacketState.RELATED
+            : PacketState.NEW;
+      const before = t.protoState[s]!;
+      const res = tracker.packet(t, s, dir, p, now, this.config);
+      if (res > 0) return this.finishInvalid(res);
+      if (res === TRACK_REOPEN) {
+        this.destroy(s, "reopened");
+        continue;
+      }
+      if (dir === Direction.REPLY) t.status[s] = t.status[s]! | Status.SEEN_REPLY;
+      const r = this.finishTracked(state, s, dir);
+      if (t.helper[s] !== 0) this.runHelper(s, dir, state, p, now);
+      if (res === TRACK_KILL) this.destroy(s, "killed");
+      else if (this.listeners.length > 0 && (t.protoState[s] !== before || t.status[s] !== status)) {
+        this.emit({ type: "conn-update", ts: now, connection: this.connectionInfo(s) });
+      }
+      return r;
+    }
+    return this.finishInvalid(Reason.TCP_INVALID_STATE);
+  }
+
+  /** A packet that matched no connection (`init_conntrack`). */
+  private create(p: ParsedPacket, zone: number, now: number, tracker: ProtoTracker): PacketResult {
+    const t = this.table;
+    let replySport = p.dport;
+    let replyDport = p.sport;
+    if (p.protocol === IpProto.ICMP || p.protocol === IpProto.ICMPV6) {
+      const inverse = icmpInverseType(p.protocol, p.icmpType);
+      if (inverse < 0) return this.finishInvalid(Reason.ICMP_UNKNOWN_TYPE);
+      replySport = p.sport;
+      replyDport = (inverse << 8) | p.icmpCode;
+    }
+    // Linux consumes a matching expectation before the protocol's own check of the first packet.
+    const exp =
+      this.expectations.size > 0
+        ? this.expectations.match(p.family, p.protocol, zone, p.src, p.dst, p.sport, p.dport, this.masterUsable)
+        : undefined;
+    const reason = tracker.canCreate(p, this.config);
+    if (reason !== Reason.NONE) return this.finishInvalid(reason);
+    let s = t.allocate();
+    if (s < 0 && this.earlyDrop(now, p)) s = t.allocate();
+    if (s < 0) {
+      this.finishInvalid(Reason.TABLE_FULL);
+      this.result.verdict = Verdict.DROP;
+      this.stats.dropped++;
+      return this.result;
+    }
+    t.setTuple(s, p.family, p.protocol, zone, p.src, p.dst, p.sport, p.dport, replySport, replyDport);
+    t.created[s] = now;
+    t.expires[s] = now;
+    if (exp) {
+      t.status[s] = Status.EXPECTED;
+      t.master[s] = exp.master;
+      t.masterId[s] = exp.masterId;
+      t.mark[s] = t.mark[exp.master]!;
+      t.helper[s] = exp.assignHelper;
+      this.stats.expectationsMatched++;
+    }
+    if (t.helper[s] === 0 && this.attachTable.size > 0) {
+      t.helper[s] = this.attachTable.lookup(p.family, p.protocol, zone, p.dport);
+    }
+    tracker.init(t, s, p, now, this.config);
+    const res = tracker.packet(t, s, Direction.ORIGINAL, p, now, this.config);
+    if (res > 0) {
+      t.release(s);
+      return this.finishInvalid(res);
+    }
+    const state = exp ? PacketState.RELATED : PacketState.NEW;
+    const r = this.finishTracked(state, s, Direction.ORIGINAL);
+    if (exp) r.expectationId = exp.id;
+    if (t.helper[s] !== 0) this.runHelper(s, Direction.ORIGINAL, state, p, now);
+    if (r.verdict === Verdict.DROP || res === TRACK_KILL) {
+      // Never confirmed: the connection disappears with its packet.
+      this.expectations.removeMaster(t.id[s]!);
+      this.helperData.delete(s);
+      t.release(s);
+      r.slot = -1;
+      return r;
+    }
+    t.link(s);
+    t.status[s] = t.status[s]! | Status.CONFIRMED;
+    this.stats.connectionsCreated++;
+    if (this.listeners.length > 0) this.emit({ type: "conn-new", ts: now, connection: this.connectionInfo(s) });
+    return r;
+  }
+
+  /** ICMP errors: the relation hooks place them, or they are INVALID. */
+  private relate(p: ParsedPacket, zone: number, now: number): PacketResult {
+    const ctx = this.quoteCtx;
+    ctx.bytes = p.bytes;
+    ctx.family = p.family;
+    ctx.protocol = p.protocol;
+    ctx.icmpType = p.icmpType;
+    ctx.icmpCode = p.icmpCode;
+    ctx.l4Offset = p.l4Offset;
+    ctx.l4Length = p.l4Length;
+    ctx.src = p.src;
+    ctx.dst = p.dst;
+    ctx.zone = zone;
+    ctx.now = now;
+    for (const i of this.relaters) {
+      let ref: number | undefined;
+      try {
+        ref = this.helpers[i]!.relate!(ctx);
+      } catch (error) {
+        this.helperFailed(i, 0, error, now);
+        continue;
+      }
+      if (ref === undefined) continue;
+      if (typeof ref !== "number" || !Number.isInteger(ref)) continue;
+      if (ref < 0) return this.finishInvalid(-ref);
+      const s = ref >> 1;
+      if (!this.table.inUse(s)) return this.finishInvalid(Reason.ICMP_ERROR_UNRELATED);
+      // RELATED, and the connection's timer is left alone.
+      return this.finishTracked(PacketState.RELATED, s, ref & 1);
+    }
+    return this.finishInvalid(Reason.ICMP_ERROR_UNRELATED);
+  }
+
+  private runHelper(s: number, dir: number, state: PacketState, p: ParsedPacket, now: number): void {
+    const index = this.table.helper[s]! - 1;
+    const helper = this.helpers[index]!;
+    if (!helper.onPacket) return;
+    const ctx = this.payloadCtx;
+    ctx.bytes = p.bytes;
+    ctx.payloadOffset = p.payloadOffset;
+    ctx.payloadLength = p.payloadLength;
+    ctx.direction = dir as Direction;
+    ctx.state = state;
+    ctx.family = p.family;
+    ctx.protocol = p.protocol;
+    ctx.src = p.src;
+    ctx.dst = p.dst;
+    ctx.srcPort = p.sport;
+    ctx.dstPort = p.dport;
+    ctx.tcpSeq = p.seq;
+    ctx.tcpAck = p.ack;
+    ctx.tcpFlags = p.tcpFlags;
+    ctx.now = now;
+    ctx.connectionId = this.table.id[s]!;
+    ctx.slot = s;
+    ctx.helper = index;
+    let data = this.helperData.get(s);
+    let verdict: HelperVerdict | void;
+    try {
+      if (data === undefined && helper.createState) {
+        data = helper.createState();
+        this.helperData.set(s, data);
+      }
+      ctx.data = data;
+      verdict = helper.onPacket(ctx);
+    } catch (error) {
+      this.helperFailed(index, this.table.id[s]!, error, now);
+      if (this.setup.helperErrorVerdict === "drop") this.dropResult(Reason.HELPER_ERROR);
+      return;
+    }
+    if (verdict === HelperVerdict.DROP) this.dropResult(Reason.HELPER_DROP);
+    else if (verdict === HelperVerdict.PARTIAL && helper.onPartialMatch !== "accept") this.dropResult(Reason.HELPER_PARTIAL);
+  }
+
+  private dropResult(reason: number): void {
+    this.result.verdict = Verdict.DROP;
+    this.result.reason = reason;
+    this.stats.dropped++;
+    if (reason < this.stats.byReason.length) this.stats.byReason[reason]!++;
+  }
+
+  private helperFailed(index: number, connectionId: number, error: unknown, now: number): void {
+    this.stats.helperErrors++;
+    if (this.listeners.length > 0) {
+      this.emit({ type: "helper-error", ts: now, helper: this.helperNames[index]!, connectionId, error });
+    }
+  }
+
+  private finish(state: PacketState): PacketResult {
+    const r = this.result;
+    r.state = state;
+    this.stats.byState[state]!++;
+    return r;
+  }
+
+  private finishInvalid(reason: number): PacketResult {
+    const r = this.result;
+    r.state = PacketState.INVALID;
+    r.direction = Direction.NONE;
+    r.reason = reason;
+    this.stats.byState[PacketState.INVALID]!++;
+    if (reason < this.stats.byReason.length) this.stats.byReason[reason]!++;
+    return r;
+  }
+
+  private finishTracked(state: PacketState, s: number, dir: number): PacketResult {
+    const r = this.result;
+    const t = this.table;
+    r.state = state;
+    r.direction = dir as Direction;
+    r.slot = s;
+    r.connectionId = t.id[s]!;
+    r.expected = (t.status[s]! & Status.EXPECTED) !== 0;
+    r.helper = t.helper[s] === 0 ? null : this.helperNames[t.helper[s]! - 1]!;
+    this.stats.byState[state]!++;
+    return r;
+  }
+
+  // ------------------------------------------------------------------
+  // Table upkeep
+  // ------------------------------------------------------------------
+
+  /** Looks at `n` slots from the cursor and removes expired connections. */
+  private reapStep(now: number, n: number): void {
+    const t = this.table;
+    const cap = t.capacity;
+    let c = this.reapCursor;
+    for (let i = 0; i < n; i++) {
+      if (c >= cap) c = 0;
+      if (t.family[c] !== 0 && t.expires[c]! <= now && (t.status[c]! & Status.CONFIRMED) !== 0) this.destroy(c, "timeout");
+      c++;
+    }
+    this.reapCursor = c;
+  }
+
+  /**
+   * Table full: remove an expired or an unassured connection from a window
+   * of slots chosen by the new tuple's hash, as Linux's early_drop does.
+   */
+  private earlyDrop(now: number, p: ParsedPacket): boolean {
+    const t = this.table;
+    const cap = t.capacity;
+    let start = (Math.imul(p.src[0]! ^ p.dst[0]! ^ ((p.sport << 16) | p.dport), 0x9e3779b1) >>> 0) % cap;
+    for (let i = 0; i < EARLY_DROP_SCAN; i++, start = start + 1 === cap ? 0 : start + 1) {
+      if (t.family[start] === 0) continue;
+      const st = t.status[start]!;
+      if (t.expires[start]! <= now || (st & Status.ASSURED) === 0) {
+        this.destroy(start, t.expires[start]! <= now ? "timeout" : "early-drop");
+        if (t.expires[start]! > now) this.stats.earlyDrops++;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private destroy(s: number, why: ConnectionEnd): void {
+    const t = this.table;
+    if (t.family[s] === 0) return;
+    t.status[s] = t.status[s]! | Status.DYING;
+    const id = t.id[s]!;
+    this.expectations.removeMaster(id);
+    if (this.listeners.length > 0 && (t.status[s]! & Status.CONFIRMED) !== 0) {
+      this.emit({ type: "conn-destroy", ts: this.now, connection: this.connectionInfo(s), reason: why });
+    }
+    this.helperData.delete(s);
+    t.release(s);
+    this.stats.connectionsDestroyed++;
+  }
+
+  // ------------------------------------------------------------------
+  // Expectations (ContextHost)
+  // ------------------------------------------------------------------
+
+  /** @internal */
+  expectFor(slot: number, helperIndex: number, req: ExpectationRequest, now: number): ExpectResult {
+    const t = this.table;
+    const helper = this.helpers[helperIndex]!;
+    const cls = req.class ?? 0;
+    const policy = helper.policies[cls];
+    if (!policy || !t.inUse(slot)) return this.refused(ExpectResult.INVALID);
+    const family = t.family[slot]!;
+    const dst = toWords(req.dst, family);
+    if (!dst) return this.refused(ExpectResult.INVALID);
+    const src = req.src === null || req.src === undefined ? new Uint32Array(4) : toWords(req.src, family);
+    if (!src) return this.refused(ExpectResult.INVALID);
+    const port = req.dstPort;
+    if (!Number.isInteger(port) || port < 0 || port > 65535) return this.refused(ExpectResult.INVALID);
+    const anySrc = req.src === null || req.src === undefined;
+    const srcMask = new Uint32Array(4);
+    if (!anySrc) srcMask.fill(0xffffffff, 0, family === 4 ? 1 : 4);
+    const anyPort = req.srcPort === null || req.srcPort === undefined;
+    const assign = req.helper === undefined ? 0 : this.helperNames.indexOf(req.helper) + 1;
+    if (req.helper !== undefined && assign === 0) return this.refused(ExpectResult.INVALID);
+    const e = this.expectations.build({
+      family,
+      proto: req.protocol ?? t.proto[slot]!,
+      zone: t.zone[slot]!,
+      src,
+      srcMask,
+      sport: anyPort ? 0 : req.srcPort! & 0xffff,
+      sportMask: anyPort ? 0 : 0xffff,
+      dst,
+      dport: port,
+      master: slot,
+      masterId: t.id[slot]!,
+      helper: helperIndex,
+      cls,
+      flags: req.flags ?? 0,
+      assignHelper: assign,
+      created: now,
+      timeout: policy.timeout,
+    });
+    const res = this.expectations.insert(e, policy.maxExpected);
+    if (res < 0) this.stats.expectationsRefused++;
+    return res;
+  }
+
+  private refused(r: ExpectResult): ExpectResult {
+    this.stats.expectationsRefused++;
+    return r;
+  }
+
+  /** @internal */
+  findQuoted(bytes: Uint8Array, offset: number, length: number, zone: number, now: number): number {
+    const q = this.quoted;
+    const reason = decodeQuoted(bytes, offset, length, q);
+    if (reason !== Reason.NONE) return -reason;
+    if (q.protocol === IpProto.ICMP && (isIcmpError(q.icmpType) || icmpInverseType(IpProto.ICMP, q.icmpType) < 0)) {
+      return -Reason.ICMP_ERROR_NESTED;
+    }
+    if (q.protocol === IpProto.ICMPV6 && (isIcmpv6Error(q.icmpType) || icmpInverseType(IpProto.ICMPV6, q.icmpType) < 0)) {
+      return -Reason.ICMP_ERROR_NESTED;
+    }
+    const isPorted =
+      q.protocol === IpProto.TCP || q.protocol === IpProto.UDP || q.protocol === IpProto.UDPLITE ||
+      q.protocol === IpProto.ICMP || q.protocol === IpProto.ICMPV6;
+    if (!isPorted) {
+      q.sport = 0;
+      q.dport = 0;
+    }
+    const ref = this.table.find(q.family, q.protocol, zone, q.src, q.dst, q.sport, q.dport);
+    if (ref < 0 || this.table.expires[ref >> 1]! <= now) return -Reason.ICMP_ERROR_UNRELATED;
+    return ref;
+  }
+
+  /** @internal */
+  isDestination(ref: number, dir: number, words: Uint32Array): boolean {
+    const s = ref >> 1;
+    if (!this.table.inUse(s)) return false;
+    const a = s * 8 + (dir === 0 ? 4 : 0);
+    const addr = this.table.addr;
+    return addr[a] === words[0] && addr[a + 1] === words[1] && addr[a + 2] === words[2] && addr[a + 3] === words[3];
+  }
+
+  private onExpectationCreated(e: Expectation): void {
+    this.stats.expectationsCreated++;
+    if (this.listeners.length > 0) this.emit({ type: "expect-new", ts: this.now, expectation: this.expectationInfo(e) });
+  }
+
+  private onExpectationDestroyed(e: Expectation, why: ExpectationEnd): void {
+    if (why === "timeout") this.stats.expectationsExpired++;
+    else if (why === "evicted") this.stats.expectationsEvicted++;
+    if (this.listeners.length > 0) {
+      this.emit({ type: "expect-destroy", ts: this.now, expectation: this.expectationInfo(e), reason: why });
+    }
+  }
+
+  // ------------------------------------------------------------------
+  // Snapshots and events (slow path)
+  // ------------------------------------------------------------------
+
+  private emit(event: EngineEvent): void {
+    for (const l of this.listeners) {
+      try {
+        l(event);
+      } catch {
+        // A listener's failure must not change how packets are tracked.
+      }
+    }
+  }
+
+  private tupleInfo(s: number, dir: number): TupleInfo {
+    const t = this.table;
+    const family = t.family[s]! as 4 | 6;
+    const proto = t.proto[s]!;
+    const a = s * 8;
+    const src = formatAddress(family, t.addr, dir === 0 ? a : a + 4);
+    const dst = formatAddress(family, t.addr, dir === 0 ? a + 4 : a);
+    const sp = t.ports[s * 4 + dir * 2]!;
+    const dp = t.ports[s * 4 + dir * 2 + 1]!;
+    const base = { family, protocol: proto, protocolName: protocolName(proto), src, dst };
+    if (proto === IpProto.ICMP || proto === IpProto.ICMPV6) {
+      return { ...base, srcPort: 0, dstPort: 0, icmp: { type: dp >> 8, code: dp & 255, id: sp } };
+    }
+    const ported = proto === IpProto.TCP || proto === IpProto.UDP || proto === IpProto.UDPLITE;
+    return { ...base, srcPort: ported ? sp : 0, dstPort: ported ? dp : 0 };
+  }
+
+  private connectionInfo(s: number): ConnectionInfo {
+    const t = this.table;
+    const status = t.status[s]!;
+    const m = t.master[s]!;
+    const masterAlive = m >= 0 && t.inUse(m) && t.id[m] === t.masterId[s];
+    return {
+      id: t.id[s]!,
+      slot: s,
+      zone: t.zone[s]!,
+      original: this.tupleInfo(s, 0),
+      reply: this.tupleInfo(s, 1),
+      protocolState: this.trackerFor(t.proto[s]!).stateName(t.protoState[s]!),
+      status,
+      expected: (status & Status.EXPECTED) !== 0,
+      seenReply: (status & Status.SEEN_REPLY) !== 0,
+      assured: (status & Status.ASSURED) !== 0,
+      confirmed: (status & Status.CONFIRMED) !== 0,
+      timeout: Math.max(0, t.expires[s]! - this.now),
+      mark: t.mark[s]!,
+      helper: t.helper[s] === 0 ? null : this.helperNames[t.helper[s]! - 1]!,
+      master: masterAlive ? { id: t.id[m]!, original: this.tupleInfo(m, 0) } : m >= 0 ? null : null,
+      created: t.created[s]!,
+    };
+  }
+
+  private expectationInfo(e: Expectation): ExpectationInfo {
+    const t = this.table;
+    const family = e.family as 4 | 6;
+    const anyAddr = formatAddress(family, new Uint32Array(4));
+    const masterAlive = t.inUse(e.master) && t.id[e.master] === e.masterId;
+    const policy = this.helpers[e.helper]!.policies[e.cls];
+    const exactSrc = e.srcMask[0] !== 0;
+    return {
+      id: e.id,
+      tuple: {
+        family,
+        protocol: e.proto,
+        protocolName: protocolName(e.proto),
+        src: exactSrc ? formatAddress(family, e.src) : anyAddr,
+        dst: formatAddress(family, e.dst),
+        srcPort: e.sport & e.sportMask,
+        dstPort: e.dport,
+      },
+      mask: {
+        src: formatAddress(family, e.srcMask),
+        srcPort: e.sportMask,
+        dst: formatAddress(family, new Uint32Array([0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff])),
+        dstPort: 0xffff,
+      },
+      master: masterAlive ? { id: e.masterId, original: this.tupleInfo(e.master, 0) } : null,
+      helper: this.helperNames[e.helper]!,
+      class: e.cls,
+      className: policy?.name ?? String(e.cls),
+      flags: e.flags,
+      timeout: Math.max(0, e.expires - this.now),
+      created: e.created,
+      zone: e.zone,
+    };
+  }
+}
+
+function toWords(input: AddressInput, family: number): Uint32Array | null {
+  if (typeof input === "string") {
+    const parsed = parseAddress(input);
+    return parsed && parsed.family === family ? parsed.words : null;
+  }
+  if (!input || input.length < (family === 4 ? 1 : 4)) return null;
+  const w = new Uint32Array(4);
+  for (let i = 0; i < (family === 4 ? 1 : 4); i++) w[i] = input[i]! >>> 0;
+  return w;
+}

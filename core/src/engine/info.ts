@@ -1,0 +1,85 @@
+import type { ExpectationEnd } from "../expect/registry.js";
+
+/** A connection tuple in printable form (slow path: events, tables, the public API). */
+export interface TupleInfo {
+  readonly family: 4 | 6;
+  /** Protocol number and name ("tcp", "udp", "icmp", …). */
+  readonly protocol: number;
+  readonly protocolName: string;
+  readonly src: string;
+  readonly dst: string;
+  /** Ports for TCP/UDP/UDP-Lite; 0 otherwise. */
+  readonly srcPort: number;
+  readonly dstPort: number;
+  /** For ICMP and ICMPv6 queries: type, code and identifier. */
+  readonly icmp?: { readonly type: number; readonly code: number; readonly id: number };
+}
+
+/** A snapshot of one connection, as `conntrack -L` shows it. */
+export interface ConnectionInfo {
+  readonly id: number;
+  /** Table slot (reused after the connection dies; `id` is not). */
+  readonly slot: number;
+  readonly zone: number;
+  readonly original: TupleInfo;
+  readonly reply: TupleInfo;
+  /** Protocol state name (TCP: "ESTABLISHED", "TIME_WAIT", …), or "". */
+  readonly protocolState: string;
+  /** `Status` bits. */
+  readonly status: number;
+  readonly expected: boolean;
+  readonly seenReply: boolean;
+  readonly assured: boolean;
+  readonly confirmed: boolean;
+  /** Seconds left before it expires. */
+  readonly timeout: number;
+  readonly mark: number;
+  readonly helper: string | null;
+  /** The master connection of an expected connection, if it still exists. */
+  readonly master: { readonly id: number; readonly original: TupleInfo } | null;
+  /** Time of its first packet. */
+  readonly created: number;
+}
+
+/** A snapshot of one pending expectation, as `conntrack -L expect` shows it. */
+export interface ExpectationInfo {
+  readonly id: number;
+  /** The expected connection's original tuple; wildcard parts are 0 / "0.0.0.0" / "::". */
+  readonly tuple: TupleInfo;
+  /** Which parts must match: all ones where exact, zero where any. */
+  readonly mask: { readonly src: string; readonly srcPort: number; readonly dst: string; readonly dstPort: number };
+  readonly master: { readonly id: number; readonly original: TupleInfo } | null;
+  readonly helper: string;
+  readonly class: number;
+  readonly className: string;
+  readonly flags: number;
+  /** Seconds left (at the time of the snapshot). */
+  readonly timeout: number;
+  readonly created: number;
+  readonly zone: number;
+}
+
+/** Why a connection left the table. */
+export type ConnectionEnd = "timeout" | "early-drop" | "killed" | "reopened" | "flushed" | "unconfirmed";
+
+/** Everything the engine reports as it happens (`conntrack -E` style). */
+export type EngineEvent =
+  | { readonly type: "conn-new"; readonly ts: number; readonly connection: ConnectionInfo }
+  | { readonly type: "conn-update"; readonly ts: number; readonly connection: ConnectionInfo }
+  | { readonly type: "conn-destroy"; readonly ts: number; readonly connection: ConnectionInfo; readonly reason: ConnectionEnd }
+  | { readonly type: "expect-new"; readonly ts: number; readonly expectation: ExpectationInfo }
+  | {
+      readonly type: "expect-destroy";
+      readonly ts: number;
+      readonly expectation: ExpectationInfo;
+      readonly reason: ExpectationEnd;
+    }
+  | {
+      readonly type: "helper-error";
+      readonly ts: number;
+      readonly helper: string;
+      readonly connectionId: number;
+      readonly error: unknown;
+    };
+
+export type EngineEventListener = (event: EngineEvent) => void;

@@ -1,0 +1,57 @@
+import type { DependencyContainer } from "tsyringe";
+import type { EngineConfig, FragmentOptions, TcpOptions, Timeouts } from "../config.js";
+import { DEFAULT_FRAGMENT_OPTIONS, DEFAULT_TCP_OPTIONS, DEFAULT_TIMEOUTS } from "../config.js";
+import type { Helper } from "../helper/types.js";
+import type { HelperAttachment, NotrackRule } from "./rules.js";
+
+/** Everything `createEngine` accepts. Every field is optional; defaults are Linux's. */
+export interface EngineOptions {
+  /** Helpers to register (attach them with `attach`, or by their `defaultRules`). */
+  readonly helpers?: readonly Helper<any>[];
+  /**
+   * Which new connections get which helper. Omitted: every registered
+   * helper's `defaultRules` (FTP on tcp/21, …). An empty list attaches none.
+   */
+  readonly attach?: readonly HelperAttachment[];
+  /** Packets that are never tracked (UNTRACKED). */
+  readonly notrack?: readonly NotrackRule[];
+  /** Most connections held (`nf_conntrack_max`). Default 262144. */
+  readonly maxConnections?: number;
+  /** Slots allocated up front; the table doubles as needed up to the maximum. Default 1024. */
+  readonly initialCapacity?: number;
+  /** Most expectations pending in all (`nf_ct_expect_max`). Default 4096. */
+  readonly maxExpectations?: number;
+  readonly timeouts?: Partial<Timeouts>;
+  readonly tcp?: Partial<TcpOptions>;
+  readonly fragments?: Partial<FragmentOptions>;
+  /** Seed of the tuple hash. */
+  readonly hashSeed?: number;
+  /** Connection slots checked for expiry per packet (incremental reaping). Default 2. */
+  readonly reapPerPacket?: number;
+  /** Time source, in seconds, for calls to `process` without a timestamp. Default: a clock stuck at 0. */
+  readonly clock?: () => number;
+  /** Verdict for a packet whose helper threw: "accept" (default) or "drop". */
+  readonly helperErrorVerdict?: "accept" | "drop";
+  /** Parent container for the engine's child container (default: tsyringe's root container). */
+  readonly container?: DependencyContainer;
+}
+
+/** Engine options with every default filled in. */
+export function resolveConfig(o: EngineOptions): EngineConfig {
+  const positive = (v: number | undefined, d: number, name: string): number => {
+    if (v === undefined) return d;
+    if (!Number.isFinite(v) || v < 1) throw new RangeError(`${name} must be a positive number, got ${v}`);
+    return Math.floor(v);
+  };
+  return {
+    maxConnections: positive(o.maxConnections, 262144, "maxConnections"),
+    initialCapacity: positive(o.initialCapacity, 1024, "initialCapacity"),
+    maxExpectations: positive(o.maxExpectations, 4096, "maxExpectations"),
+    timeouts: { ...DEFAULT_TIMEOUTS, ...o.timeouts },
+    tcp: { ...DEFAULT_TCP_OPTIONS, ...o.tcp },
+    fragments: { ...DEFAULT_FRAGMENT_OPTIONS, ...o.fragments },
+    hashSeed: o.hashSeed ?? 0x2545f491,
+    reapPerPacket: o.reapPerPacket ?? 2,
+    clock: o.clock ?? (() => 0),
+  };
+}

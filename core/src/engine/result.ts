@@ -1,0 +1,53 @@
+import { Direction, PacketState, Reason, Verdict, directionName, packetStateName, reasonName, VERDICT_NAMES } from "../constants.js";
+
+/**
+ * The engine's answer for one packet. The engine reuses a single instance
+ * (so the hot path allocates nothing): copy the fields you need before the
+ * next call.
+ */
+export class PacketResult {
+  /** {@link PacketState}. */
+  state: PacketState = PacketState.INVALID;
+  /** {@link Direction}: ORIGINAL, REPLY, or NONE for INVALID/UNTRACKED. */
+  direction: Direction = Direction.NONE;
+  /** {@link Verdict}. */
+  verdict: Verdict = Verdict.ACCEPT;
+  /** {@link Reason} for INVALID or a drop; Reason.NONE otherwise. */
+  reason: number = Reason.NONE;
+  /** Connection slot, -1 when none. */
+  slot = -1;
+  /** Connection id, 0 when none. */
+  connectionId = 0;
+  /** The connection came from an expectation (Linux's EXPECTED status). */
+  expected = false;
+  /** Name of the helper attached to the connection, or null. */
+  helper: string | null = null;
+  /** Id of the expectation this packet's new connection consumed, or 0. */
+  expectationId = 0;
+
+  get stateName(): string {
+    return packetStateName(this.state);
+  }
+  get directionName(): "original" | "reply" | null {
+    return directionName(this.direction);
+  }
+  get verdictName(): string {
+    return VERDICT_NAMES[this.verdict];
+  }
+  get reasonName(): string | null {
+    return reasonName(this.reason);
+  }
+
+  /** @internal */
+  reset(): void {
+    this.state = PacketState.INVALID;
+    this.direction = Direction.NONE;
+    this.verdict = Verdict.ACCEPT;
+    this.reason = Reason.NONE;
+    this.slot = -1;
+    this.connectionId = 0;
+    this.expected = false;
+    this.helper = null;
+    this.expectationId = 0;
+  }
+}

@@ -1,0 +1,166 @@
+import { parseAddress } from "../address.js";
+import { IpProto } from "../constants.js";
+import type { AttachRule } from "../helper/types.js";
+import type { ParsedPacket } from "../packet/parsed-packet.js";
+
+/** Attach helper `helper` to new connections matching the rule (nftables `ct helper set`). */
+export interface HelperAttachment extends AttachRule {
+  readonly helper: string;
+}
+
+/**
+ * Packets to leave untracked (the `raw` table's NOTRACK / `notrack`): they
+ * get UNTRACKED and create nothing. Every given field must match.
+ */
+export interface NotrackRule {
+  readonly protocol?: "tcp" | "udp" | "udplite" | "icmp" | "icmpv6" | number;
+  readonly family?: 4 | 6;
+  readonly zone?: number;
+  /** Address or prefix ("10.0.0.0/8", "fd00::/16"). */
+  readonly src?: string;
+  readonly dst?: string;
+  /** Port or inclusive range. */
+  readonly srcPort?: number | readonly [number, number];
+  readonly dstPort?: number | readonly [number, number];
+}
+
+export function protocolNumber(p: AttachRule["protocol"] | NotrackRule["protocol"]): number {
+  if (typeof p === "number") return p;
+  switch (p) {
+    case "tcp": return IpProto.TCP;
+    case "udp": return IpProto.UDP;
+    case "udplite": return IpProto.UDPLITE;
+    case "icmp": return IpProto.ICMP;
+    case "icmpv6": return IpProto.ICMPV6;
+    default: return -1;
+  }
+}
+
+function range(port: number | readonly [number, number] | undefined): [number, number] {
+  if (port === undefined) return [0, 65535];
+  if (typeof port === "number") return [port, port];
+  return [port[0], port[1]];
+}
+
+/** A rule compiled to numbers. */
+interface CompiledAttach {
+  readonly helper: number;
+  readonly proto: number;
+  readonly family: number;
+  readonly zone: number;
+  readonly lo: number;
+  readonly hi: number;
+}
+
+/** Decides which helper a new connection gets. */
+export class AttachTable {
+  private readonly rules: CompiledAttach[] = [];
+
+  constructor(attachments: readonly HelperAttachment[], helperIndex: (name: string) => number) {
+    for (const a of attachments) {
+      const helper = helperIndex(a.helper);
+      if (helper < 0) throw new Error(`attach rule names unknown helper "${a.helper}"`);
+      const [lo, hi] = range(a.port);
+      this.rules.push({ helper, proto: protocolNumber(a.protocol), family: a.family ?? 0, zone: a.zone ?? -1, lo, hi });
+    }
+  }
+
+  get size(): number {
+    return this.rules.length;
+  }
+
+  /** Helper index + 1 for a new connection's original tuple, or 0. */
+  lookup(family: number, proto: number, zone: number, dport: number): number {
+    for (const r of this.rules) {
+      if (r.proto !== proto) continue;
+      if (r.family !== 0 && r.family !== family) continue;
+      if (r.zone >= 0 && r.zone !== zone) continue;
+      if (dport < r.lo || dport > r.hi) continue;
+      return r.helper + 1;
+    }
+    return 0;
+  }
+}
+
+interface Prefix {
+  readonly family: number;
+  readonly words: Uint32Array;
+  readonly mask: Uint32Array;
+}
+
+function prefix(text: string): Prefix {
+  const [addr, bitsText] = text.split("/");
+  const parsed = parseAddress(addr ?? "");
+  if (!parsed) throw new Error(`not an address: "${text}"`);
+  const max = parsed.family === 4 ? 32 : 128;
+  const bits = bitsText === undefined ? max : Number(bitsText);
+  if (!Number.isInteger(bits) || bits < 0 || bits > max) throw new Error(`bad prefix length in "${text}"`);
+  const mask = new Uint32Array(4);
+  for (let w = 0, left = bits; w < 4; w++, left -= 32) {
+    mask[w] = left >= 32 ? 0xffffffff : left <= 0 ? 0 : (0xffffffff << (32 - left)) >>> 0;
+  }
+  return { family: parsed.family, words: parsed.words, mask };
+}
+
+function inPrefix(p: Prefix, words: Uint32Array): boolean {
+  for (let w = 0; w < 4; w++) {
+    if (((words[w]! & p.mask[w]!) >>> 0) !== ((p.words[w]! & p.mask[w]!) >>> 0)) return false;
+  }
+  return true;
+}
+
+interface CompiledNotrack {
+  readonly proto: number;
+  readonly family: number;
+  readonly zone: number;
+  readonly src: Prefix | null;
+  readonly dst: Prefix | null;
+  readonly sLo: number;
+  readonly sHi: number;
+  readonly dLo: number;
+  readonly dHi: number;
+}
+
+/** NOTRACK rules, checked on every packet only when there are any. */
+export class NotrackTable {
+  private readonly rules: CompiledNotrack[] = [];
+
+  constructor(rules: readonly NotrackRule[]) {
+    for (const r of rules) {
+      const src = r.src ? prefix(r.src) : null;
+      const dst = r.dst ? prefix(r.dst) : null;
+      const [sLo, sHi] = range(r.srcPort);
+      const [dLo, dHi] = range(r.dstPort);
+      this.rules.push({
+        proto: r.protocol === undefined ? -1 : protocolNumber(r.protocol),
+        family: r.family ?? src?.family ?? dst?.family ?? 0,
+        zone: r.zone ?? -1,
+        src,
+        dst,
+        sLo,
+        sHi,
+        dLo,
+        dHi,
+      });
+    }
+  }
+
+  get size(): number {
+    return this.rules.length;
+  }
+
+  matches(p: ParsedPacket, zone: number): boolean {
+    for (const r of this.rules) {
+      if (r.proto >= 0 && r.proto !== p.protocol) continue;
+      if (r.family !== 0 && r.family !== p.family) continue;
+      if (r.zone >= 0 && r.zone !== zone) continue;
+      if (r.src && !inPrefix(r.src, p.src)) continue;
+      if (r.dst && !inPrefix(r.dst, p.dst)) continue;
+      const ported = p.protocol === IpProto.TCP || p.protocol === IpProto.UDP || p.protocol === IpProto.UDPLITE;
+      if ((r.sLo > 0 || r.sHi < 65535) && (!ported || p.sport < r.sLo || p.sport > r.sHi)) continue;
+      if ((r.dLo > 0 || r.dHi < 65535) && (!ported || p.dport < r.dLo || p.dport > r.dHi)) continue;
+      return true;
+    }
+    return false;
+  }
+}

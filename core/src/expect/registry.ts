@@ -1,0 +1,187 @@
+import { hashTuple } from "../table/hash.js";
+import { ExpectFlag, ExpectResult } from "../helper/types.js";
+import type { Expectation } from "./expectation.js";
+import { clash, matches, sameExpectation } from "./expectation.js";
+import { TimerHeap } from "./timer-heap.js";
+
+/** Why an expectation left the registry (printed in destroy events). */
+export type ExpectationEnd = "matched" | "timeout" | "evicted" | "replaced" | "master-destroyed" | "flushed";
+
+/** Called when expectations come and go, for events and statistics. */
+export interface ExpectationObserver {
+  created(e: Expectation): void;
+  destroyed(e: Expectation, why: ExpectationEnd): void;
+}
+
+const ZERO = new Uint32Array(4);
+
+/**
+ * The expectation registry with Linux's semantics (nf_conntrack_expect.c):
+ * buckets keyed by the exact part of the tuple make the lookup of a new
+ * connection O(1) however many expectations are pending; per master and
+ * class limits evict the oldest; a global maximum refuses; timeouts are set
+ * once at insertion.
+ */
+export class ExpectationRegistry {
+  private readonly buckets = new Map<number, Expectation[]>();
+  /** Pending expectations of each master, oldest first, by master connection id. */
+  private readonly byMaster = new Map<number, Expectation[]>();
+  private readonly timers = new TimerHeap();
+  private nextId = 1;
+  private count = 0;
+
+  constructor(
+    readonly max: number,
+    private readonly seed: number,
+    private readonly observer: ExpectationObserver,
+  ) {}
+
+  /** Expectations pending now. */
+  get size(): number {
+    return this.count;
+  }
+
+  /** Bucket key of a destination (family, protocol, zone, address, port). */
+  keyOf(family: number, proto: number, zone: number, dst: Uint32Array, dport: number): number {
+    return hashTuple(this.seed, family, proto, zone, ZERO, 0, dst, 0, 0, dport);
+  }
+
+  /** Builds an expectation object (not yet inserted). */
+  build(fields: Omit<Expectation, "id" | "key" | "live" | "expires"> & { timeout: number }): Expectation {
+    return {
+      ...fields,
+      id: 0,
+      key: this.keyOf(fields.family, fields.proto, fields.zone, fields.dst, fields.dport),
+      expires: fields.created + fields.timeout,
+      live: false,
+    };
+  }
+
+  /**
+   * Inserts `e` for its master. `maxExpected` is the helper's limit for the
+   * class (0: none). Follows `__nf_ct_expect_check`: an identical expectation
+   * of the same master is replaced (or refused if its class differs), an
+   * overlapping one of another master refuses, the master's oldest of the
+   * class is evicted at the limit, and the global maximum refuses.
+   */
+  insert(e: Expectation, maxExpected: number): ExpectResult {
+    const bucket = this.buckets.get(e.key);
+    let replaced = false;
+    if (bucket) {
+      for (let i = 0; i < bucket.length; i++) {
+        const other = bucket[i]!;
+        if (other.masterId === e.masterId && sameExpectation(other, e)) {
+          if (other.cls !== e.cls) return ExpectResult.ALREADY;
+          this.remove(other, "replaced");
+          replaced = true;
+          break;
+        }
+        if (clash(other, e)) return ExpectResult.BUSY;
+      }
+    }
+    if (maxExpected > 0) {
+      const mine = this.byMaster.get(e.masterId);
+      if (mine) {
+        let inClass = 0;
+        for (const x of mine) if (x.cls === e.cls) inClass++;
+        if (inClass >= maxExpected) {
+          for (const x of mine) {
+            if (x.cls === e.cls) {
+              this.remove(x, "evicted");
+              break;
+            }
+          }
+        }
+      }
+    }
+    if (this.count >= this.max) return ExpectResult.LIMIT;
+    const live = { ...e, id: this.nextId++, live: true };
+    this.nextId = this.nextId > 0x7fffffff ? 1 : this.nextId;
+    const b = this.buckets.get(live.key);
+    if (b) b.push(live);
+    else this.buckets.set(live.key, [live]);
+    const m = this.byMaster.get(live.masterId);
+    if (m) m.push(live);
+    else this.byMaster.set(live.masterId, [live]);
+    this.timers.push(live);
+    this.count++;
+    this.observer.created(live);
+    return replaced ? ExpectResult.REPLACED : ExpectResult.CREATED;
+  }
+
+  /**
+   * Finds the expectation a new connection matches; a non-PERMANENT one is
+   * consumed. `masterUsable(slot, id)` tells whether the master is still a
+   * confirmed, live connection (Linux ignores expectations of masters that
+   * are not). Returns undefined when none matches.
+   */
+  match(
+    family: number,
+    proto: number,
+    zone: number,
+    src: Uint32Array,
+    dst: Uint32Array,
+    sport: number,
+    dport: number,
+    masterUsable: (slot: number, id: number) => boolean,
+  ): Expectation | undefined {
+    if (this.count === 0) return undefined;
+    const bucket = this.buckets.get(this.keyOf(family, proto, zone, dst, dport));
+    if (!bucket) return undefined;
+    for (const e of bucket) {
+      if ((e.flags & ExpectFlag.INACTIVE) !== 0) continue;
+      if (!matches(e, family, proto, zone, src, dst, sport, dport)) continue;
+      if (!masterUsable(e.master, e.masterId)) return undefined;
+      if ((e.flags & ExpectFlag.PERMANENT) === 0) this.remove(e, "matched");
+      return e;
+    }
+    return undefined;
+  }
+
+  /** Removes every expectation of a master (the master connection is going away). */
+  removeMaster(masterId: number): void {
+    const mine = this.byMaster.get(masterId);
+    if (!mine) return;
+    for (const e of [...mine]) this.remove(e, "master-destroyed");
+  }
+
+  /** Pending expectations of a master. */
+  ofMaster(masterId: number): readonly Expectation[] {
+    return this.byMaster.get(masterId) ?? [];
+  }
+
+  /** Removes expectations whose time has come. */
+  expire(now: number): void {
+    let e: Expectation | undefined;
+    while ((e = this.timers.popDue(now)) !== undefined) this.remove(e, "timeout", true);
+  }
+
+  /** Every pending expectation, oldest first per master. */
+  *all(): IterableIterator<Expectation> {
+    for (const list of this.byMaster.values()) yield* list;
+  }
+
+  /** Removes everything. */
+  flush(): void {
+    for (const e of [...this.all()]) this.remove(e, "flushed");
+  }
+
+  /** Removes one expectation and reports why. */
+  remove(e: Expectation, why: ExpectationEnd, fromTimer = false): void {
+    if (!e.live) return;
+    e.live = false;
+    this.count--;
+    dropFrom(this.buckets, e.key, e);
+    dropFrom(this.byMaster, e.masterId, e);
+    if (!fromTimer) this.timers.markDead();
+    this.observer.destroyed(e, why);
+  }
+}
+
+function dropFrom(map: Map<number, Expectation[]>, key: number, e: Expectation): void {
+  const list = map.get(key);
+  if (!list) return;
+  const i = list.indexOf(e);
+  if (i >= 0) list.splice(i, 1);
+  if (list.length === 0) map.delete(key);
+}

@@ -1,0 +1,66 @@
+// reflect-metadata must be loaded before tsyringe is used anywhere.
+import "reflect-metadata";
+
+/**
+ * @packageDocumentation
+ * `@alg-sdk/core`: connection tracking with Linux netfilter semantics.
+ * The public surface is everything exported here; nothing else is API.
+ */
+
+export { createEngine } from "./engine/create.js";
+export { Engine, ProcessFlag } from "./engine/engine.js";
+export type { EngineOptions } from "./engine/options.js";
+export { PacketResult } from "./engine/result.js";
+export { EngineStats } from "./engine/stats.js";
+export type {
+  ConnectionEnd,
+  ConnectionInfo,
+  EngineEvent,
+  EngineEventListener,
+  ExpectationInfo,
+  TupleInfo,
+} from "./engine/info.js";
+export type { ExpectationEnd } from "./expect/registry.js";
+export type { HelperAttachment, NotrackRule } from "./engine/rules.js";
+export { formatConnection, formatExpectation } from "./engine/format.js";
+
+export {
+  Direction,
+  IpProto,
+  PacketState,
+  PACKET_STATE_NAMES,
+  Reason,
+  Status,
+  Verdict,
+  VERDICT_NAMES,
+  directionName,
+  packetStateName,
+  protocolName,
+  reasonName,
+} from "./constants.js";
+export type { PacketStateName } from "./constants.js";
+
+export { ExpectFlag, ExpectResult, HelperVerdict, defineHelper } from "./helper/types.js";
+export type {
+  AddressInput,
+  AttachRule,
+  ExpectationRequest,
+  ExpectPolicy,
+  Helper,
+  HelperContext,
+  RelateContext,
+} from "./helper/types.js";
+
+export type { EngineConfig, FragmentOptions, TcpOptions, Timeouts } from "./config.js";
+export { DEFAULT_FRAGMENT_OPTIONS, DEFAULT_TCP_OPTIONS, DEFAULT_TIMEOUTS } from "./config.js";
+export { formatAddress, parseAddress } from "./address.js";
+export { TOKENS } from "./tokens.js";
+
+// Packet decoding, for tools and helpers that read packets themselves.
+export { decodePacket } from "./packet/decode.js";
+export { ParsedPacket, TcpFlag } from "./packet/parsed-packet.js";
+
+// Composition: helpers and embedders reach tsyringe only through core, so one
+// process never holds two containers.
+export { container, inject, injectAll, injectable, singleton } from "tsyringe";
+export type { DependencyContainer } from "tsyringe";

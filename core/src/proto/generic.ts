@@ -1,0 +1,18 @@
+import { Reason } from "../constants.js";
+import type { ProtoTracker } from "./tracker.js";
+import { TRACK_OK } from "./tracker.js";
+
+/** Every protocol without a tracker of its own: one flow per address pair, one timeout. */
+export const genericTracker: ProtoTracker = {
+  canCreate() {
+    return Reason.NONE;
+  },
+  init() {},
+  packet(t, s, _dir, _p, now, cfg) {
+    t.expires[s] = now + cfg.timeouts.generic;
+    return TRACK_OK;
+  },
+  stateName() {
+    return "";
+  },
+};
