@@ -2,7 +2,7 @@ import { inject, injectable, injectAll } from "tsyringe";
 import { formatAddress, parseAddress } from "../address.js";
 import type { EngineConfig } from "../config.js";
 import { Direction, IpProto, PacketState, Reason, Status, Verdict, protocolName } from "../constants.js";
-import type { Expectation } from "../expect/expectation.js";
+import { Expectation } from "../expect/expectation.js";
 import type { ExpectationEnd } from "../expect/registry.js";
 import { ExpectationRegistry } from "../expect/registry.js";
 import type { AddressInput, ExpectationRequest, Helper } from "../helper/types.js";
@@ -13,7 +13,7 @@ import { DEFRAG_DONE, DEFRAG_HELD, Defragmenter } from "../packet/defrag.js";
 import { ParsedPacket } from "../packet/parsed-packet.js";
 import { genericTracker } from "../proto/generic.js";
 import { icmpInverseType, icmpTracker, isIcmpError, isIcmpv6Error, isIcmpv6Untracked } from "../proto/icmp.js";
-import { tcpTracker } from "../proto/tcp.js";
+import { tcpCanEarlyDrop, tcpTracker } from "../proto/tcp.js";
 import type { ProtoTracker } from "../proto/tracker.js";
 import { TRACK_KILL, TRACK_REOPEN } from "../proto/tracker.js";
 import { udpliteTracker, udpTracker } from "../proto/udp.js";
@@ -506,7 +506,10 @@ export class Engine implements ContextHost {
     for (let i = 0; i < EARLY_DROP_SCAN; i++, start = start + 1 === cap ? 0 : start + 1) {
       if (t.family[start] === 0) continue;
       const st = t.status[start]!;
-      if (t.expires[start]! <= now || (st & Status.ASSURED) === 0) {
+      // Linux also lets assured TCP connections go once they are closing.
+      const droppable =
+        (st & Status.ASSURED) === 0 || (t.proto[start] === IpProto.TCP && tcpCanEarlyDrop(t.protoState[start]!));
+      if (t.expires[start]! <= now || droppable) {
         this.destroy(start, t.expires[start]! <= now ? "timeout" : "early-drop");
         if (t.expires[start]! > now) this.stats.earlyDrops++;
         return true;
@@ -553,25 +556,28 @@ export class Engine implements ContextHost {
     const anyPort = req.srcPort === null || req.srcPort === undefined;
     const assign = req.helper === undefined ? 0 : this.helperNames.indexOf(req.helper) + 1;
     if (req.helper !== undefined && assign === 0) return this.refused(ExpectResult.INVALID);
-    const e = this.expectations.build({
+    const proto = req.protocol ?? t.proto[slot]!;
+    const zone = t.zone[slot]!;
+    const e = new Expectation(
       family,
-      proto: req.protocol ?? t.proto[slot]!,
-      zone: t.zone[slot]!,
+      proto,
+      zone,
       src,
       srcMask,
-      sport: anyPort ? 0 : req.srcPort! & 0xffff,
-      sportMask: anyPort ? 0 : 0xffff,
+      anyPort ? 0 : req.srcPort! & 0xffff,
+      anyPort ? 0 : 0xffff,
       dst,
-      dport: port,
-      master: slot,
-      masterId: t.id[slot]!,
-      helper: helperIndex,
+      port,
+      slot,
+      t.id[slot]!,
+      helperIndex,
       cls,
-      flags: req.flags ?? 0,
-      assignHelper: assign,
-      created: now,
-      timeout: policy.timeout,
-    });
+      req.flags ?? 0,
+      assign,
+      now,
+      policy.timeout,
+      this.expectations.keyOf(family, proto, zone, dst, port),
+    );
     const res = this.expectations.insert(e, policy.maxExpected);
     if (res < 0) this.stats.expectationsRefused++;
     return res;

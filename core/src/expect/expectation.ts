@@ -4,34 +4,42 @@
  * limits. Expectations are a slow path (helpers create a few per control
  * connection), so they are plain objects.
  */
-export interface Expectation {
-  readonly id: number;
-  readonly family: number;
-  readonly proto: number;
-  readonly zone: number;
-  readonly src: Uint32Array;
-  /** Per-word mask of `src` (all ones: exact; zero: any). */
-  readonly srcMask: Uint32Array;
-  readonly sport: number;
-  /** 0xffff: exact source port; 0: any. */
-  readonly sportMask: number;
-  readonly dst: Uint32Array;
-  readonly dport: number;
-  /** Master connection slot and id. */
-  readonly master: number;
-  readonly masterId: number;
-  /** Index of the helper that created it. */
-  readonly helper: number;
-  readonly cls: number;
-  readonly flags: number;
-  /** Helper index + 1 to attach to the expected connection, or 0. */
-  readonly assignHelper: number;
-  readonly created: number;
+export class Expectation {
+  /** Assigned when inserted; 0 before. */
+  id = 0;
+  /** True while registered. */
+  live = false;
+  /** Absolute expiry time in seconds, fixed at creation. */
   readonly expires: number;
-  /** Bucket key: hash of the exact part (family, protocol, zone, destination). */
-  readonly key: number;
-  /** False once removed. */
-  live: boolean;
+
+  constructor(
+    readonly family: number,
+    readonly proto: number,
+    readonly zone: number,
+    readonly src: Uint32Array,
+    /** Per-word mask of `src` (all ones: exact; zero: any). */
+    readonly srcMask: Uint32Array,
+    readonly sport: number,
+    /** 0xffff: exact source port; 0: any. */
+    readonly sportMask: number,
+    readonly dst: Uint32Array,
+    readonly dport: number,
+    /** Master connection slot and id. */
+    readonly master: number,
+    readonly masterId: number,
+    /** Index of the helper that created it. */
+    readonly helper: number,
+    readonly cls: number,
+    readonly flags: number,
+    /** Helper index + 1 to attach to the expected connection, or 0. */
+    readonly assignHelper: number,
+    readonly created: number,
+    timeout: number,
+    /** Bucket key: hash of the exact part (family, protocol, zone, destination). */
+    readonly key: number,
+  ) {
+    this.expires = created + timeout;
+  }
 }
 
 /** Same tuple and mask (the test for "the same expectation"). */

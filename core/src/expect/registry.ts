@@ -46,17 +46,6 @@ export class ExpectationRegistry {
     return hashTuple(this.seed, family, proto, zone, ZERO, 0, dst, 0, 0, dport);
   }
 
-  /** Builds an expectation object (not yet inserted). */
-  build(fields: Omit<Expectation, "id" | "key" | "live" | "expires"> & { timeout: number }): Expectation {
-    return {
-      ...fields,
-      id: 0,
-      key: this.keyOf(fields.family, fields.proto, fields.zone, fields.dst, fields.dport),
-      expires: fields.created + fields.timeout,
-      live: false,
-    };
-  }
-
   /**
    * Inserts `e` for its master. `maxExpected` is the helper's limit for the
    * class (0: none). Follows `__nf_ct_expect_check`: an identical expectation
@@ -95,8 +84,10 @@ export class ExpectationRegistry {
       }
     }
     if (this.count >= this.max) return ExpectResult.LIMIT;
-    const live = { ...e, id: this.nextId++, live: true };
-    this.nextId = this.nextId > 0x7fffffff ? 1 : this.nextId;
+    const live = e;
+    live.id = this.nextId;
+    live.live = true;
+    this.nextId = this.nextId >= 0x7fffffff ? 1 : this.nextId + 1;
     const b = this.buckets.get(live.key);
     if (b) b.push(live);
     else this.buckets.set(live.key, [live]);

@@ -191,30 +191,8 @@ function stateTimeout(state: number, to: Timeouts): number {
   }
 }
 
-// --- td_maxack -----------------------------------------------------------
-// The table has no field for the highest ACK each direction sent (Linux's
-// td_maxack, needed to judge RSTs), so it is kept here, per table, indexed
-// like the td* arrays. It grows only when the table grows.
-let maxAckOwner: ConnTable | null = null;
-let maxAckCache: Uint32Array = new Uint32Array(0);
-const maxAckByTable = new WeakMap<ConnTable, Uint32Array>();
-
 function maxAckOf(t: ConnTable): Uint32Array {
-  if (t === maxAckOwner && maxAckCache.length >= t.capacity * 2) return maxAckCache;
-  return adoptMaxAck(t);
-}
-
-function adoptMaxAck(t: ConnTable): Uint32Array {
-  let a = maxAckByTable.get(t);
-  if (a === undefined || a.length < t.capacity * 2) {
-    const b = new Uint32Array(t.capacity * 2);
-    if (a !== undefined) b.set(a);
-    a = b;
-    maxAckByTable.set(t, a);
-  }
-  maxAckOwner = t;
-  maxAckCache = a;
-  return a;
+  return t.tdMaxAck;
 }
 
 /** td_maxack of direction `dir` of slot `s` (meaningful when MAXACK_SET is in its flags). */
@@ -471,6 +449,14 @@ function shortenOnInvalid(t: ConnTable, s: number, dir: number, index: number, n
   }
 }
 
+/**
+ * True for the closing states Linux lets the table evict first when it is
+ * full (tcp_can_early_drop): FIN_WAIT, CLOSE_WAIT, LAST_ACK, TIME_WAIT, CLOSE.
+ */
+export function tcpCanEarlyDrop(state: number): boolean {
+  return state === sFW || state === sCW || state === sLA || state === sTW || state === sCL;
+}
+
 function established(t: ConnTable, s: number): boolean {
   return t.protoState[s] === sES && (t.status[s]! & Status.ASSURED) !== 0;
 }
@@ -618,7 +604,7 @@ function packet(t: ConnTable, s: number, dir: number, p: ParsedPacket, now: numb
       if (index !== iRST) break;
       // Closing states may already be reused by a new connection: the
       // window data is stale, so take the RST as it is.
-      if (oldState === sFW || oldState === sLA || oldState === sTW || oldState === sCL || oldState === sCW) {
+      if (tcpCanEarlyDrop(oldState)) {
         checkWindow = false;
         break;
       }

@@ -68,6 +68,8 @@ export class ConnTable {
   tdEnd = new Uint32Array(0);
   tdMaxEnd = new Uint32Array(0);
   tdMaxWin = new Uint32Array(0);
+  /** Highest acknowledgement the sender in that direction has sent (Linux td_maxack, judges RSTs). */
+  tdMaxAck = new Uint32Array(0);
   tdScale = new Uint8Array(0);
   tdFlags = new Uint8Array(0);
   /** Per slot: what the TCP tracker remembers of the last packet (retransmission detection). */
@@ -110,7 +112,7 @@ export class ConnTable {
     return [
       this.family, this.proto, this.zone, this.addr, this.ports, this.status, this.expires, this.created, this.mark,
       this.master, this.masterId, this.helper, this.id, this.expectCount, this.nextFree, this.protoState,
-      this.tdEnd, this.tdMaxEnd, this.tdMaxWin, this.tdScale, this.tdFlags, this.tcpLastDir,
+      this.tdEnd, this.tdMaxEnd, this.tdMaxWin, this.tdMaxAck, this.tdScale, this.tdFlags, this.tcpLastDir,
       this.tcpLastIndex, this.tcpRetrans, this.tcpLastWscale, this.tcpLastFlags, this.tcpLastSeq,
       this.tcpLastAck, this.tcpLastEnd, this.tcpLastWin,
     ];
@@ -137,6 +139,7 @@ export class ConnTable {
     this.tdEnd = grown(this.tdEnd, cap * 2);
     this.tdMaxEnd = grown(this.tdMaxEnd, cap * 2);
     this.tdMaxWin = grown(this.tdMaxWin, cap * 2);
+    this.tdMaxAck = grown(this.tdMaxAck, cap * 2);
     this.tdScale = grown(this.tdScale, cap * 2);
     this.tdFlags = grown(this.tdFlags, cap * 2);
     this.tcpLastDir = grown(this.tcpLastDir, cap);

@@ -1,0 +1,136 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { createEngine, type EngineEvent, type EngineOptions } from "@alg-sdk/core";
+import { ftpHelper } from "@alg-sdk/helper-ftp";
+import { icmpHelper } from "@alg-sdk/helper-icmp";
+import { ircHelper } from "@alg-sdk/helper-irc";
+import { readCapture } from "@alg-sdk/pcap";
+import { readLabels, type LinuxLabel } from "./support/labels.js";
+
+const fixture = (scenario: string, file: string) =>
+  fileURLToPath(new URL(`./fixtures/conformance/${scenario}/${file}`, import.meta.url));
+
+interface Disagreement {
+  index: number;
+  linux: string;
+  ours: string;
+  step: string;
+}
+
+function replay(scenario: string, options: EngineOptions) {
+  const engine = createEngine(options);
+  const events: EngineEvent[] = [];
+  engine.on((e) => events.push(e));
+  const labels = readLabels(fixture(scenario, "labels.jsonl"));
+  const ours: { label: string; dir: string | null; expected: boolean | null }[] = [];
+  for (const rec of readCapture(readFileSync(fixture(scenario, "trace-raw.pcap")))) {
+    const r = engine.process(rec.data, rec.tsSeconds);
+    const tracked = r.state !== 3 && r.state !== 4;
+    ours.push({ label: r.stateName, dir: r.directionName, expected: tracked ? r.expected : null });
+  }
+  return { labels, ours, events, engine };
+}
+
+function compare(labels: LinuxLabel[], ours: { label: string; dir: string | null; expected: boolean | null }[], only?: (l: LinuxLabel) => boolean) {
+  const bad: Disagreement[] = [];
+  let compared = 0;
+  labels.forEach((l, i) => {
+    if (only && !only(l)) return;
+    compared++;
+    const o = ours[i]!;
+    const linux = `${l.label}/${l.ct_dir}/${l.ct_expected}`;
+    const mine = `${o.label}/${o.dir}/${o.expected}`;
+    if (linux !== mine) bad.push({ index: l.index, linux, ours: mine, step: l.step });
+  });
+  return { compared, bad };
+}
+
+const allHelpers = (): EngineOptions => ({ helpers: [ftpHelper(), ircHelper(), icmpHelper()] });
+
+describe("conformance with the Linux kernel's labels (every packet)", () => {
+  for (const scenario of ["tcp-states", "ftp-active-ipv4", "ftp-passive-ipv4", "irc-dcc", "icmp-errors"]) {
+    it(`${scenario}: same state, direction and EXPECTED status as Linux`, () => {
+      const { labels, ours } = replay(scenario, allHelpers());
+      expect(ours.length).toBe(labels.length);
+      expect(compare(labels, ours).bad).toEqual([]);
+    });
+  }
+
+  it("tcp-loose-off: with loose pickup off a stray ACK is INVALID", () => {
+    const { labels, ours } = replay("tcp-loose-off", { ...allHelpers(), tcp: { loose: false } });
+    expect(compare(labels, ours).bad).toEqual([]);
+  });
+
+  it("with loose pickup on, the same stray ACK would open a connection (the trace depends on the switch)", () => {
+    const { ours } = replay("tcp-loose-off", allHelpers());
+    expect(ours[0]!.label).toBe("NEW");
+  });
+});
+
+describe("conformance of the core alone (no helpers)", () => {
+  // Packets whose verdict needs no helper: not RELATED, not of an expected connection.
+  const helperFree = (l: LinuxLabel) => l.label !== "RELATED" && l.ct_expected !== true && !(l.label === "INVALID" && l.proto.startsWith("icmp"));
+  for (const scenario of ["tcp-states", "ftp-active-ipv4", "ftp-passive-ipv4", "irc-dcc", "icmp-errors"]) {
+    it(`${scenario}: helper-free packets agree with Linux`, () => {
+      const { labels, ours } = replay(scenario, {});
+      const { compared, bad } = compare(labels, ours, helperFree);
+      expect(compared).toBeGreaterThan(0);
+      expect(bad).toEqual([]);
+    });
+  }
+
+  it("without the ICMP helper an ICMP error is INVALID", () => {
+    const { ours } = replay("icmp-errors", {});
+    expect(ours[1]!.label).toBe("INVALID");
+  });
+});
+
+describe("expectations match Linux's expect.log", () => {
+  const expectLines = (scenario: string) =>
+    readFileSync(fixture(scenario, "expect.log"), "utf8")
+      .split("\n")
+      .filter((l) => l.includes("[NEW]"))
+      .map((l) => {
+        const m = /\[NEW\] (\d+) proto=(\d+) src=(\S+) dst=(\S+) sport=(\d+) dport=(\d+) mask-src=(\S+) mask-dst=(\S+) sport=(\d+) dport=(\d+) .*class=(\d+) helper=(\S+)/.exec(l)!;
+        return {
+          timeout: Number(m[1]),
+          protocol: Number(m[2]),
+          src: m[3],
+          dst: m[4],
+          srcPort: Number(m[5]),
+          dstPort: Number(m[6]),
+          maskSrc: m[7],
+          maskSrcPort: Number(m[9]),
+          class: Number(m[11]),
+          helper: m[12],
+        };
+      });
+
+  for (const scenario of ["ftp-active-ipv4", "ftp-passive-ipv4", "irc-dcc"]) {
+    it(`${scenario}: same expectations (tuple, mask, timeout, class, helper)`, () => {
+      const { events } = replay(scenario, allHelpers());
+      const created = events.flatMap((e) =>
+        e.type === "expect-new"
+          ? [
+              {
+                timeout: Math.round(e.expectation.timeout),
+                protocol: e.expectation.tuple.protocol,
+                src: e.expectation.tuple.src,
+                dst: e.expectation.tuple.dst,
+                srcPort: e.expectation.tuple.srcPort,
+                dstPort: e.expectation.tuple.dstPort,
+                maskSrc: e.expectation.mask.src,
+                maskSrcPort: e.expectation.mask.srcPort,
+                class: e.expectation.class,
+                helper: e.expectation.helper,
+              },
+            ]
+          : [],
+      );
+      expect(created).toEqual(expectLines(scenario));
+      const destroyed = events.filter((e) => e.type === "expect-destroy").map((e) => (e as { reason: string }).reason);
+      expect(destroyed).toEqual(created.map(() => "matched"));
+    });
+  }
+});
