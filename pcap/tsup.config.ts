@@ -3,6 +3,8 @@ import { defineConfig } from "tsup";
 export default defineConfig({
   entry: ["src/index.ts"],
   format: ["esm", "cjs"],
+  // src is checked without Node or DOM types: the package must run anywhere.
+  tsconfig: "tsconfig.build.json",
   dts: true,
   sourcemap: true,
   clean: true,

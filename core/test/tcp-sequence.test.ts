@@ -6,6 +6,7 @@ import { ParsedPacket } from "../src/packet/parsed-packet.js";
 import { tcpTracker } from "../src/proto/tcp.js";
 import { TRACK_KILL, TRACK_REOPEN } from "../src/proto/tracker.js";
 import { ConnTable } from "../src/table/conn-table.js";
+import { B_PROTO_STATE, B_RETRANS, D_EXPIRES, H_STATUS } from "../src/table/layout.js";
 
 // Sequence arithmetic must be modulo 2^32: shifting both sides' initial
 // sequence numbers (across the wrap included) must not change any verdict,
@@ -70,7 +71,7 @@ function run(first: Step, steps: Step[], isn: [number, number], loose: boolean):
   const s = t.allocate();
   let now = 100;
   tcpTracker.init(t, s, p, now, c);
-  out.push(`first ${tcpTracker.packet(t, s, 0, p, now, c)} ${t.protoState[s]} ${t.expires[s]! - now}`);
+  out.push(`first ${tcpTracker.packet(t, s, 0, p, now, c)} ${t.u8[(s << 7) + B_PROTO_STATE]} ${t.f64[(s << 4) + D_EXPIRES]! - now}`);
   // Until the server speaks its side is unknown (all zero, as in Linux), and
   // ACKs towards it are judged against that absolute zero. So the server
   // answers first; the property is about everything after.
@@ -83,8 +84,8 @@ function run(first: Step, steps: Step[], isn: [number, number], loose: boolean):
     now += 1;
     fill(st);
     const r = tcpTracker.packet(t, s, st.dir, p, now, c);
-    if (st.dir === 1 && r <= 0) t.status[s] |= Status.SEEN_REPLY;
-    out.push(`${r} ${t.protoState[s]} ${t.expires[s]! - now} ${t.status[s]} ${t.tcpRetrans[s]}`);
+    if (st.dir === 1 && r <= 0) t.u16[(s << 6) + H_STATUS] |= Status.SEEN_REPLY;
+    out.push(`${r} ${t.u8[(s << 7) + B_PROTO_STATE]} ${t.f64[(s << 4) + D_EXPIRES]! - now} ${t.u16[(s << 6) + H_STATUS]} ${t.u8[(s << 7) + B_RETRANS]}`);
     if (r === TRACK_REOPEN || r === TRACK_KILL) break;
   }
   return out;

@@ -7,6 +7,7 @@ import { ParsedPacket } from "../src/packet/parsed-packet.js";
 import { TCP_STATE_NAMES, TcpState, TcpWindowFlag, tcpFlagsValid, tcpMaxAck, tcpTracker } from "../src/proto/tcp.js";
 import { TRACK_KILL, TRACK_OK, TRACK_REOPEN } from "../src/proto/tracker.js";
 import { ConnTable } from "../src/table/conn-table.js";
+import { B_LAST_FLAGS, B_PROTO_STATE, B_RETRANS, DB_FLAGS, DB_SCALE, DW_END, DW_MAX_END, DW_MAX_WIN, D_CREATED, D_EXPIRES, H_STATUS, W_ID, W_LAST_SEQ } from "../src/table/layout.js";
 
 // ---------------------------------------------------------------------------
 // Helpers: configuration, a packet builder, a tiny driver.
@@ -113,7 +114,7 @@ class Conn {
     this.s = this.t.allocate();
     this.t.setTuple(this.s, 4, 6, 0, p.src, p.dst, p.sport, p.dport, p.dport, p.sport);
     this.t.link(this.s);
-    this.t.created[this.s] = this.now;
+    this.t.f64[((this.s) << 4) + D_CREATED] = this.now;
     tcpTracker.init(this.t, this.s, p, this.now, this.cfg);
     return tcpTracker.packet(this.t, this.s, 0, p, this.now, this.cfg);
   }
@@ -122,21 +123,21 @@ class Conn {
   send(dir: number, seg: Seg): number {
     const p = decoded(build(dir, seg), this.p);
     const r = tcpTracker.packet(this.t, this.s, dir, p, this.now, this.cfg);
-    if (dir === 1 && r <= 0) this.t.status[this.s] |= Status.SEEN_REPLY;
+    if (dir === 1 && r <= 0) this.t.u16[((this.s) << 6) + H_STATUS] |= Status.SEEN_REPLY;
     return r;
   }
 
   get state(): string {
-    return tcpTracker.stateName(this.t.protoState[this.s]!);
+    return tcpTracker.stateName(this.t.u8[((this.s) << 7) + B_PROTO_STATE]!);
   }
   get ttl(): number {
-    return this.t.expires[this.s]! - this.now;
+    return this.t.f64[((this.s) << 4) + D_EXPIRES]! - this.now;
   }
   get assured(): boolean {
-    return (this.t.status[this.s]! & Status.ASSURED) !== 0;
+    return (this.t.u16[((this.s) << 6) + H_STATUS]! & Status.ASSURED) !== 0;
   }
   flags(dir: number): number {
-    return this.t.tdFlags[this.s * 2 + dir]!;
+    return this.t.u8[((this.s * 2 + dir) << 6) + DB_FLAGS]!;
   }
 }
 
@@ -215,7 +216,7 @@ describe("tcp tracker: handshake", () => {
     c.open({ flags: F.SYN, seq: C, win: 64240 });
     expect(c.send(1, { flags: F.SYN, seq: S, win: 65160 })).toBe(TRACK_OK);
     expect(c.state).toBe("SYN_SENT2");
-    expect(c.t.tcpLastFlags[c.s]! & TcpWindowFlag.SIMULTANEOUS_OPEN).toBeTruthy();
+    expect(c.t.u8[((c.s) << 7) + B_LAST_FLAGS]! & TcpWindowFlag.SIMULTANEOUS_OPEN).toBeTruthy();
     expect(c.send(0, { flags: F.SYN | F.ACK, seq: C, ack: S + 1, win: 64240 })).toBe(TRACK_OK);
     expect(c.state).toBe("SYN_RECV");
     // The reply side's plain ACK completes a simultaneous open.
@@ -232,8 +233,8 @@ describe("tcp tracker: handshake", () => {
     expect(c.state).toBe("ESTABLISHED");
     expect(c.send(1, { flags: F.SYN | F.ACK, seq: 123, ack: n + 1, win: 65160, ws: 7 })).toBe(TRACK_OK);
     expect(c.state).toBe("SYN_RECV");
-    expect(c.t.tdEnd[c.s * 2]).toBe(n + 1);
-    expect(c.t.tdEnd[c.s * 2 + 1]).toBe(124);
+    expect(c.t.u32[((c.s * 2) << 4) + DW_END]).toBe(n + 1);
+    expect(c.t.u32[((c.s * 2 + 1) << 4) + DW_END]).toBe(124);
   });
 });
 
@@ -384,8 +385,8 @@ describe("tcp tracker: window tracking", () => {
   it("window scaling applies when both SYNs offer it", () => {
     const c = new Conn();
     handshake(c, 7, 7);
-    expect(c.t.tdScale[c.s * 2]).toBe(7);
-    expect(c.t.tdScale[c.s * 2 + 1]).toBe(7);
+    expect(c.t.u8[((c.s * 2) << 6) + DB_SCALE]).toBe(7);
+    expect(c.t.u8[((c.s * 2 + 1) << 6) + DB_SCALE]).toBe(7);
     // The server opens a 2000 << 7 = 256000 byte window: data 200000 in is fine.
     expect(c.send(1, { flags: F.ACK, seq: S + 1, ack: C + 1, win: 2000 })).toBe(TRACK_OK);
     expect(c.send(0, { flags: F.ACK | F.PSH, seq: C + 1 + 200000, ack: S + 1, len: 100 })).toBe(TRACK_OK);
@@ -394,8 +395,8 @@ describe("tcp tracker: window tracking", () => {
   it("window scaling is off when only one SYN offers it", () => {
     const c = new Conn();
     handshake(c, 7, null);
-    expect(c.t.tdScale[c.s * 2]).toBe(0);
-    expect(c.t.tdScale[c.s * 2 + 1]).toBe(0);
+    expect(c.t.u8[((c.s * 2) << 6) + DB_SCALE]).toBe(0);
+    expect(c.t.u8[((c.s * 2 + 1) << 6) + DB_SCALE]).toBe(0);
     expect(c.send(1, { flags: F.ACK, seq: S + 1, ack: C + 1, win: 2000 })).toBe(TRACK_OK);
     expect(c.send(0, { flags: F.ACK | F.PSH, seq: C + 1 + 200000, ack: S + 1, len: 100 })).toBe(
       Reason.TCP_SEQ_OVER_WINDOW,
@@ -405,12 +406,12 @@ describe("tcp tracker: window tracking", () => {
   it("data above the receiver's window is INVALID and changes nothing", () => {
     const c = new Conn();
     handshake(c);
-    const before = [c.t.tdEnd[c.s * 2], c.t.tdMaxEnd[c.s * 2], c.t.expires[c.s]];
+    const before = [c.t.u32[((c.s * 2) << 4) + DW_END], c.t.u32[((c.s * 2) << 4) + DW_MAX_END], c.t.f64[((c.s) << 4) + D_EXPIRES]];
     c.now += 5;
     expect(c.send(0, { flags: F.ACK | F.PSH, seq: C + 1 + 2 ** 30, ack: S + 1, len: 13 })).toBe(
       Reason.TCP_SEQ_OVER_WINDOW,
     );
-    expect([c.t.tdEnd[c.s * 2], c.t.tdMaxEnd[c.s * 2], c.t.expires[c.s]]).toEqual(before);
+    expect([c.t.u32[((c.s * 2) << 4) + DW_END], c.t.u32[((c.s * 2) << 4) + DW_MAX_END], c.t.f64[((c.s) << 4) + D_EXPIRES]]).toEqual(before);
   });
 
   it("an ACK of data never sent is INVALID", () => {
@@ -436,9 +437,9 @@ describe("tcp tracker: window tracking", () => {
     c.send(0, { flags: F.ACK | F.PSH, seq: C + 1, ack: S + 1, len: 6 });
     c.send(1, { flags: F.ACK, seq: S + 1, ack: C + 7, win: 500 });
     const snapshot = () => [
-      c.t.protoState[c.s], c.t.tdEnd[c.s * 2], c.t.tdMaxEnd[c.s * 2], c.t.tdMaxWin[c.s * 2],
-      c.t.tdEnd[c.s * 2 + 1], c.t.tdMaxEnd[c.s * 2 + 1], c.t.tdMaxWin[c.s * 2 + 1], c.t.expires[c.s],
-      c.t.tcpLastSeq[c.s], c.t.tcpRetrans[c.s],
+      c.t.u8[((c.s) << 7) + B_PROTO_STATE], c.t.u32[((c.s * 2) << 4) + DW_END], c.t.u32[((c.s * 2) << 4) + DW_MAX_END], c.t.u32[((c.s * 2) << 4) + DW_MAX_WIN],
+      c.t.u32[((c.s * 2 + 1) << 4) + DW_END], c.t.u32[((c.s * 2 + 1) << 4) + DW_MAX_END], c.t.u32[((c.s * 2 + 1) << 4) + DW_MAX_WIN], c.t.f64[((c.s) << 4) + D_EXPIRES],
+      c.t.u32[((c.s) << 5) + W_LAST_SEQ], c.t.u8[((c.s) << 7) + B_RETRANS],
     ];
     const before = snapshot();
     c.now += 5;
@@ -462,7 +463,7 @@ describe("tcp tracker: window tracking", () => {
     expect(c.send(1, { flags: F.SYN | F.ACK, seq: S, ack: isn + 1, win: 65160 })).toBe(TRACK_OK);
     expect(c.send(0, { flags: F.ACK, seq: isn + 1, ack: S + 1, win: 65000 })).toBe(TRACK_OK);
     expect(c.send(0, { flags: F.ACK | F.PSH, seq: isn + 1, ack: S + 1, len: 1000, win: 65000 })).toBe(TRACK_OK);
-    expect(c.t.tdEnd[c.s * 2]).toBe((isn + 1 + 1000) >>> 0);
+    expect(c.t.u32[((c.s * 2) << 4) + DW_END]).toBe((isn + 1 + 1000) >>> 0);
     expect(c.send(1, { flags: F.ACK, seq: S + 1, ack: (isn + 1001) >>> 0, win: 65000 })).toBe(TRACK_OK);
     expect(c.state).toBe("ESTABLISHED");
   });
@@ -489,18 +490,18 @@ describe("tcp tracker: timeouts", () => {
     handshake(c);
     const seg: Seg = { flags: F.ACK | F.PSH, seq: C + 1, ack: S + 1, len: 6 };
     expect(c.send(0, seg)).toBe(TRACK_OK);
-    expect(c.t.tcpRetrans[c.s]).toBe(0);
+    expect(c.t.u8[((c.s) << 7) + B_RETRANS]).toBe(0);
     expect(c.ttl).toBe(302);
     c.send(0, seg);
     c.send(0, seg);
-    expect(c.t.tcpRetrans[c.s]).toBe(2);
+    expect(c.t.u8[((c.s) << 7) + B_RETRANS]).toBe(2);
     expect(c.ttl).toBe(302);
     c.send(0, seg);
-    expect(c.t.tcpRetrans[c.s]).toBe(3);
+    expect(c.t.u8[((c.s) << 7) + B_RETRANS]).toBe(3);
     expect(c.ttl).toBe(301);
     // Any different segment resets the count.
     c.send(1, { flags: F.ACK, seq: S + 1, ack: C + 7 });
-    expect(c.t.tcpRetrans[c.s]).toBe(0);
+    expect(c.t.u8[((c.s) << 7) + B_RETRANS]).toBe(0);
     expect(c.ttl).toBe(432000);
   });
 
@@ -561,14 +562,14 @@ function harnessProcess(
     if (ref >= 0) {
       const s = ref >> 1;
       const dir = ref & 1;
-      const label = dir === 1 || (t.status[s]! & Status.SEEN_REPLY) !== 0 ? "ESTABLISHED" : "NEW";
+      const label = dir === 1 || (t.u16[(s << 6) + H_STATUS]! & Status.SEEN_REPLY) !== 0 ? "ESTABLISHED" : "NEW";
       const r = tcpTracker.packet(t, s, dir, p, now, cfg);
       if (r === TRACK_REOPEN) {
         t.release(s);
         continue; // look again: the SYN starts a new connection
       }
       if (r > 0) return { label: "INVALID", dir: null, reason: r };
-      if (dir === 1) t.status[s] |= Status.SEEN_REPLY;
+      if (dir === 1) t.u16[(s << 6) + H_STATUS] |= Status.SEEN_REPLY;
       if (r === TRACK_KILL) t.release(s);
       return { label, dir: dir === 0 ? "original" : "reply" };
     }
@@ -577,7 +578,7 @@ function harnessProcess(
     const s = t.allocate();
     t.setTuple(s, p.family, p.protocol, 0, p.src, p.dst, p.sport, p.dport, p.dport, p.sport);
     t.link(s);
-    t.created[s] = now;
+    t.f64[(s << 4) + D_CREATED] = now;
     tcpTracker.init(t, s, p, now, cfg);
     const r = tcpTracker.packet(t, s, 0, p, now, cfg);
     if (r > 0) {
@@ -619,13 +620,13 @@ function replay(folder: string, cfg: EngineConfig): { expected: string[]; got: s
       let bound: number;
       if (m[1] === "SEQ" && m[2] === "over upper") {
         expect(v.reason).toBe(Reason.TCP_SEQ_OVER_WINDOW);
-        bound = t.tdMaxEnd[sd]! + 1;
+        bound = t.u32[(sd << 4) + DW_MAX_END]! + 1;
       } else if (m[1] === "ACK") {
         expect(v.reason).toBe(Reason.TCP_ACK_OVER_WINDOW);
-        bound = t.tdEnd[rd]! + 1;
+        bound = t.u32[(rd << 4) + DW_END]! + 1;
       } else {
         expect(v.reason).toBeUndefined(); // below the window: accepted, untracked
-        bound = t.tdEnd[sd]! - t.tdMaxWin[rd]! - 1;
+        bound = t.u32[(sd << 4) + DW_END]! - t.u32[(rd << 4) + DW_MAX_WIN]! - 1;
       }
       expect(bound >>> 0, `packet ${i}: ${log}`).toBe(Number(m[3]));
       checkedBounds++;
@@ -658,21 +659,21 @@ describe("tcp tracker: Linux traces", () => {
       if (p.protocol !== 6) continue;
       harnessProcess(t, p, ts, cfg);
       for (let s = 0; s < t.capacity; s++) {
-        const id = t.id[s]!;
+        const id = t.u32[(s << 5) + W_ID]!;
         if (!t.inUse(s)) {
           if (last.has(id)) {
             // A released slot keeps its last protocol state.
-            events.push(`DESTROY ${tcpTracker.stateName(t.protoState[s]!)}`);
+            events.push(`DESTROY ${tcpTracker.stateName(t.u8[(s << 7) + B_PROTO_STATE]!)}`);
             last.delete(id);
           }
           continue;
         }
-        const entry = `${tcpTracker.stateName(t.protoState[s]!)} ${Math.round(t.expires[s]! - ts)}${
-          t.status[s]! & Status.ASSURED ? " ASSURED" : ""
+        const entry = `${tcpTracker.stateName(t.u8[(s << 7) + B_PROTO_STATE]!)} ${Math.round(t.f64[(s << 4) + D_EXPIRES]! - ts)}${
+          t.u16[(s << 6) + H_STATUS]! & Status.ASSURED ? " ASSURED" : ""
         }`;
         const prev = last.get(id);
         if (prev === undefined || prev.split(" ")[0] !== entry.split(" ")[0] || prev.endsWith("ASSURED") !== entry.endsWith("ASSURED")) {
-          events.push(`${t.ports[s * 4]} ${entry}`);
+          events.push(`${t.port(s, 0)} ${entry}`);
         }
         last.set(id, entry);
       }

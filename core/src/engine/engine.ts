@@ -26,6 +26,7 @@ import { PacketResult } from "./result.js";
 import type { HelperAttachment, NotrackRule } from "./rules.js";
 import { AttachTable, NotrackTable } from "./rules.js";
 import { EngineStats } from "./stats.js";
+import { B_FAMILY, B_HELPER, B_PROTO, B_PROTO_STATE, D_CREATED, D_EXPIRES, H_STATUS, H_ZONE, W_ID, W_MARK } from "../table/layout.js";
 
 /** Bits of the `flags` argument of {@link Engine.process}. */
 export const ProcessFlag = {
@@ -75,8 +76,8 @@ export class Engine implements ContextHost {
   private readonly listeners: EngineEventListener[] = [];
   private readonly masterUsable = (slot: number, id: number): boolean =>
     this.table.inUse(slot) &&
-    this.table.id[slot] === id &&
-    (this.table.status[slot]! & (Status.CONFIRMED | Status.DYING)) === Status.CONFIRMED;
+    this.table.u32[(slot << 5) + W_ID] === id &&
+    (this.table.u16[(slot << 6) + H_STATUS]! & (Status.CONFIRMED | Status.DYING)) === Status.CONFIRMED;
   private reapCursor = 0;
   private now = 0;
 
@@ -109,7 +110,7 @@ export class Engine implements ContextHost {
       created: (e) => this.onExpectationCreated(e),
       destroyed: (e, why) => this.onExpectationDestroyed(e, why),
     });
-    this.defrag = new Defragmenter(config.fragments);
+    this.defrag = new Defragmenter(config.fragments, config.hashSeed);
     this.payloadCtx = new PayloadContext(this);
     this.quoteCtx = new QuoteContext(this);
   }
@@ -197,7 +198,7 @@ export class Engine implements ContextHost {
   /** Snapshots of every connection, by slot order. */
   *connections(): IterableIterator<ConnectionInfo> {
     for (let s = 0; s < this.table.capacity; s++) {
-      if (this.table.family[s] !== 0 && (this.table.status[s]! & Status.CONFIRMED) !== 0) yield this.connectionInfo(s);
+      if (this.table.u8[(s << 7) + B_FAMILY] !== 0 && (this.table.u16[(s << 6) + H_STATUS]! & Status.CONFIRMED) !== 0) yield this.connectionInfo(s);
     }
   }
 
@@ -213,7 +214,7 @@ export class Engine implements ContextHost {
 
   /** Sets the mark of a connection (inherited by connections it expects). */
   setMark(slot: number, mark: number): void {
-    if (this.table.inUse(slot)) this.table.mark[slot] = mark >>> 0;
+    if (this.table.inUse(slot)) this.table.u32[(slot << 5) + W_MARK] = mark >>> 0;
   }
 
   /** Removes connections and expectations that expired at `now` (a full sweep). */
@@ -226,7 +227,7 @@ export class Engine implements ContextHost {
   /** Removes every connection and expectation. */
   flush(): void {
     this.expectations.flush();
-    for (let s = 0; s < this.table.capacity; s++) if (this.table.family[s] !== 0) this.destroy(s, "flushed");
+    for (let s = 0; s < this.table.capacity; s++) if (this.table.u8[(s << 7) + B_FAMILY] !== 0) this.destroy(s, "flushed");
   }
 
   /** Typed-array bytes per connection slot, and in all (for capacity planning). */
@@ -262,32 +263,32 @@ export class Engine implements ContextHost {
     const t = this.table;
     for (let attempt = 0; attempt < 2; attempt++) {
       let ref = t.find(p.family, proto, zone, p.src, p.dst, p.sport, p.dport);
-      if (ref >= 0 && t.expires[ref >> 1]! <= now) {
+      if (ref >= 0 && t.f64[((ref >> 1) << 4) + D_EXPIRES]! <= now) {
         this.destroy(ref >> 1, "timeout");
         ref = -1;
       }
       if (ref < 0) return this.create(p, zone, now, tracker);
       const s = ref >> 1;
       const dir = ref & 1;
-      const status = t.status[s]!;
+      const status = t.u16[(s << 6) + H_STATUS]!;
       const state =
         dir === Direction.REPLY || (status & Status.SEEN_REPLY) !== 0
           ? PacketState.ESTABLISHED
           : (status & Status.EXPECTED) !== 0
             ? PacketState.RELATED
             : PacketState.NEW;
-      const before = t.protoState[s]!;
+      const before = t.u8[(s << 7) + B_PROTO_STATE]!;
       const res = tracker.packet(t, s, dir, p, now, this.config);
       if (res > 0) return this.finishInvalid(res);
       if (res === TRACK_REOPEN) {
         this.destroy(s, "reopened");
         continue;
       }
-      if (dir === Direction.REPLY) t.status[s] = t.status[s]! | Status.SEEN_REPLY;
+      if (dir === Direction.REPLY) t.u16[(s << 6) + H_STATUS] = t.u16[(s << 6) + H_STATUS]! | Status.SEEN_REPLY;
       const r = this.finishTracked(state, s, dir);
-      if (t.helper[s] !== 0) this.runHelper(s, dir, state, p, now);
+      if (t.u8[(s << 7) + B_HELPER] !== 0) this.runHelper(s, dir, state, p, now);
       if (res === TRACK_KILL) this.destroy(s, "killed");
-      else if (this.listeners.length > 0 && (t.protoState[s] !== before || t.status[s] !== status)) {
+      else if (this.listeners.length > 0 && (t.u8[(s << 7) + B_PROTO_STATE] !== before || t.u16[(s << 6) + H_STATUS] !== status)) {
         this.emit({ type: "conn-update", ts: now, connection: this.connectionInfo(s) });
       }
       return r;
@@ -322,18 +323,18 @@ export class Engine implements ContextHost {
       return this.result;
     }
     t.setTuple(s, p.family, p.protocol, zone, p.src, p.dst, p.sport, p.dport, replySport, replyDport);
-    t.created[s] = now;
-    t.expires[s] = now;
+    t.f64[(s << 4) + D_CREATED] = now;
+    t.f64[(s << 4) + D_EXPIRES] = now;
     if (exp) {
-      t.status[s] = Status.EXPECTED;
+      t.u16[(s << 6) + H_STATUS] = Status.EXPECTED;
       t.master[s] = exp.master;
       t.masterId[s] = exp.masterId;
-      t.mark[s] = t.mark[exp.master]!;
-      t.helper[s] = exp.assignHelper;
+      t.u32[(s << 5) + W_MARK] = t.u32[((exp.master) << 5) + W_MARK]!;
+      t.u8[(s << 7) + B_HELPER] = exp.assignHelper;
       this.stats.expectationsMatched++;
     }
-    if (t.helper[s] === 0 && this.attachTable.size > 0) {
-      t.helper[s] = this.attachTable.lookup(p.family, p.protocol, zone, p.dport);
+    if (t.u8[(s << 7) + B_HELPER] === 0 && this.attachTable.size > 0) {
+      t.u8[(s << 7) + B_HELPER] = this.attachTable.lookup(p.family, p.protocol, zone, p.dport);
     }
     tracker.init(t, s, p, now, this.config);
     const res = tracker.packet(t, s, Direction.ORIGINAL, p, now, this.config);
@@ -344,17 +345,17 @@ export class Engine implements ContextHost {
     const state = exp ? PacketState.RELATED : PacketState.NEW;
     const r = this.finishTracked(state, s, Direction.ORIGINAL);
     if (exp) r.expectationId = exp.id;
-    if (t.helper[s] !== 0) this.runHelper(s, Direction.ORIGINAL, state, p, now);
+    if (t.u8[(s << 7) + B_HELPER] !== 0) this.runHelper(s, Direction.ORIGINAL, state, p, now);
     if (r.verdict === Verdict.DROP || res === TRACK_KILL) {
       // Never confirmed: the connection disappears with its packet.
-      this.expectations.removeMaster(t.id[s]!);
+      this.expectations.removeMaster(t.u32[(s << 5) + W_ID]!);
       this.helperData.delete(s);
       t.release(s);
       r.slot = -1;
       return r;
     }
     t.link(s);
-    t.status[s] = t.status[s]! | Status.CONFIRMED;
+    t.u16[(s << 6) + H_STATUS] = t.u16[(s << 6) + H_STATUS]! | Status.CONFIRMED;
     this.stats.connectionsCreated++;
     if (this.listeners.length > 0) this.emit({ type: "conn-new", ts: now, connection: this.connectionInfo(s) });
     return r;
@@ -394,7 +395,7 @@ export class Engine implements ContextHost {
   }
 
   private runHelper(s: number, dir: number, state: PacketState, p: ParsedPacket, now: number): void {
-    const index = this.table.helper[s]! - 1;
+    const index = this.table.u8[(s << 7) + B_HELPER]! - 1;
     const helper = this.helpers[index]!;
     if (!helper.onPacket) return;
     const ctx = this.payloadCtx;
@@ -413,7 +414,7 @@ export class Engine implements ContextHost {
     ctx.tcpAck = p.ack;
     ctx.tcpFlags = p.tcpFlags;
     ctx.now = now;
-    ctx.connectionId = this.table.id[s]!;
+    ctx.connectionId = this.table.u32[(s << 5) + W_ID]!;
     ctx.slot = s;
     ctx.helper = index;
     let data = this.helperData.get(s);
@@ -426,7 +427,7 @@ export class Engine implements ContextHost {
       ctx.data = data;
       verdict = helper.onPacket(ctx);
     } catch (error) {
-      this.helperFailed(index, this.table.id[s]!, error, now);
+      this.helperFailed(index, this.table.u32[(s << 5) + W_ID]!, error, now);
       if (this.setup.helperErrorVerdict === "drop") this.dropResult(Reason.HELPER_ERROR);
       return;
     }
@@ -471,9 +472,9 @@ export class Engine implements ContextHost {
     r.state = state;
     r.direction = dir as Direction;
     r.slot = s;
-    r.connectionId = t.id[s]!;
-    r.expected = (t.status[s]! & Status.EXPECTED) !== 0;
-    r.helper = t.helper[s] === 0 ? null : this.helperNames[t.helper[s]! - 1]!;
+    r.connectionId = t.u32[(s << 5) + W_ID]!;
+    r.expected = (t.u16[(s << 6) + H_STATUS]! & Status.EXPECTED) !== 0;
+    r.helper = t.u8[(s << 7) + B_HELPER] === 0 ? null : this.helperNames[t.u8[(s << 7) + B_HELPER]! - 1]!;
     this.stats.byState[state]!++;
     return r;
   }
@@ -489,7 +490,7 @@ export class Engine implements ContextHost {
     let c = this.reapCursor;
     for (let i = 0; i < n; i++) {
       if (c >= cap) c = 0;
-      if (t.family[c] !== 0 && t.expires[c]! <= now && (t.status[c]! & Status.CONFIRMED) !== 0) this.destroy(c, "timeout");
+      if (t.u8[(c << 7) + B_FAMILY] !== 0 && t.f64[(c << 4) + D_EXPIRES]! <= now && (t.u16[(c << 6) + H_STATUS]! & Status.CONFIRMED) !== 0) this.destroy(c, "timeout");
       c++;
     }
     this.reapCursor = c;
@@ -504,14 +505,14 @@ export class Engine implements ContextHost {
     const cap = t.capacity;
     let start = (Math.imul(p.src[0]! ^ p.dst[0]! ^ ((p.sport << 16) | p.dport), 0x9e3779b1) >>> 0) % cap;
     for (let i = 0; i < EARLY_DROP_SCAN; i++, start = start + 1 === cap ? 0 : start + 1) {
-      if (t.family[start] === 0) continue;
-      const st = t.status[start]!;
+      if (t.u8[(start << 7) + B_FAMILY] === 0) continue;
+      const st = t.u16[(start << 6) + H_STATUS]!;
       // Linux also lets assured TCP connections go once they are closing.
       const droppable =
-        (st & Status.ASSURED) === 0 || (t.proto[start] === IpProto.TCP && tcpCanEarlyDrop(t.protoState[start]!));
-      if (t.expires[start]! <= now || droppable) {
-        this.destroy(start, t.expires[start]! <= now ? "timeout" : "early-drop");
-        if (t.expires[start]! > now) this.stats.earlyDrops++;
+        (st & Status.ASSURED) === 0 || (t.u8[(start << 7) + B_PROTO] === IpProto.TCP && tcpCanEarlyDrop(t.u8[(start << 7) + B_PROTO_STATE]!));
+      if (t.f64[(start << 4) + D_EXPIRES]! <= now || droppable) {
+        this.destroy(start, t.f64[(start << 4) + D_EXPIRES]! <= now ? "timeout" : "early-drop");
+        if (t.f64[(start << 4) + D_EXPIRES]! > now) this.stats.earlyDrops++;
         return true;
       }
     }
@@ -520,11 +521,11 @@ export class Engine implements ContextHost {
 
   private destroy(s: number, why: ConnectionEnd): void {
     const t = this.table;
-    if (t.family[s] === 0) return;
-    t.status[s] = t.status[s]! | Status.DYING;
-    const id = t.id[s]!;
+    if (t.u8[(s << 7) + B_FAMILY] === 0) return;
+    t.u16[(s << 6) + H_STATUS] = t.u16[(s << 6) + H_STATUS]! | Status.DYING;
+    const id = t.u32[(s << 5) + W_ID]!;
     this.expectations.removeMaster(id);
-    if (this.listeners.length > 0 && (t.status[s]! & Status.CONFIRMED) !== 0) {
+    if (this.listeners.length > 0 && (t.u16[(s << 6) + H_STATUS]! & Status.CONFIRMED) !== 0) {
       this.emit({ type: "conn-destroy", ts: this.now, connection: this.connectionInfo(s), reason: why });
     }
     this.helperData.delete(s);
@@ -543,7 +544,7 @@ export class Engine implements ContextHost {
     const cls = req.class ?? 0;
     const policy = helper.policies[cls];
     if (!policy || !t.inUse(slot)) return this.refused(ExpectResult.INVALID);
-    const family = t.family[slot]!;
+    const family = t.u8[(slot << 7) + B_FAMILY]!;
     const dst = toWords(req.dst, family);
     if (!dst) return this.refused(ExpectResult.INVALID);
     const src = req.src === null || req.src === undefined ? new Uint32Array(4) : toWords(req.src, family);
@@ -556,8 +557,8 @@ export class Engine implements ContextHost {
     const anyPort = req.srcPort === null || req.srcPort === undefined;
     const assign = req.helper === undefined ? 0 : this.helperNames.indexOf(req.helper) + 1;
     if (req.helper !== undefined && assign === 0) return this.refused(ExpectResult.INVALID);
-    const proto = req.protocol ?? t.proto[slot]!;
-    const zone = t.zone[slot]!;
+    const proto = req.protocol ?? t.u8[(slot << 7) + B_PROTO]!;
+    const zone = t.u16[(slot << 6) + H_ZONE]!;
     const e = new Expectation(
       family,
       proto,
@@ -569,7 +570,7 @@ export class Engine implements ContextHost {
       dst,
       port,
       slot,
-      t.id[slot]!,
+      t.u32[(slot << 5) + W_ID]!,
       helperIndex,
       cls,
       req.flags ?? 0,
@@ -607,7 +608,7 @@ export class Engine implements ContextHost {
       q.dport = 0;
     }
     const ref = this.table.find(q.family, q.protocol, zone, q.src, q.dst, q.sport, q.dport);
-    if (ref < 0 || this.table.expires[ref >> 1]! <= now) return -Reason.ICMP_ERROR_UNRELATED;
+    if (ref < 0 || this.table.f64[((ref >> 1) << 4) + D_EXPIRES]! <= now) return -Reason.ICMP_ERROR_UNRELATED;
     return ref;
   }
 
@@ -615,9 +616,10 @@ export class Engine implements ContextHost {
   isDestination(ref: number, dir: number, words: Uint32Array): boolean {
     const s = ref >> 1;
     if (!this.table.inUse(s)) return false;
-    const a = s * 8 + (dir === 0 ? 4 : 0);
-    const addr = this.table.addr;
-    return addr[a] === words[0] && addr[a + 1] === words[1] && addr[a + 2] === words[2] && addr[a + 3] === words[3];
+    // The destination of direction 0 is the original destination; of direction 1, the original source.
+    const a = this.table.addressOffset(s, dir === 0 ? 1 : 0);
+    const u32 = this.table.u32;
+    return u32[a] === words[0] && u32[a + 1] === words[1] && u32[a + 2] === words[2] && u32[a + 3] === words[3];
   }
 
   private onExpectationCreated(e: Expectation): void {
@@ -649,13 +651,12 @@ export class Engine implements ContextHost {
 
   private tupleInfo(s: number, dir: number): TupleInfo {
     const t = this.table;
-    const family = t.family[s]! as 4 | 6;
-    const proto = t.proto[s]!;
-    const a = s * 8;
-    const src = formatAddress(family, t.addr, dir === 0 ? a : a + 4);
-    const dst = formatAddress(family, t.addr, dir === 0 ? a + 4 : a);
-    const sp = t.ports[s * 4 + dir * 2]!;
-    const dp = t.ports[s * 4 + dir * 2 + 1]!;
+    const family = t.u8[(s << 7) + B_FAMILY]! as 4 | 6;
+    const proto = t.u8[(s << 7) + B_PROTO]!;
+    const src = formatAddress(family, t.u32, t.addressOffset(s, dir === 0 ? 0 : 1));
+    const dst = formatAddress(family, t.u32, t.addressOffset(s, dir === 0 ? 1 : 0));
+    const sp = t.port(s, dir * 2);
+    const dp = t.port(s, dir * 2 + 1);
     const base = { family, protocol: proto, protocolName: protocolName(proto), src, dst };
     if (proto === IpProto.ICMP || proto === IpProto.ICMPV6) {
       return { ...base, srcPort: 0, dstPort: 0, icmp: { type: dp >> 8, code: dp & 255, id: sp } };
@@ -666,26 +667,26 @@ export class Engine implements ContextHost {
 
   private connectionInfo(s: number): ConnectionInfo {
     const t = this.table;
-    const status = t.status[s]!;
+    const status = t.u16[(s << 6) + H_STATUS]!;
     const m = t.master[s]!;
-    const masterAlive = m >= 0 && t.inUse(m) && t.id[m] === t.masterId[s];
+    const masterAlive = m >= 0 && t.inUse(m) && t.u32[(m << 5) + W_ID] === t.masterId[s];
     return {
-      id: t.id[s]!,
+      id: t.u32[(s << 5) + W_ID]!,
       slot: s,
-      zone: t.zone[s]!,
+      zone: t.u16[(s << 6) + H_ZONE]!,
       original: this.tupleInfo(s, 0),
       reply: this.tupleInfo(s, 1),
-      protocolState: this.trackerFor(t.proto[s]!).stateName(t.protoState[s]!),
+      protocolState: this.trackerFor(t.u8[(s << 7) + B_PROTO]!).stateName(t.u8[(s << 7) + B_PROTO_STATE]!),
       status,
       expected: (status & Status.EXPECTED) !== 0,
       seenReply: (status & Status.SEEN_REPLY) !== 0,
       assured: (status & Status.ASSURED) !== 0,
       confirmed: (status & Status.CONFIRMED) !== 0,
-      timeout: Math.max(0, t.expires[s]! - this.now),
-      mark: t.mark[s]!,
-      helper: t.helper[s] === 0 ? null : this.helperNames[t.helper[s]! - 1]!,
-      master: masterAlive ? { id: t.id[m]!, original: this.tupleInfo(m, 0) } : m >= 0 ? null : null,
-      created: t.created[s]!,
+      timeout: Math.max(0, t.f64[(s << 4) + D_EXPIRES]! - this.now),
+      mark: t.u32[(s << 5) + W_MARK]!,
+      helper: t.u8[(s << 7) + B_HELPER] === 0 ? null : this.helperNames[t.u8[(s << 7) + B_HELPER]! - 1]!,
+      master: masterAlive ? { id: t.u32[(m << 5) + W_ID]!, original: this.tupleInfo(m, 0) } : m >= 0 ? null : null,
+      created: t.f64[(s << 4) + D_CREATED]!,
     };
   }
 
@@ -693,7 +694,7 @@ export class Engine implements ContextHost {
     const t = this.table;
     const family = e.family as 4 | 6;
     const anyAddr = formatAddress(family, new Uint32Array(4));
-    const masterAlive = t.inUse(e.master) && t.id[e.master] === e.masterId;
+    const masterAlive = t.inUse(e.master) && t.u32[((e.master) << 5) + W_ID] === e.masterId;
     const policy = this.helpers[e.helper]!.policies[e.cls];
     const exactSrc = e.srcMask[0] !== 0;
     return {

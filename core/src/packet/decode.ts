@@ -10,6 +10,13 @@ import { ParsedPacket, TcpFlag } from "./parsed-packet.js";
 export function decodePacket(bytes: Uint8Array, offset: number, length: number, out: ParsedPacket): number {
   out.bytes = bytes;
   out.l3Offset = offset;
+  // Nothing of the previous packet may survive a rejection.
+  out.family = 0;
+  out.protocol = 0;
+  out.ttl = 0;
+  out.l3End = offset;
+  out.l4Offset = offset;
+  out.l4Length = 0;
   out.fragment = false;
   out.fragOffset = 0;
   out.moreFragments = false;

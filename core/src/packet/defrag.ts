@@ -144,7 +144,10 @@ const EMPTY = new Uint8Array(0);
  *
  * Bounds: at most `maxDatagrams` queues and `maxBytes` bytes held (fragment
  * data plus each queue's saved header). A new fragment that would exceed
- * either evicts the oldest queues first, as Linux's evictor did before 4.17.
+ * either evicts the oldest queues first, like the LRU evictor of older
+ * kernels (since 4.17 Linux has no evictor: above `ipfrag_high_thresh` it
+ * refuses new fragments). A datagram that cannot fit alone is dropped with
+ * FRAGMENT_LIMIT.
  *
  * Time comes from the caller (seconds, never read from a clock here); it is
  * taken as non-decreasing: an earlier `now` counts as the latest one seen.
@@ -199,8 +202,10 @@ export class Defragmenter {
 
   /**
    * Takes the fragment `p` (decoded by `decodePacket`, `p.fragment` true) for
-   * conntrack zone `zone` at time `now` (seconds). The fragment's bytes are
-   * copied: the caller may reuse `p.bytes` afterwards.
+   * conntrack zone `zone` (16 bits) at time `now` (seconds). The fragment's
+   * fields are read again from `p.bytes` (only the offsets locate it), and
+   * its bytes are copied: the caller may reuse `p.bytes` afterwards. Queues
+   * past their timeout are expired first.
    *
    * Returns {@link DEFRAG_HELD} (kept, or a duplicate of data held), {@link
    * DEFRAG_DONE} (`this.datagram` holds the whole datagram), or a `Reason`:
@@ -285,15 +290,15 @@ export class Defragmenter {
     if (q === null) q = new FragQueue(hash, zone, p.family, proto, id, src, dst, t);
 
     if (p.family === 4) {
+      if (more) end &= ~7;
       // Linux checks the total against 65535 only when reassembling; a fragment
-      // reaching past it dooms the datagram anyway, so drop it now.
+      // reaching past it (with at least a 20-byte header) dooms the datagram, so drop it now.
       if (end + 20 > IP_MAX_LENGTH) return this.invalid(q);
       if (!more) {
         if (end < q.len || (q.lastIn && end !== q.len)) return this.invalid(q);
         q.lastIn = true;
         q.len = end;
       } else {
-        end &= ~7;
         if (end > q.len) {
           if (q.lastIn) return this.invalid(q);
           q.len = end;

@@ -1,6 +1,7 @@
 import { Reason } from "../constants.js";
 import type { ProtoTracker } from "./tracker.js";
 import { TRACK_OK } from "./tracker.js";
+import { D_EXPIRES } from "../table/layout.js";
 
 /** Every protocol without a tracker of its own: one flow per address pair, one timeout. */
 export const genericTracker: ProtoTracker = {
@@ -9,7 +10,7 @@ export const genericTracker: ProtoTracker = {
   },
   init() {},
   packet(t, s, _dir, _p, now, cfg) {
-    t.expires[s] = now + cfg.timeouts.generic;
+    t.f64[(s << 4) + D_EXPIRES] = now + cfg.timeouts.generic;
     return TRACK_OK;
   },
   stateName() {

@@ -2,6 +2,7 @@ import { IpProto, Reason } from "../constants.js";
 import type { ParsedPacket } from "../packet/parsed-packet.js";
 import type { ProtoTracker } from "./tracker.js";
 import { TRACK_OK } from "./tracker.js";
+import { D_EXPIRES } from "../table/layout.js";
 
 /**
  * ICMP and ICMPv6 queries (nf_conntrack_proto_icmp.c, _icmpv6.c): a request
@@ -72,7 +73,7 @@ export const icmpTracker: ProtoTracker = {
   canCreate,
   init() {},
   packet(t, s, _dir, p, now, cfg) {
-    t.expires[s] = now + (p.protocol === IpProto.ICMPV6 ? cfg.timeouts.icmpv6 : cfg.timeouts.icmp);
+    t.f64[(s << 4) + D_EXPIRES] = now + (p.protocol === IpProto.ICMPV6 ? cfg.timeouts.icmpv6 : cfg.timeouts.icmp);
     return TRACK_OK;
   },
   stateName() {

@@ -3,6 +3,7 @@ import { Reason, Status } from "../constants.js";
 import type { ParsedPacket } from "../packet/parsed-packet.js";
 import type { ConnTable } from "../table/conn-table.js";
 import { TRACK_KILL, TRACK_OK, TRACK_REOPEN, type ProtoTracker } from "./tracker.js";
+import { DW_MAX_ACK, B_LAST_DIR, B_LAST_FLAGS, B_LAST_INDEX, B_LAST_WSCALE, B_PROTO_STATE, B_RETRANS, DB_FLAGS, DB_SCALE, DW_END, DW_MAX_END, DW_MAX_WIN, D_EXPIRES, H_LAST_WIN, H_STATUS, W_LAST_ACK, W_LAST_END, W_LAST_SEQ } from "../table/layout.js";
 
 /**
  * TCP connection tracking with the semantics of Linux's
@@ -191,13 +192,9 @@ function stateTimeout(state: number, to: Timeouts): number {
   }
 }
 
-function maxAckOf(t: ConnTable): Uint32Array {
-  return t.tdMaxAck;
-}
-
 /** td_maxack of direction `dir` of slot `s` (meaningful when MAXACK_SET is in its flags). */
 export function tcpMaxAck(t: ConnTable, s: number, dir: number): number {
-  return maxAckOf(t)[s * 2 + dir]!;
+  return t.u32[((s * 2 + dir) << 4) + DW_MAX_ACK]!;
 }
 
 // --- options -------------------------------------------------------------
@@ -209,15 +206,15 @@ export function tcpMaxAck(t: ConnTable, s: number, dir: number): number {
  */
 function takeSynOptions(t: ConnTable, d: number, p: ParsedPacket): void {
   if (p.tcpHeaderLength <= 20) return;
-  let flags = t.tdFlags[d]! & F_LIBERAL;
+  let flags = t.u8[(d << 6) + DB_FLAGS]! & F_LIBERAL;
   let scale = 0;
   if (p.wscale >= 0) {
     scale = p.wscale;
     flags |= F_WSCALE;
   }
   if (p.sackPermitted) flags |= F_SACK;
-  t.tdScale[d] = scale;
-  t.tdFlags[d] = flags;
+  t.u8[(d << 6) + DB_SCALE] = scale;
+  t.u8[(d << 6) + DB_FLAGS] = flags;
 }
 
 /** The highest right edge of the SACK blocks after `sack`, or `sack` (tcp_sack). */
@@ -260,15 +257,15 @@ const WIN_IGNORE = -1;
 
 /** Starts tracking a sender from its SYN or SYN-ACK (tcp_init_sender). */
 function initSender(t: ConnTable, sd: number, rd: number, dir: number, p: ParsedPacket, end: number): void {
-  t.tdEnd[sd] = end;
-  t.tdMaxEnd[sd] = end;
-  t.tdMaxWin[sd] = p.window === 0 ? 1 : p.window;
+  t.u32[(sd << 4) + DW_END] = end;
+  t.u32[(sd << 4) + DW_MAX_END] = end;
+  t.u32[(sd << 4) + DW_MAX_WIN] = p.window === 0 ? 1 : p.window;
   takeSynOptions(t, sd, p);
   // RFC 7323: scaling applies only when both SYNs offered it. Decided on the
   // second SYN, which is always the reply direction's.
-  if (dir === 1 && !((t.tdFlags[sd]! & F_WSCALE) !== 0 && (t.tdFlags[rd]! & F_WSCALE) !== 0)) {
-    t.tdScale[sd] = 0;
-    t.tdScale[rd] = 0;
+  if (dir === 1 && !((t.u8[(sd << 6) + DB_FLAGS]! & F_WSCALE) !== 0 && (t.u8[(rd << 6) + DB_FLAGS]! & F_WSCALE) !== 0)) {
+    t.u8[(sd << 6) + DB_SCALE] = 0;
+    t.u8[(rd << 6) + DB_SCALE] = 0;
   }
 }
 
@@ -277,7 +274,7 @@ function initSender(t: ConnTable, sd: number, rd: number, dir: number, p: Parsed
  * liberal: then the packet passes but (as in Linux) updates nothing.
  */
 function outOfWindow(t: ConnTable, sd: number, cfg: EngineConfig, verdict: number): number {
-  if ((t.tdFlags[sd]! & F_LIBERAL) !== 0 || cfg.tcp.beLiberal) return WIN_ACCEPT;
+  if ((t.u8[(sd << 6) + DB_FLAGS]! & F_LIBERAL) !== 0 || cfg.tcp.beLiberal) return WIN_ACCEPT;
   return verdict;
 }
 
@@ -292,7 +289,7 @@ function inWindow(
   const sd = s * 2 + dir;
   const rd = s * 2 + (dir ^ 1);
   const flags = p.tcpFlags;
-  const state = t.protoState[s]!;
+  const state = t.u8[(s << 7) + B_PROTO_STATE]!;
   let seq = p.seq;
   let ack = p.ack;
   let sack = ack;
@@ -300,29 +297,29 @@ function inWindow(
   let win = winRaw;
   let end = segmentEnd(p);
 
-  if ((t.tdFlags[rd]! & F_SACK) !== 0 && p.tcpHeaderLength > 20) sack = highestSack(p, sack);
+  if ((t.u8[(rd << 6) + DB_FLAGS]! & F_SACK) !== 0 && p.tcpHeaderLength > 20) sack = highestSack(p, sack);
 
-  if (t.tdMaxWin[sd] === 0) {
+  if (t.u32[(sd << 4) + DW_MAX_WIN] === 0) {
     if ((flags & SYN) !== 0) {
       initSender(t, sd, rd, dir, p, end);
       // A bare SYN from the reply side (simultaneous open) has nothing to check.
       if ((flags & ACK) === 0) return WIN_ACCEPT;
     } else {
       // First packet seen from this side mid-stream: trust it to seed the window.
-      t.tdEnd[sd] = end;
-      const swin = (win << t.tdScale[sd]!) >>> 0;
-      t.tdMaxWin[sd] = swin === 0 ? 1 : swin;
-      t.tdMaxEnd[sd] = end + t.tdMaxWin[sd]!;
-      if (t.tdMaxWin[rd] === 0) {
+      t.u32[(sd << 4) + DW_END] = end;
+      const swin = (win << t.u8[(sd << 6) + DB_SCALE]!) >>> 0;
+      t.u32[(sd << 4) + DW_MAX_WIN] = swin === 0 ? 1 : swin;
+      t.u32[(sd << 4) + DW_MAX_END] = end + t.u32[(sd << 4) + DW_MAX_WIN]!;
+      if (t.u32[(rd << 4) + DW_MAX_WIN] === 0) {
         // Nothing seen the other way yet: make the ACK checks pass until then.
-        t.tdEnd[rd] = sack;
-        t.tdMaxEnd[rd] = sack;
-      } else if (sack === ((t.tdEnd[rd]! + 1) >>> 0)) {
+        t.u32[(rd << 4) + DW_END] = sack;
+        t.u32[(rd << 4) + DW_MAX_END] = sack;
+      } else if (sack === ((t.u32[(rd << 4) + DW_END]! + 1) >>> 0)) {
         // Probably the answer to a keepalive probe (one byte below the edge).
-        t.tdEnd[rd] = t.tdEnd[rd]! + 1;
+        t.u32[(rd << 4) + DW_END] = t.u32[(rd << 4) + DW_END]! + 1;
       }
     }
-  } else if ((flags & SYN) !== 0 && after(end, t.tdEnd[sd]!) && (state === sSS || state === sSR)) {
+  } else if ((flags & SYN) !== 0 && after(end, t.u32[(sd << 4) + DW_END]!) && (state === sSS || state === sSR)) {
     // A peer that restarted its handshake with a higher sequence number.
     initSender(t, sd, rd, dir, p, end);
     if (dir === 1 && (flags & ACK) === 0) return WIN_ACCEPT;
@@ -330,90 +327,89 @@ function inWindow(
 
   if ((flags & ACK) === 0) {
     // No ACK: behave as if it acknowledged exactly what we know.
-    ack = t.tdEnd[rd]!;
+    ack = t.u32[(rd << 4) + DW_END]!;
     sack = ack;
   } else if ((flags & RST) !== 0 && ack === 0) {
     // Some stacks send RST+ACK with a zero ack.
-    ack = t.tdEnd[rd]!;
+    ack = t.u32[(rd << 4) + DW_END]!;
     sack = ack;
   }
 
   if ((flags & RST) !== 0 && seq === 0 && state === sSS) {
     // A RST answering our SYN may carry seq 0.
-    seq = t.tdEnd[sd]!;
+    seq = t.u32[(sd << 4) + DW_END]!;
     end = seq;
   }
 
-  const ackWindow = t.tdMaxWin[sd]! > MIN_ACK_WINDOW ? t.tdMaxWin[sd]! : MIN_ACK_WINDOW;
+  const ackWindow = t.u32[(sd << 4) + DW_MAX_WIN]! > MIN_ACK_WINDOW ? t.u32[(sd << 4) + DW_MAX_WIN]! : MIN_ACK_WINDOW;
 
   // I. Data must start at or below the receiver's advertised right edge.
-  if (!before(seq, t.tdMaxEnd[sd]! + 1)) {
-    const overshot = (end - t.tdMaxEnd[sd]! + 1) >>> 0;
-    const ackOk = after(sack, t.tdEnd[rd]! - ackWindow - 1);
-    const inRecv = t.tdMaxWin[rd] !== 0 && after(end, t.tdEnd[sd]! - t.tdMaxWin[rd]! - 1);
-    if (inRecv && ackOk && overshot <= t.tdMaxWin[rd]! && before(sack, t.tdEnd[rd]! + 1)) {
+  if (!before(seq, t.u32[(sd << 4) + DW_MAX_END]! + 1)) {
+    const overshot = (end - t.u32[(sd << 4) + DW_MAX_END]! + 1) >>> 0;
+    const ackOk = after(sack, t.u32[(rd << 4) + DW_END]! - ackWindow - 1);
+    const inRecv = t.u32[(rd << 4) + DW_MAX_WIN] !== 0 && after(end, t.u32[(sd << 4) + DW_END]! - t.u32[(rd << 4) + DW_MAX_WIN]! - 1);
+    if (inRecv && ackOk && overshot <= t.u32[(rd << 4) + DW_MAX_WIN]! && before(sack, t.u32[(rd << 4) + DW_END]! + 1)) {
       // A sender slightly overrunning the window: let the receiver's ACK of
       // this data be acceptable later, but do not track the packet itself.
-      t.tdEnd[sd] = end;
-      t.tdFlags[sd] = t.tdFlags[sd]! | F_UNACKED;
+      t.u32[(sd << 4) + DW_END] = end;
+      t.u8[(sd << 6) + DB_FLAGS] = t.u8[(sd << 6) + DB_FLAGS]! | F_UNACKED;
       return outOfWindow(t, sd, cfg, WIN_IGNORE);
     }
     return outOfWindow(t, sd, cfg, Reason.TCP_SEQ_OVER_WINDOW);
   }
   // III. No acknowledging data the other side has not sent.
-  if (!before(sack, t.tdEnd[rd]! + 1)) return outOfWindow(t, sd, cfg, Reason.TCP_ACK_OVER_WINDOW);
+  if (!before(sack, t.u32[(rd << 4) + DW_END]! + 1)) return outOfWindow(t, sd, cfg, Reason.TCP_ACK_OVER_WINDOW);
   // II. Data entirely below the window: an old retransmission, let it pass untracked.
-  if (t.tdMaxWin[rd] !== 0 && !after(end, t.tdEnd[sd]! - t.tdMaxWin[rd]! - 1)) {
+  if (t.u32[(rd << 4) + DW_MAX_WIN] !== 0 && !after(end, t.u32[(sd << 4) + DW_END]! - t.u32[(rd << 4) + DW_MAX_WIN]! - 1)) {
     return outOfWindow(t, sd, cfg, WIN_IGNORE);
   }
   // IV. An ACK far below: a very delayed segment, let it pass untracked.
-  if (!after(sack, t.tdEnd[rd]! - ackWindow - 1)) return outOfWindow(t, sd, cfg, WIN_IGNORE);
+  if (!after(sack, t.u32[(rd << 4) + DW_END]! - ackWindow - 1)) return outOfWindow(t, sd, cfg, WIN_IGNORE);
 
   // SYN windows are never scaled (RFC 7323).
-  if ((flags & SYN) === 0) win = (win << t.tdScale[sd]!) >>> 0;
+  if ((flags & SYN) === 0) win = (win << t.u8[(sd << 6) + DB_SCALE]!) >>> 0;
 
   const swin = (win + sack - ack) >>> 0;
-  if (t.tdMaxWin[sd]! < swin) t.tdMaxWin[sd] = swin;
-  if (after(end, t.tdEnd[sd]!)) {
-    t.tdEnd[sd] = end;
-    t.tdFlags[sd] = t.tdFlags[sd]! | F_UNACKED;
+  if (t.u32[(sd << 4) + DW_MAX_WIN]! < swin) t.u32[(sd << 4) + DW_MAX_WIN] = swin;
+  if (after(end, t.u32[(sd << 4) + DW_END]!)) {
+    t.u32[(sd << 4) + DW_END] = end;
+    t.u8[(sd << 6) + DB_FLAGS] = t.u8[(sd << 6) + DB_FLAGS]! | F_UNACKED;
   }
   if ((flags & ACK) !== 0) {
-    const maxAck = maxAckOf(t);
-    if ((t.tdFlags[sd]! & F_MAXACK) === 0) {
-      maxAck[sd] = ack;
-      t.tdFlags[sd] = t.tdFlags[sd]! | F_MAXACK;
-    } else if (after(ack, maxAck[sd]!)) {
-      maxAck[sd] = ack;
+    if ((t.u8[(sd << 6) + DB_FLAGS]! & F_MAXACK) === 0) {
+      t.u32[(sd << 4) + DW_MAX_ACK] = ack;
+      t.u8[(sd << 6) + DB_FLAGS] = t.u8[(sd << 6) + DB_FLAGS]! | F_MAXACK;
+    } else if (after(ack, t.u32[(sd << 4) + DW_MAX_ACK]!)) {
+      t.u32[(sd << 4) + DW_MAX_ACK] = ack;
     }
   }
 
   // The receiver's window grows by what the sender pushed past its old edge.
-  if (t.tdMaxWin[rd] !== 0 && after(end, t.tdMaxEnd[sd]!)) {
-    t.tdMaxWin[rd] = t.tdMaxWin[rd]! + end - t.tdMaxEnd[sd]!;
+  if (t.u32[(rd << 4) + DW_MAX_WIN] !== 0 && after(end, t.u32[(sd << 4) + DW_MAX_END]!)) {
+    t.u32[(rd << 4) + DW_MAX_WIN] = t.u32[(rd << 4) + DW_MAX_WIN]! + end - t.u32[(sd << 4) + DW_MAX_END]!;
   }
-  if (after(sack + win, t.tdMaxEnd[rd]! - 1)) {
-    t.tdMaxEnd[rd] = win === 0 ? sack + 1 : sack + win;
+  if (after(sack + win, t.u32[(rd << 4) + DW_MAX_END]! - 1)) {
+    t.u32[(rd << 4) + DW_MAX_END] = win === 0 ? sack + 1 : sack + win;
   }
-  if (ack === t.tdEnd[rd]) t.tdFlags[rd] = t.tdFlags[rd]! & ~F_UNACKED;
+  if (ack === t.u32[(rd << 4) + DW_END]) t.u8[(rd << 6) + DB_FLAGS] = t.u8[(rd << 6) + DB_FLAGS]! & ~F_UNACKED;
 
   // The same bare ACK again and again means the peer is not answering.
   if (index === iACK) {
     if (
-      t.tcpLastDir[s] === dir &&
-      t.tcpLastSeq[s] === seq &&
-      t.tcpLastAck[s] === ack &&
-      t.tcpLastEnd[s] === end &&
-      t.tcpLastWin[s] === winRaw
+      t.u8[(s << 7) + B_LAST_DIR] === dir &&
+      t.u32[(s << 5) + W_LAST_SEQ] === seq &&
+      t.u32[(s << 5) + W_LAST_ACK] === ack &&
+      t.u32[(s << 5) + W_LAST_END] === end &&
+      t.u16[(s << 6) + H_LAST_WIN] === winRaw
     ) {
-      t.tcpRetrans[s] = t.tcpRetrans[s]! + 1;
+      t.u8[(s << 7) + B_RETRANS] = t.u8[(s << 7) + B_RETRANS]! + 1;
     } else {
-      t.tcpLastDir[s] = dir;
-      t.tcpLastSeq[s] = seq;
-      t.tcpLastAck[s] = ack;
-      t.tcpLastEnd[s] = end;
-      t.tcpLastWin[s] = winRaw;
-      t.tcpRetrans[s] = 0;
+      t.u8[(s << 7) + B_LAST_DIR] = dir;
+      t.u32[(s << 5) + W_LAST_SEQ] = seq;
+      t.u32[(s << 5) + W_LAST_ACK] = ack;
+      t.u32[(s << 5) + W_LAST_END] = end;
+      t.u16[(s << 6) + H_LAST_WIN] = winRaw;
+      t.u8[(s << 7) + B_RETRANS] = 0;
     }
   }
   return WIN_ACCEPT;
@@ -421,12 +417,12 @@ function inWindow(
 
 /** Clears one direction's window data (a peer we must learn again). */
 function resetDirection(t: ConnTable, d: number): void {
-  t.tdEnd[d] = 0;
-  t.tdMaxEnd[d] = 0;
-  t.tdMaxWin[d] = 0;
-  maxAckOf(t)[d] = 0;
-  t.tdScale[d] = 0;
-  t.tdFlags[d] = t.tdFlags[d]! & F_LIBERAL;
+  t.u32[(d << 4) + DW_END] = 0;
+  t.u32[(d << 4) + DW_MAX_END] = 0;
+  t.u32[(d << 4) + DW_MAX_WIN] = 0;
+  t.u32[(d << 4) + DW_MAX_ACK] = 0;
+  t.u8[(d << 6) + DB_SCALE] = 0;
+  t.u8[(d << 6) + DB_FLAGS] = t.u8[(d << 6) + DB_FLAGS]! & F_LIBERAL;
 }
 
 /**
@@ -435,17 +431,17 @@ function resetDirection(t: ConnTable, d: number): void {
  * holding the entry for days (nf_tcp_handle_invalid).
  */
 function shortenOnInvalid(t: ConnTable, s: number, dir: number, index: number, now: number, cfg: EngineConfig): void {
-  if ((t.status[s]! & Status.ASSURED) === 0) return;
+  if ((t.u16[(s << 6) + H_STATUS]! & Status.ASSURED) === 0) return;
   if (index !== iRST && index !== iFIN) return;
-  const lastIndex = t.tcpLastIndex[s]!;
-  if (t.tcpLastDir[s] !== dir && (lastIndex === iFIN || lastIndex === iRST)) {
-    const left = t.expires[s]! - now;
+  const lastIndex = t.u8[(s << 7) + B_LAST_INDEX]!;
+  if (t.u8[(s << 7) + B_LAST_DIR] !== dir && (lastIndex === iFIN || lastIndex === iRST)) {
+    const left = t.f64[(s << 4) + D_EXPIRES]! - now;
     if (left < 120) return;
     const unack = cfg.timeouts.tcpUnacknowledged;
-    if (left > unack) t.expires[s] = now + unack;
+    if (left > unack) t.f64[(s << 4) + D_EXPIRES] = now + unack;
   } else {
-    t.tcpLastIndex[s] = index;
-    t.tcpLastDir[s] = dir;
+    t.u8[(s << 7) + B_LAST_INDEX] = index;
+    t.u8[(s << 7) + B_LAST_DIR] = dir;
   }
 }
 
@@ -458,7 +454,7 @@ export function tcpCanEarlyDrop(state: number): boolean {
 }
 
 function established(t: ConnTable, s: number): boolean {
-  return t.protoState[s] === sES && (t.status[s]! & Status.ASSURED) !== 0;
+  return t.u8[(s << 7) + B_PROTO_STATE] === sES && (t.u16[(s << 6) + H_STATUS]! & Status.ASSURED) !== 0;
 }
 
 // --- the tracker ---------------------------------------------------------
@@ -475,50 +471,49 @@ function canCreate(p: ParsedPacket, cfg: EngineConfig): number {
 function init(t: ConnTable, s: number, p: ParsedPacket, now: number, cfg: EngineConfig): void {
   const o = s * 2;
   const r = o + 1;
-  const maxAck = maxAckOf(t);
-  t.protoState[s] = sNO;
+  t.u8[(s << 7) + B_PROTO_STATE] = sNO;
   for (let d = o; d <= r; d++) {
-    t.tdEnd[d] = 0;
-    t.tdMaxEnd[d] = 0;
-    t.tdMaxWin[d] = 0;
-    t.tdScale[d] = 0;
-    t.tdFlags[d] = 0;
-    maxAck[d] = 0;
+    t.u32[(d << 4) + DW_END] = 0;
+    t.u32[(d << 4) + DW_MAX_END] = 0;
+    t.u32[(d << 4) + DW_MAX_WIN] = 0;
+    t.u8[(d << 6) + DB_SCALE] = 0;
+    t.u8[(d << 6) + DB_FLAGS] = 0;
+    t.u32[(d << 4) + DW_MAX_ACK] = 0;
   }
-  t.tcpLastDir[s] = 0;
-  t.tcpRetrans[s] = 0;
-  t.tcpLastWscale[s] = 0;
-  t.tcpLastFlags[s] = 0;
-  t.tcpLastSeq[s] = 0;
-  t.tcpLastAck[s] = 0;
-  t.tcpLastEnd[s] = 0;
-  t.tcpLastWin[s] = 0;
+  t.u8[(s << 7) + B_LAST_DIR] = 0;
+  t.u8[(s << 7) + B_RETRANS] = 0;
+  t.u8[(s << 7) + B_LAST_WSCALE] = 0;
+  t.u8[(s << 7) + B_LAST_FLAGS] = 0;
+  t.u32[(s << 5) + W_LAST_SEQ] = 0;
+  t.u32[(s << 5) + W_LAST_ACK] = 0;
+  t.u32[(s << 5) + W_LAST_END] = 0;
+  t.u16[(s << 6) + H_LAST_WIN] = 0;
   // "Nothing yet": the first packet's own update sets it.
-  t.tcpLastIndex[s] = iNONE;
+  t.u8[(s << 7) + B_LAST_INDEX] = iNONE;
 
   const end = segmentEnd(p);
   const win = p.window === 0 ? 1 : p.window;
-  t.tdEnd[o] = end;
-  t.tdMaxWin[o] = win;
+  t.u32[(o << 4) + DW_END] = end;
+  t.u32[(o << 4) + DW_MAX_WIN] = win;
   if ((p.tcpFlags & SYN) !== 0) {
-    t.tdMaxEnd[o] = end;
+    t.u32[(o << 4) + DW_MAX_END] = end;
     takeSynOptions(t, o, p);
   } else {
     // Picked up mid-stream: the handshake (scale, SACK) is unknown, so assume
     // SACK and check windows liberally in both directions for this connection.
-    t.tdMaxEnd[o] = end + win;
-    t.tdFlags[o] = F_SACK | F_LIBERAL;
-    t.tdFlags[r] = F_SACK | F_LIBERAL;
+    t.u32[(o << 4) + DW_MAX_END] = end + win;
+    t.u8[(o << 6) + DB_FLAGS] = F_SACK | F_LIBERAL;
+    t.u8[(r << 6) + DB_FLAGS] = F_SACK | F_LIBERAL;
   }
   // A safe expiry until `packet` (always called next) sets the real one.
-  t.expires[s] = now + cfg.timeouts.tcpSynSent;
+  t.f64[(s << 4) + D_EXPIRES] = now + cfg.timeouts.tcpSynSent;
 }
 
 function packet(t: ConnTable, s: number, dir: number, p: ParsedPacket, now: number, cfg: EngineConfig): number {
   const flags = p.tcpFlags;
   if (!tcpFlagsValid(flags)) return Reason.BAD_TCP_FLAGS;
   const index = indexOf(flags);
-  let oldState: number = t.protoState[s]!;
+  let oldState: number = t.u8[(s << 7) + B_PROTO_STATE]!;
   let newState: number = TRANSITIONS[(dir * 6 + index) * 10 + oldState]!;
   let checkWindow = true;
 
@@ -526,8 +521,8 @@ function packet(t: ConnTable, s: number, dir: number, p: ParsedPacket, now: numb
     // A SYN on a closed connection: if someone closed it properly (FIN) or
     // this side reset it, this is a new connection on the same tuple.
     if (
-      ((t.tdFlags[s * 2]! | t.tdFlags[s * 2 + 1]!) & F_CLOSE_INIT) !== 0 ||
-      (t.tcpLastDir[s] === dir && t.tcpLastIndex[s] === iRST)
+      ((t.u8[((s * 2) << 6) + DB_FLAGS]! | t.u8[((s * 2 + 1) << 6) + DB_FLAGS]!) & F_CLOSE_INIT) !== 0 ||
+      (t.u8[(s << 7) + B_LAST_DIR] === dir && t.u8[(s << 7) + B_LAST_INDEX] === iRST)
     ) {
       return TRACK_REOPEN;
     }
@@ -536,28 +531,28 @@ function packet(t: ConnTable, s: number, dir: number, p: ParsedPacket, now: numb
   }
 
   if (newState === sIG) {
-    const lastDir = t.tcpLastDir[s]!;
-    if (index === iSYNACK && t.tcpLastIndex[s] === iSYN && lastDir !== dir && p.ack === t.tcpLastEnd[s]) {
+    const lastDir = t.u8[(s << 7) + B_LAST_DIR]!;
+    if (index === iSYNACK && t.u8[(s << 7) + B_LAST_INDEX] === iSYN && lastDir !== dir && p.ack === t.u32[(s << 5) + W_LAST_END]) {
       // This SYN-ACK answers the SYN we let through untracked: the endpoints
       // are in sync and we are not. Rebuild the handshake from the notes.
       oldState = sSS;
       newState = sSR;
       const ld = s * 2 + lastDir;
-      const lastEnd = t.tcpLastEnd[s]!;
-      t.tdEnd[ld] = lastEnd;
-      t.tdMaxEnd[ld] = lastEnd;
-      t.tdMaxWin[ld] = t.tcpLastWin[s] === 0 ? 1 : t.tcpLastWin[s]!;
-      t.tdScale[ld] = t.tcpLastWscale[s]!;
-      t.tcpLastFlags[s] = t.tcpLastFlags[s]! & ~F_CHALLENGE;
-      t.tdFlags[ld] = t.tcpLastFlags[s]!;
+      const lastEnd = t.u32[(s << 5) + W_LAST_END]!;
+      t.u32[(ld << 4) + DW_END] = lastEnd;
+      t.u32[(ld << 4) + DW_MAX_END] = lastEnd;
+      t.u32[(ld << 4) + DW_MAX_WIN] = t.u16[(s << 6) + H_LAST_WIN] === 0 ? 1 : t.u16[(s << 6) + H_LAST_WIN]!;
+      t.u8[(ld << 6) + DB_SCALE] = t.u8[(s << 7) + B_LAST_WSCALE]!;
+      t.u8[(s << 7) + B_LAST_FLAGS] = t.u8[(s << 7) + B_LAST_FLAGS]! & ~F_CHALLENGE;
+      t.u8[(ld << 6) + DB_FLAGS] = t.u8[(s << 7) + B_LAST_FLAGS]!;
       resetDirection(t, s * 2 + dir);
     } else {
       // Note what we let through, to recognise the answer to it.
-      t.tcpLastIndex[s] = index;
-      t.tcpLastDir[s] = dir;
-      t.tcpLastSeq[s] = p.seq;
-      t.tcpLastEnd[s] = segmentEnd(p);
-      t.tcpLastWin[s] = p.window;
+      t.u8[(s << 7) + B_LAST_INDEX] = index;
+      t.u8[(s << 7) + B_LAST_DIR] = dir;
+      t.u32[(s << 5) + W_LAST_SEQ] = p.seq;
+      t.u32[(s << 5) + W_LAST_END] = segmentEnd(p);
+      t.u16[(s << 6) + H_LAST_WIN] = p.window;
       if (index === iSYN && dir === 0) {
         let lf = 0;
         let ws = 0;
@@ -569,10 +564,10 @@ function packet(t: ConnTable, s: number, dir: number, p: ParsedPacket, now: numb
         // In LAST_ACK the peer may answer this SYN with an RFC 5961 challenge
         // ACK, which must not be taken for the final ACK.
         if (oldState === sLA) lf |= F_CHALLENGE;
-        t.tcpLastFlags[s] = lf;
-        t.tcpLastWscale[s] = ws;
+        t.u8[(s << 7) + B_LAST_FLAGS] = lf;
+        t.u8[(s << 7) + B_LAST_WSCALE] = ws;
       }
-      if (oldState === sSS && index === iACK && dir === 1) t.tcpLastAck[s] = p.ack;
+      if (oldState === sSS && index === iACK && dir === 1) t.u32[(s << 5) + W_LAST_ACK] = p.ack;
       return TRACK_OK;
     }
   }
@@ -584,21 +579,21 @@ function packet(t: ConnTable, s: number, dir: number, p: ParsedPacket, now: numb
       if (
         oldState === sLA &&
         index === iACK &&
-        t.tcpLastDir[s] !== dir &&
-        t.tcpLastIndex[s] === iSYN &&
-        (t.tcpLastFlags[s]! & F_CHALLENGE) !== 0
+        t.u8[(s << 7) + B_LAST_DIR] !== dir &&
+        t.u8[(s << 7) + B_LAST_INDEX] === iSYN &&
+        (t.u8[(s << 7) + B_LAST_FLAGS]! & F_CHALLENGE) !== 0
       ) {
         // The challenge ACK we expected: accept it, change nothing.
-        t.tcpLastFlags[s] = t.tcpLastFlags[s]! & ~F_CHALLENGE;
+        t.u8[(s << 7) + B_LAST_FLAGS] = t.u8[(s << 7) + B_LAST_FLAGS]! & ~F_CHALLENGE;
         return TRACK_OK;
       }
       break;
     case sS2:
-      t.tcpLastFlags[s] = t.tcpLastFlags[s]! | F_SIMOPEN;
+      t.u8[(s << 7) + B_LAST_FLAGS] = t.u8[(s << 7) + B_LAST_FLAGS]! | F_SIMOPEN;
       break;
     case sSR:
       // In a simultaneous open the reply side's ACK completes the handshake.
-      if (dir === 1 && index === iACK && (t.tcpLastFlags[s]! & F_SIMOPEN) !== 0) newState = sES;
+      if (dir === 1 && index === iACK && (t.u8[(s << 7) + B_LAST_FLAGS]! & F_SIMOPEN) !== 0) newState = sES;
       break;
     case sCL: {
       if (index !== iRST) break;
@@ -609,29 +604,29 @@ function packet(t: ConnTable, s: number, dir: number, p: ParsedPacket, now: numb
         break;
       }
       const other = s * 2 + (dir ^ 1);
-      if ((t.tdFlags[other]! & F_MAXACK) !== 0 && t.tcpLastIndex[s] !== iSYN) {
+      if ((t.u8[(other << 6) + DB_FLAGS]! & F_MAXACK) !== 0 && t.u8[(s << 7) + B_LAST_INDEX] !== iSYN) {
         const seq = p.seq;
         // seq 0 before the connection is established: answer to a SYN we let by.
         if (seq === 0 && !established(t, s)) break;
         // A RST below what the other side already acknowledged is forged or stale.
-        if (before(seq, maxAckOf(t)[other]!)) return Reason.TCP_BAD_RST;
-        if (!established(t, s) || seq === maxAckOf(t)[other]) break;
+        if (before(seq, t.u32[(other << 4) + DW_MAX_ACK]!)) return Reason.TCP_BAD_RST;
+        if (!established(t, s) || seq === t.u32[(other << 4) + DW_MAX_ACK]) break;
         // The RST right after our last data segment in the same direction.
-        if (t.tcpLastIndex[s] === iACK && t.tcpLastDir[s] === dir && seq === t.tcpLastEnd[s]) break;
+        if (t.u8[(s << 7) + B_LAST_INDEX] === iACK && t.u8[(s << 7) + B_LAST_DIR] === dir && seq === t.u32[(s << 5) + W_LAST_END]) break;
         // In window but not exact: keep the state, the peer may send a challenge ACK.
         newState = oldState;
       }
-      const li = t.tcpLastIndex[s]!;
+      const li = t.u8[(s << 7) + B_LAST_INDEX]!;
       if (
-        (((t.status[s]! & Status.SEEN_REPLY) !== 0 && li === iSYN) ||
-          ((t.status[s]! & Status.ASSURED) === 0 && li === iACK)) &&
-        p.ack === t.tcpLastEnd[s]
+        (((t.u16[(s << 6) + H_STATUS]! & Status.SEEN_REPLY) !== 0 && li === iSYN) ||
+          ((t.u16[(s << 6) + H_STATUS]! & Status.ASSURED) === 0 && li === iACK)) &&
+        p.ack === t.u32[(s << 5) + W_LAST_END]
       ) {
         // RST answering a SYN or ACK we let through untracked: skip the window check.
         checkWindow = false;
         break;
       }
-      if (oldState === sSS && li === iACK && t.tcpLastDir[s] === 1 && p.seq === t.tcpLastAck[s]) {
+      if (oldState === sSS && li === iACK && t.u8[(s << 7) + B_LAST_DIR] === 1 && p.seq === t.u32[(s << 5) + W_LAST_ACK]) {
         // RST answering a challenge ACK we let through.
         checkWindow = false;
       }
@@ -651,30 +646,30 @@ function packet(t: ConnTable, s: number, dir: number, p: ParsedPacket, now: numb
   }
 
   // From here on the packet is in window.
-  t.tcpLastIndex[s] = index;
-  t.tcpLastDir[s] = dir;
-  t.protoState[s] = newState;
+  t.u8[(s << 7) + B_LAST_INDEX] = index;
+  t.u8[(s << 7) + B_LAST_DIR] = dir;
+  t.u8[(s << 7) + B_PROTO_STATE] = newState;
   if (oldState !== newState && newState === sFW) {
-    t.tdFlags[s * 2 + dir] = t.tdFlags[s * 2 + dir]! | F_CLOSE_INIT;
+    t.u8[((s * 2 + dir) << 6) + DB_FLAGS] = t.u8[((s * 2 + dir) << 6) + DB_FLAGS]! | F_CLOSE_INIT;
   }
 
   const to = cfg.timeouts;
   const base = stateTimeout(newState, to);
   let timeout: number;
-  if (t.tcpRetrans[s]! >= cfg.tcp.maxRetrans && base > to.tcpMaxRetrans) timeout = to.tcpMaxRetrans;
+  if (t.u8[(s << 7) + B_RETRANS]! >= cfg.tcp.maxRetrans && base > to.tcpMaxRetrans) timeout = to.tcpMaxRetrans;
   else if (index === iRST) timeout = to.tcpClose;
-  else if (((t.tdFlags[s * 2]! | t.tdFlags[s * 2 + 1]!) & F_UNACKED) !== 0 && base > to.tcpUnacknowledged) {
+  else if (((t.u8[((s * 2) << 6) + DB_FLAGS]! | t.u8[((s * 2 + 1) << 6) + DB_FLAGS]!) & F_UNACKED) !== 0 && base > to.tcpUnacknowledged) {
     timeout = to.tcpUnacknowledged;
-  } else if (t.tcpLastWin[s] === 0 && base > to.tcpMaxRetrans) {
+  } else if (t.u16[(s << 6) + H_LAST_WIN] === 0 && base > to.tcpMaxRetrans) {
     // A zero window (or no ACK tracked yet) shortens long timeouts like retransmissions do.
     timeout = to.tcpMaxRetrans;
   } else timeout = base;
 
-  const status = t.status[s]!;
+  const status = t.u16[(s << 6) + H_STATUS]!;
   if ((status & Status.SEEN_REPLY) === 0) {
     // Only a RST came back (or the originator aborted): no connection to keep.
     if ((flags & RST) !== 0) {
-      t.expires[s] = now + timeout;
+      t.f64[(s << 4) + D_EXPIRES] = now + timeout;
       return TRACK_KILL;
     }
     // A retransmitted SYN must not keep the entry alive forever.
@@ -683,9 +678,9 @@ function packet(t: ConnTable, s: number, dir: number, p: ParsedPacket, now: numb
     if (newState === sES && timeout > to.tcpUnacknowledged) timeout = to.tcpUnacknowledged;
   } else if ((status & Status.ASSURED) === 0 && (oldState === sSR || oldState === sES) && newState === sES) {
     // An in-window ACK completing the handshake, or both sides of a pickup heard.
-    t.status[s] = status | Status.ASSURED;
+    t.u16[(s << 6) + H_STATUS] = status | Status.ASSURED;
   }
-  t.expires[s] = now + timeout;
+  t.f64[(s << 4) + D_EXPIRES] = now + timeout;
   return TRACK_OK;
 }
 

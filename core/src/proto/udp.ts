@@ -1,6 +1,7 @@
 import { Reason, Status } from "../constants.js";
 import type { ProtoTracker } from "./tracker.js";
 import { TRACK_OK } from "./tracker.js";
+import { D_CREATED, D_EXPIRES, H_STATUS } from "../table/layout.js";
 
 /** Seconds after its first packet before a replied flow gets the long timeout (Linux: 2 s). */
 const STREAM_AFTER = 2;
@@ -17,12 +18,12 @@ export const udpTracker: ProtoTracker = {
   },
   init() {},
   packet(t, s, _dir, _p, now, cfg) {
-    const status = t.status[s]!;
+    const status = t.u16[(s << 6) + H_STATUS]!;
     if ((status & Status.SEEN_REPLY) !== 0) {
-      t.expires[s] = now + (now > t.created[s]! + STREAM_AFTER ? cfg.timeouts.udpReplied : cfg.timeouts.udpUnreplied);
-      t.status[s] = status | Status.ASSURED;
+      t.f64[(s << 4) + D_EXPIRES] = now + (now > t.f64[(s << 4) + D_CREATED]! + STREAM_AFTER ? cfg.timeouts.udpReplied : cfg.timeouts.udpUnreplied);
+      t.u16[(s << 6) + H_STATUS] = status | Status.ASSURED;
     } else {
-      t.expires[s] = now + cfg.timeouts.udpUnreplied;
+      t.f64[(s << 4) + D_EXPIRES] = now + cfg.timeouts.udpUnreplied;
     }
     return TRACK_OK;
   },
@@ -39,12 +40,12 @@ export const udpliteTracker: ProtoTracker = {
   init() {},
   packet(t, s, _dir, p, now, cfg) {
     if (!hasChecksum(p.bytes, p.l4Offset)) return Reason.BAD_CHECKSUM;
-    const status = t.status[s]!;
+    const status = t.u16[(s << 6) + H_STATUS]!;
     if ((status & Status.SEEN_REPLY) !== 0) {
-      t.expires[s] = now + cfg.timeouts.udpReplied;
-      t.status[s] = status | Status.ASSURED;
+      t.f64[(s << 4) + D_EXPIRES] = now + cfg.timeouts.udpReplied;
+      t.u16[(s << 6) + H_STATUS] = status | Status.ASSURED;
     } else {
-      t.expires[s] = now + cfg.timeouts.udpUnreplied;
+      t.f64[(s << 4) + D_EXPIRES] = now + cfg.timeouts.udpUnreplied;
     }
     return TRACK_OK;
   },

@@ -1,25 +1,42 @@
 import { hashTuple } from "./hash.js";
+import {
+  B_FAMILY,
+  B_HELPER,
+  B_PROTO,
+  B_PROTO_STATE,
+  D_CREATED,
+  D_EXPIRES,
+  H_PORTS,
+  H_STATUS,
+  H_ZONE,
+  RECORD_BYTES,
+  W_DST,
+  W_ID,
+  W_MARK,
+  W_SRC,
+} from "./layout.js";
 
 /** How a connection slot is addressed together with a direction: `slot << 1 | dir`. */
 export type ConnRef = number;
 
-function grown<T extends Uint8Array | Uint16Array | Uint32Array | Int32Array | Float64Array>(a: T, length: number): T {
+function grown<T extends Int32Array | Uint32Array>(a: T, length: number): T {
   const b = new (a.constructor as { new (n: number): T })(length);
   b.set(a);
   return b;
 }
 
 /**
- * The connection table: one slot per connection, every field in a typed
- * array (struct of arrays), and an open-addressing index with linear probing
- * that holds two entries per connection, one for each direction's tuple.
+ * The connection table: one 128-byte record per connection in a single
+ * buffer (see `layout.ts`), viewed as bytes, 16-bit, 32-bit and float64
+ * words, and an open-addressing index with linear probing that holds two
+ * entries per connection, one for each direction's tuple.
  *
  * Nothing here allocates per packet. Storage grows by doubling up to `max`
  * slots, so a small engine stays small and a large one never rehashes on the
  * hot path after warm-up.
  *
- * Protocol trackers read and write the protocol fields directly (the layout
- * is the contract between the table and `proto/*`).
+ * Protocol trackers read and write their fields in the record directly; the
+ * layout is the contract between the table and `proto/*`.
  */
 export class ConnTable {
   /** Slots allocated now. */
@@ -30,60 +47,19 @@ export class ConnTable {
   readonly max: number;
   readonly seed: number;
 
-  // --- tuple of the ORIGINAL direction ---------------------------------
-  /** 0 = free slot, else 4 or 6. */
-  family = new Uint8Array(0);
-  proto = new Uint8Array(0);
-  zone = new Uint16Array(0);
-  /** 8 words per slot: original source (4 words) then original destination (4 words). */
-  addr = new Uint32Array(0);
-  /** 4 per slot: original sport, dport, then reply sport, dport (ICMP reply types differ from request types). */
-  ports = new Uint16Array(0);
+  /** Views of the record buffer. */
+  u8 = new Uint8Array(0);
+  u16 = new Uint16Array(0);
+  u32 = new Uint32Array(0);
+  f64 = new Float64Array(0);
 
-  // --- connection ------------------------------------------------------
-  /** `Status` bits. */
-  status = new Uint16Array(0);
-  /** Absolute expiry time in seconds (caller's clock). */
-  expires = new Float64Array(0);
-  /** Time of the first packet, in seconds. */
-  created = new Float64Array(0);
-  mark = new Uint32Array(0);
-  /** Master connection slot (-1 none) and the id it had, to detect reuse. */
+  /** Master connection slot (-1 none) and the id it had, to detect reuse (cold: kept apart). */
   master = new Int32Array(0);
   masterId = new Uint32Array(0);
-  /** Helper index + 1 (0 = none). */
-  helper = new Uint8Array(0);
-  /** Connection id (never 0), like Linux's ct id: stable for the connection's life. */
-  id = new Uint32Array(0);
-  /** Live expectations whose master is this slot. */
-  expectCount = new Uint16Array(0);
   private nextFree = new Int32Array(0);
   private freeHead = -1;
   private nextId = 1;
 
-  // --- protocol state (TCP uses all; others use `protoState` only) ------
-  /** Tracker state: the TCP state number, or a protocol-specific value. */
-  protoState = new Uint8Array(0);
-  /** Per direction (`slot * 2 + dir`): TCP window tracking of the sender in that direction. */
-  tdEnd = new Uint32Array(0);
-  tdMaxEnd = new Uint32Array(0);
-  tdMaxWin = new Uint32Array(0);
-  /** Highest acknowledgement the sender in that direction has sent (Linux td_maxack, judges RSTs). */
-  tdMaxAck = new Uint32Array(0);
-  tdScale = new Uint8Array(0);
-  tdFlags = new Uint8Array(0);
-  /** Per slot: what the TCP tracker remembers of the last packet (retransmission detection). */
-  tcpLastDir = new Uint8Array(0);
-  tcpLastIndex = new Uint8Array(0);
-  tcpRetrans = new Uint8Array(0);
-  tcpLastWscale = new Uint8Array(0);
-  tcpLastFlags = new Uint8Array(0);
-  tcpLastSeq = new Uint32Array(0);
-  tcpLastAck = new Uint32Array(0);
-  tcpLastEnd = new Uint32Array(0);
-  tcpLastWin = new Uint16Array(0);
-
-  // --- index -----------------------------------------------------------
   /** Entries are `ref + 1` (0 = empty). */
   private index = new Int32Array(0);
   private mask = 0;
@@ -94,63 +70,28 @@ export class ConnTable {
     this.resize(Math.min(this.max, Math.max(16, initial | 0)));
   }
 
-  /** Bytes of typed-array storage per slot, the table's memory cost per connection. */
+  /** Bytes of storage per slot (record, side arrays and index share), the memory cost of a connection. */
   bytesPerSlot(): number {
-    let bytes = 0;
-    for (const a of this.arrays()) bytes += a.BYTES_PER_ELEMENT * (a.length / this.capacity);
-    return bytes + (this.index.byteLength / this.capacity);
+    return this.byteLength() / this.capacity;
   }
 
-  /** Total bytes held by the table's typed arrays. */
+  /** Total bytes held by the table. */
   byteLength(): number {
-    let bytes = this.index.byteLength;
-    for (const a of this.arrays()) bytes += a.byteLength;
-    return bytes;
-  }
-
-  private arrays(): (Uint8Array | Uint16Array | Uint32Array | Int32Array | Float64Array)[] {
-    return [
-      this.family, this.proto, this.zone, this.addr, this.ports, this.status, this.expires, this.created, this.mark,
-      this.master, this.masterId, this.helper, this.id, this.expectCount, this.nextFree, this.protoState,
-      this.tdEnd, this.tdMaxEnd, this.tdMaxWin, this.tdMaxAck, this.tdScale, this.tdFlags, this.tcpLastDir,
-      this.tcpLastIndex, this.tcpRetrans, this.tcpLastWscale, this.tcpLastFlags, this.tcpLastSeq,
-      this.tcpLastAck, this.tcpLastEnd, this.tcpLastWin,
-    ];
+    return this.u8.byteLength + this.master.byteLength + this.masterId.byteLength + this.nextFree.byteLength + this.index.byteLength;
   }
 
   private resize(cap: number): void {
     const old = this.capacity;
-    this.family = grown(this.family, cap);
-    this.proto = grown(this.proto, cap);
-    this.zone = grown(this.zone, cap);
-    this.addr = grown(this.addr, cap * 8);
-    this.ports = grown(this.ports, cap * 4);
-    this.status = grown(this.status, cap);
-    this.expires = grown(this.expires, cap);
-    this.created = grown(this.created, cap);
-    this.mark = grown(this.mark, cap);
+    const buffer = new ArrayBuffer(cap * RECORD_BYTES);
+    const u8 = new Uint8Array(buffer);
+    u8.set(this.u8);
+    this.u8 = u8;
+    this.u16 = new Uint16Array(buffer);
+    this.u32 = new Uint32Array(buffer);
+    this.f64 = new Float64Array(buffer);
     this.master = grown(this.master, cap);
     this.masterId = grown(this.masterId, cap);
-    this.helper = grown(this.helper, cap);
-    this.id = grown(this.id, cap);
-    this.expectCount = grown(this.expectCount, cap);
     this.nextFree = grown(this.nextFree, cap);
-    this.protoState = grown(this.protoState, cap);
-    this.tdEnd = grown(this.tdEnd, cap * 2);
-    this.tdMaxEnd = grown(this.tdMaxEnd, cap * 2);
-    this.tdMaxWin = grown(this.tdMaxWin, cap * 2);
-    this.tdMaxAck = grown(this.tdMaxAck, cap * 2);
-    this.tdScale = grown(this.tdScale, cap * 2);
-    this.tdFlags = grown(this.tdFlags, cap * 2);
-    this.tcpLastDir = grown(this.tcpLastDir, cap);
-    this.tcpLastIndex = grown(this.tcpLastIndex, cap);
-    this.tcpRetrans = grown(this.tcpRetrans, cap);
-    this.tcpLastWscale = grown(this.tcpLastWscale, cap);
-    this.tcpLastFlags = grown(this.tcpLastFlags, cap);
-    this.tcpLastSeq = grown(this.tcpLastSeq, cap);
-    this.tcpLastAck = grown(this.tcpLastAck, cap);
-    this.tcpLastEnd = grown(this.tcpLastEnd, cap);
-    this.tcpLastWin = grown(this.tcpLastWin, cap);
     // New slots join the free list, lowest first.
     for (let s = cap - 1; s >= old; s--) {
       this.master[s] = -1;
@@ -162,13 +103,13 @@ export class ConnTable {
     while (size < cap * 4) size *= 2;
     this.index = new Int32Array(size);
     this.mask = size - 1;
-    for (let s = 0; s < old; s++) if (this.family[s] !== 0) this.link(s);
+    for (let s = 0; s < old; s++) if (this.u8[(s << 7) + B_FAMILY] !== 0) this.link(s);
   }
 
   /**
-   * Takes a free slot, growing storage if allowed. Returns -1 when the table
-   * holds `max` connections (the engine then tries an early drop).
-   * The slot's tuple must be written, then {@link link} called.
+   * Takes a free slot with a zeroed record, growing storage if allowed.
+   * Returns -1 when the table holds `max` connections (the engine then tries
+   * an early drop). Write the tuple with {@link setTuple}, then {@link link}.
    */
   allocate(): number {
     if (this.freeHead < 0) {
@@ -178,14 +119,10 @@ export class ConnTable {
     const s = this.freeHead;
     this.freeHead = this.nextFree[s]!;
     this.count++;
-    this.status[s] = 0;
-    this.mark[s] = 0;
+    this.u32.fill(0, s << 5, (s + 1) << 5);
     this.master[s] = -1;
     this.masterId[s] = 0;
-    this.helper[s] = 0;
-    this.expectCount[s] = 0;
-    this.protoState[s] = 0;
-    this.id[s] = this.nextId;
+    this.u32[(s << 5) + W_ID] = this.nextId;
     this.nextId = this.nextId >= 0xffffffff ? 1 : this.nextId + 1;
     return s;
   }
@@ -203,32 +140,89 @@ export class ConnTable {
     replySport: number,
     replyDport: number,
   ): void {
-    this.family[s] = family;
-    this.proto[s] = proto;
-    this.zone[s] = zone;
-    const a = s * 8;
-    this.addr[a] = src[0]!;
-    this.addr[a + 1] = src[1]!;
-    this.addr[a + 2] = src[2]!;
-    this.addr[a + 3] = src[3]!;
-    this.addr[a + 4] = dst[0]!;
-    this.addr[a + 5] = dst[1]!;
-    this.addr[a + 6] = dst[2]!;
-    this.addr[a + 7] = dst[3]!;
-    const p = s * 4;
-    this.ports[p] = sport;
-    this.ports[p + 1] = dport;
-    this.ports[p + 2] = replySport;
-    this.ports[p + 3] = replyDport;
+    const b = s << 7;
+    this.u8[b + B_FAMILY] = family;
+    this.u8[b + B_PROTO] = proto;
+    const h = s << 6;
+    this.u16[h + H_ZONE] = zone;
+    this.u16[h + H_PORTS] = sport;
+    this.u16[h + H_PORTS + 1] = dport;
+    this.u16[h + H_PORTS + 2] = replySport;
+    this.u16[h + H_PORTS + 3] = replyDport;
+    const w = s << 5;
+    for (let i = 0; i < 4; i++) {
+      this.u32[w + W_SRC + i] = src[i]!;
+      this.u32[w + W_DST + i] = dst[i]!;
+    }
+  }
+
+  // --- named access for slow paths (the hot path indexes the views) ------
+
+  family(s: number): number {
+    return this.u8[(s << 7) + B_FAMILY]!;
+  }
+  proto(s: number): number {
+    return this.u8[(s << 7) + B_PROTO]!;
+  }
+  zone(s: number): number {
+    return this.u16[(s << 6) + H_ZONE]!;
+  }
+  status(s: number): number {
+    return this.u16[(s << 6) + H_STATUS]!;
+  }
+  setStatus(s: number, v: number): void {
+    this.u16[(s << 6) + H_STATUS] = v;
+  }
+  protoState(s: number): number {
+    return this.u8[(s << 7) + B_PROTO_STATE]!;
+  }
+  helper(s: number): number {
+    return this.u8[(s << 7) + B_HELPER]!;
+  }
+  setHelper(s: number, v: number): void {
+    this.u8[(s << 7) + B_HELPER] = v;
+  }
+  /** Port `k` of slot `s`: 0 original sport, 1 original dport, 2 reply sport, 3 reply dport. */
+  port(s: number, k: number): number {
+    return this.u16[(s << 6) + H_PORTS + k]!;
+  }
+  expires(s: number): number {
+    return this.f64[(s << 4) + D_EXPIRES]!;
+  }
+  setExpires(s: number, v: number): void {
+    this.f64[(s << 4) + D_EXPIRES] = v;
+  }
+  created(s: number): number {
+    return this.f64[(s << 4) + D_CREATED]!;
+  }
+  setCreated(s: number, v: number): void {
+    this.f64[(s << 4) + D_CREATED] = v;
+  }
+  id(s: number): number {
+    return this.u32[(s << 5) + W_ID]!;
+  }
+  mark(s: number): number {
+    return this.u32[(s << 5) + W_MARK]!;
+  }
+  setMark(s: number, v: number): void {
+    this.u32[(s << 5) + W_MARK] = v;
+  }
+  /** Word offset in `u32` of slot `s`'s source address (direction 0) or destination address (1). */
+  addressOffset(s: number, which: 0 | 1): number {
+    return (s << 5) + (which === 0 ? W_SRC : W_DST);
   }
 
   /** Hash of slot `s`'s tuple in direction `dir`. */
   private hashOf(s: number, dir: number): number {
-    const a = s * 8;
-    const p = s * 4 + dir * 2;
+    const w = s << 5;
+    const h = (s << 6) + H_PORTS + dir * 2;
+    const b = s << 7;
+    const family = this.u8[b + B_FAMILY]!;
+    const proto = this.u8[b + B_PROTO]!;
+    const zone = this.u16[(s << 6) + H_ZONE]!;
     return dir === 0
-      ? hashTuple(this.seed, this.family[s]!, this.proto[s]!, this.zone[s]!, this.addr, a, this.addr, a + 4, this.ports[p]!, this.ports[p + 1]!)
-      : hashTuple(this.seed, this.family[s]!, this.proto[s]!, this.zone[s]!, this.addr, a + 4, this.addr, a, this.ports[p]!, this.ports[p + 1]!);
+      ? hashTuple(this.seed, family, proto, zone, this.u32, w + W_SRC, this.u32, w + W_DST, this.u16[h]!, this.u16[h + 1]!)
+      : hashTuple(this.seed, family, proto, zone, this.u32, w + W_DST, this.u32, w + W_SRC, this.u16[h]!, this.u16[h + 1]!);
   }
 
   /** Makes slot `s` findable by both of its tuples. */
@@ -242,11 +236,10 @@ export class ConnTable {
 
   /** Removes slot `s` from the index and returns it to the free list. */
   release(s: number): void {
-    if (this.family[s] === 0) return;
+    if (this.u8[(s << 7) + B_FAMILY] === 0) return;
     for (let dir = 0; dir < 2; dir++) this.unlinkEntry(s, dir);
-    this.family[s] = 0;
-    this.status[s] = 0;
-    this.expectCount[s] = 0;
+    this.u8[(s << 7) + B_FAMILY] = 0;
+    this.u16[(s << 6) + H_STATUS] = 0;
     this.nextFree[s] = this.freeHead;
     this.freeHead = s;
     this.count--;
@@ -292,35 +285,33 @@ export class ConnTable {
   ): ConnRef {
     const mask = this.mask;
     const index = this.index;
+    const u32 = this.u32;
+    const u16 = this.u16;
+    const u8 = this.u8;
     let i = hashTuple(this.seed, family, proto, zone, src, 0, dst, 0, sport, dport) & mask;
-    const addr = this.addr;
-    const ports = this.ports;
     for (;;) {
       const e = index[i]!;
       if (e === 0) return -1;
       const ref = e - 1;
       const s = ref >> 1;
       const dir = ref & 1;
-      const p = (s << 2) + (dir << 1);
-      if (
-        ports[p] === sport &&
-        ports[p + 1] === dport &&
-        this.proto[s] === proto &&
-        this.family[s] === family &&
-        this.zone[s] === zone
-      ) {
-        const a = s << 3;
-        const sa = dir === 0 ? a : a + 4;
-        const da = dir === 0 ? a + 4 : a;
+      const h = (s << 6) + H_PORTS + (dir << 1);
+      if (u16[h] === sport && u16[h + 1] === dport) {
+        const w = s << 5;
+        const sa = w + (dir === 0 ? W_SRC : W_DST);
+        const da = w + (dir === 0 ? W_DST : W_SRC);
         if (
-          addr[sa] === src[0] &&
-          addr[da] === dst[0] &&
-          addr[sa + 1] === src[1] &&
-          addr[sa + 2] === src[2] &&
-          addr[sa + 3] === src[3] &&
-          addr[da + 1] === dst[1] &&
-          addr[da + 2] === dst[2] &&
-          addr[da + 3] === dst[3]
+          u32[sa] === src[0] &&
+          u32[da] === dst[0] &&
+          u8[(s << 7) + B_PROTO] === proto &&
+          u8[(s << 7) + B_FAMILY] === family &&
+          u16[(s << 6) + H_ZONE] === zone &&
+          u32[sa + 1] === src[1] &&
+          u32[sa + 2] === src[2] &&
+          u32[sa + 3] === src[3] &&
+          u32[da + 1] === dst[1] &&
+          u32[da + 2] === dst[2] &&
+          u32[da + 3] === dst[3]
         ) {
           return ref;
         }
@@ -331,6 +322,6 @@ export class ConnTable {
 
   /** True when slot `s` holds a connection. */
   inUse(s: number): boolean {
-    return s >= 0 && s < this.capacity && this.family[s] !== 0;
+    return s >= 0 && s < this.capacity && this.u8[(s << 7) + B_FAMILY] !== 0;
   }
 }
