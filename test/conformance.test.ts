@@ -5,7 +5,7 @@ import { createEngine, type EngineEvent, type EngineOptions } from "@alg-sdk/cor
 import { ftpHelper } from "@alg-sdk/helper-ftp";
 import { icmpHelper } from "@alg-sdk/helper-icmp";
 import { ircHelper } from "@alg-sdk/helper-irc";
-import { readCapture } from "@alg-sdk/pcap";
+import { createLinkLayerInfo, decodeLinkLayer, readCapture } from "@alg-sdk/pcap";
 import { readLabels, type LinuxLabel } from "./support/labels.js";
 
 const fixture = (scenario: string, file: string) =>
@@ -24,8 +24,10 @@ function replay(scenario: string, options: EngineOptions) {
   engine.on((e) => events.push(e));
   const labels = readLabels(fixture(scenario, "labels.jsonl"));
   const ours: { label: string; dir: string | null; expected: boolean | null }[] = [];
+  const link = createLinkLayerInfo();
   for (const rec of readCapture(readFileSync(fixture(scenario, "trace-raw.pcap")))) {
-    const r = engine.process(rec.data, rec.tsSeconds);
+    decodeLinkLayer(rec.linkType, rec.data, link);
+    const r = engine.processRange(rec.data, link.offset, link.length, rec.tsSeconds);
     const tracked = r.state !== 3 && r.state !== 4;
     ours.push({ label: r.stateName, dir: r.directionName, expected: tracked ? r.expected : null });
   }
