@@ -10,7 +10,8 @@ import { ParsedPacket, TcpFlag } from "./parsed-packet.js";
 export function decodePacket(bytes: Uint8Array, offset: number, length: number, out: ParsedPacket): number {
   out.bytes = bytes;
   out.l3Offset = offset;
-  // Nothing of the previous packet may survive a rejection.
+  // Nothing of the previous packet may survive a rejection. Fields that every
+  // successful path writes anyway are reset by that path, not here.
   out.family = 0;
   out.protocol = 0;
   out.ttl = 0;
@@ -20,11 +21,29 @@ export function decodePacket(bytes: Uint8Array, offset: number, length: number, 
   out.fragment = false;
   out.fragOffset = 0;
   out.moreFragments = false;
-  out.fragId = 0;
   out.fragHeaderOffset = -1;
   out.prevNextHeaderOffset = -1;
   out.sport = 0;
   out.dport = 0;
+  out.payloadOffset = 0;
+  out.payloadLength = 0;
+  if (length < 1 || offset < 0 || offset + length > bytes.length) return Reason.TRUNCATED;
+  const version = bytes[offset]! >> 4;
+  let r: number;
+  if (version === 4) r = decodeIpv4(bytes, offset, length, out);
+  else if (version === 6) r = decodeIpv6(bytes, offset, length, out);
+  else return Reason.BAD_VERSION;
+  // A fragment, even the first one that carries the transport header, is
+  // decoded further only once reassembled.
+  if (r !== Reason.NONE || out.fragment) {
+    clearTransport(out);
+    return r;
+  }
+  return decodeTransport(bytes, out);
+}
+
+/** Transport fields other protocols leave at zero (helpers read them for any packet). */
+function clearTransport(out: ParsedPacket): void {
   out.tcpFlags = 0;
   out.seq = 0;
   out.ack = 0;
@@ -34,21 +53,6 @@ export function decodePacket(bytes: Uint8Array, offset: number, length: number, 
   out.sackPermitted = false;
   out.icmpType = 0;
   out.icmpCode = 0;
-  out.payloadOffset = 0;
-  out.payloadLength = 0;
-  if (length < 1 || offset < 0 || offset + length > bytes.length) return Reason.TRUNCATED;
-  const version = bytes[offset]! >> 4;
-  let r: number;
-  if (version === 4) r = decodeIpv4(bytes, offset, length, out);
-  else if (version === 6) r = decodeIpv6(bytes, offset, length, out);
-  else return Reason.BAD_VERSION;
-  if (r !== Reason.NONE || (out.fragment && out.fragOffset !== 0)) return r;
-  if (out.fragment) {
-    // The first fragment carries the transport header but the datagram is
-    // incomplete: leave transport decoding to the reassembled packet.
-    return Reason.NONE;
-  }
-  return decodeTransport(bytes, out);
 }
 
 function readU32(b: Uint8Array, o: number): number {
@@ -164,12 +168,18 @@ function decodeIpv6(b: Uint8Array, o: number, length: number, out: ParsedPacket)
 function decodeTransport(b: Uint8Array, out: ParsedPacket): number {
   const o = out.l4Offset;
   const len = out.l4Length;
+  if (out.protocol !== IpProto.TCP) clearTransport(out);
   switch (out.protocol) {
     case IpProto.TCP: {
-      if (len < 20) return Reason.TRUNCATED;
+      if (len < 20) {
+        clearTransport(out);
+        return Reason.TRUNCATED;
+      }
       const doff = (b[o + 12]! >> 4) << 2;
-      if (doff < 20) return Reason.BAD_L4_HEADER;
-      if (doff > len) return Reason.TRUNCATED;
+      if (doff < 20 || doff > len) {
+        clearTransport(out);
+        return doff < 20 ? Reason.BAD_L4_HEADER : Reason.TRUNCATED;
+      }
       out.sport = (b[o]! << 8) | b[o + 1]!;
       out.dport = (b[o + 2]! << 8) | b[o + 3]!;
       out.seq = readU32(b, o + 4);
@@ -179,6 +189,10 @@ function decodeTransport(b: Uint8Array, out: ParsedPacket): number {
       out.tcpHeaderLength = doff;
       out.payloadOffset = o + doff;
       out.payloadLength = len - doff;
+      out.wscale = -1;
+      out.sackPermitted = false;
+      out.icmpType = 0;
+      out.icmpCode = 0;
       if ((out.tcpFlags & TcpFlag.SYN) !== 0 && doff > 20) readSynOptions(b, o + 20, o + doff, out);
       return Reason.NONE;
     }

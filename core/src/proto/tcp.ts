@@ -194,7 +194,8 @@ function stateTimeout(state: number, to: Timeouts): number {
 
 /** td_maxack of direction `dir` of slot `s` (meaningful when MAXACK_SET is in its flags). */
 export function tcpMaxAck(t: ConnTable, s: number, dir: number): number {
-  return t.u32[((s * 2 + dir) << 4) + DW_MAX_ACK]!;
+  const u32 = t.u32;
+  return u32[((s * 2 + dir) << 4) + DW_MAX_ACK]!;
 }
 
 // --- options -------------------------------------------------------------
@@ -205,16 +206,17 @@ export function tcpMaxAck(t: ConnTable, s: number, dir: number): number {
  * was; otherwise scale and flags (except BE_LIBERAL) restart from zero.
  */
 function takeSynOptions(t: ConnTable, d: number, p: ParsedPacket): void {
+  const u8 = t.u8;
   if (p.tcpHeaderLength <= 20) return;
-  let flags = t.u8[(d << 6) + DB_FLAGS]! & F_LIBERAL;
+  let flags = u8[(d << 6) + DB_FLAGS]! & F_LIBERAL;
   let scale = 0;
   if (p.wscale >= 0) {
     scale = p.wscale;
     flags |= F_WSCALE;
   }
   if (p.sackPermitted) flags |= F_SACK;
-  t.u8[(d << 6) + DB_SCALE] = scale;
-  t.u8[(d << 6) + DB_FLAGS] = flags;
+  u8[(d << 6) + DB_SCALE] = scale;
+  u8[(d << 6) + DB_FLAGS] = flags;
 }
 
 /** The highest right edge of the SACK blocks after `sack`, or `sack` (tcp_sack). */
@@ -257,15 +259,16 @@ const WIN_IGNORE = -1;
 
 /** Starts tracking a sender from its SYN or SYN-ACK (tcp_init_sender). */
 function initSender(t: ConnTable, sd: number, rd: number, dir: number, p: ParsedPacket, end: number): void {
-  t.u32[(sd << 4) + DW_END] = end;
-  t.u32[(sd << 4) + DW_MAX_END] = end;
-  t.u32[(sd << 4) + DW_MAX_WIN] = p.window === 0 ? 1 : p.window;
+  const u8 = t.u8, u32 = t.u32;
+  u32[(sd << 4) + DW_END] = end;
+  u32[(sd << 4) + DW_MAX_END] = end;
+  u32[(sd << 4) + DW_MAX_WIN] = p.window === 0 ? 1 : p.window;
   takeSynOptions(t, sd, p);
   // RFC 7323: scaling applies only when both SYNs offered it. Decided on the
   // second SYN, which is always the reply direction's.
-  if (dir === 1 && !((t.u8[(sd << 6) + DB_FLAGS]! & F_WSCALE) !== 0 && (t.u8[(rd << 6) + DB_FLAGS]! & F_WSCALE) !== 0)) {
-    t.u8[(sd << 6) + DB_SCALE] = 0;
-    t.u8[(rd << 6) + DB_SCALE] = 0;
+  if (dir === 1 && !((u8[(sd << 6) + DB_FLAGS]! & F_WSCALE) !== 0 && (u8[(rd << 6) + DB_FLAGS]! & F_WSCALE) !== 0)) {
+    u8[(sd << 6) + DB_SCALE] = 0;
+    u8[(rd << 6) + DB_SCALE] = 0;
   }
 }
 
@@ -274,7 +277,8 @@ function initSender(t: ConnTable, sd: number, rd: number, dir: number, p: Parsed
  * liberal: then the packet passes but (as in Linux) updates nothing.
  */
 function outOfWindow(t: ConnTable, sd: number, cfg: EngineConfig, verdict: number): number {
-  if ((t.u8[(sd << 6) + DB_FLAGS]! & F_LIBERAL) !== 0 || cfg.tcp.beLiberal) return WIN_ACCEPT;
+  const u8 = t.u8;
+  if ((u8[(sd << 6) + DB_FLAGS]! & F_LIBERAL) !== 0 || cfg.tcp.beLiberal) return WIN_ACCEPT;
   return verdict;
 }
 
@@ -286,10 +290,11 @@ function inWindow(
   p: ParsedPacket,
   cfg: EngineConfig,
 ): number {
+  const u8 = t.u8, u16 = t.u16, u32 = t.u32;
   const sd = s * 2 + dir;
   const rd = s * 2 + (dir ^ 1);
   const flags = p.tcpFlags;
-  const state = t.u8[(s << 7) + B_PROTO_STATE]!;
+  const state = u8[(s << 7) + B_PROTO_STATE]!;
   let seq = p.seq;
   let ack = p.ack;
   let sack = ack;
@@ -297,29 +302,29 @@ function inWindow(
   let win = winRaw;
   let end = segmentEnd(p);
 
-  if ((t.u8[(rd << 6) + DB_FLAGS]! & F_SACK) !== 0 && p.tcpHeaderLength > 20) sack = highestSack(p, sack);
+  if ((u8[(rd << 6) + DB_FLAGS]! & F_SACK) !== 0 && p.tcpHeaderLength > 20) sack = highestSack(p, sack);
 
-  if (t.u32[(sd << 4) + DW_MAX_WIN] === 0) {
+  if (u32[(sd << 4) + DW_MAX_WIN] === 0) {
     if ((flags & SYN) !== 0) {
       initSender(t, sd, rd, dir, p, end);
       // A bare SYN from the reply side (simultaneous open) has nothing to check.
       if ((flags & ACK) === 0) return WIN_ACCEPT;
     } else {
       // First packet seen from this side mid-stream: trust it to seed the window.
-      t.u32[(sd << 4) + DW_END] = end;
-      const swin = (win << t.u8[(sd << 6) + DB_SCALE]!) >>> 0;
-      t.u32[(sd << 4) + DW_MAX_WIN] = swin === 0 ? 1 : swin;
-      t.u32[(sd << 4) + DW_MAX_END] = end + t.u32[(sd << 4) + DW_MAX_WIN]!;
-      if (t.u32[(rd << 4) + DW_MAX_WIN] === 0) {
+      u32[(sd << 4) + DW_END] = end;
+      const swin = (win << u8[(sd << 6) + DB_SCALE]!) >>> 0;
+      u32[(sd << 4) + DW_MAX_WIN] = swin === 0 ? 1 : swin;
+      u32[(sd << 4) + DW_MAX_END] = end + u32[(sd << 4) + DW_MAX_WIN]!;
+      if (u32[(rd << 4) + DW_MAX_WIN] === 0) {
         // Nothing seen the other way yet: make the ACK checks pass until then.
-        t.u32[(rd << 4) + DW_END] = sack;
-        t.u32[(rd << 4) + DW_MAX_END] = sack;
-      } else if (sack === ((t.u32[(rd << 4) + DW_END]! + 1) >>> 0)) {
+        u32[(rd << 4) + DW_END] = sack;
+        u32[(rd << 4) + DW_MAX_END] = sack;
+      } else if (sack === ((u32[(rd << 4) + DW_END]! + 1) >>> 0)) {
         // Probably the answer to a keepalive probe (one byte below the edge).
-        t.u32[(rd << 4) + DW_END] = t.u32[(rd << 4) + DW_END]! + 1;
+        u32[(rd << 4) + DW_END] = u32[(rd << 4) + DW_END]! + 1;
       }
     }
-  } else if ((flags & SYN) !== 0 && after(end, t.u32[(sd << 4) + DW_END]!) && (state === sSS || state === sSR)) {
+  } else if ((flags & SYN) !== 0 && after(end, u32[(sd << 4) + DW_END]!) && (state === sSS || state === sSR)) {
     // A peer that restarted its handshake with a higher sequence number.
     initSender(t, sd, rd, dir, p, end);
     if (dir === 1 && (flags & ACK) === 0) return WIN_ACCEPT;
@@ -327,89 +332,89 @@ function inWindow(
 
   if ((flags & ACK) === 0) {
     // No ACK: behave as if it acknowledged exactly what we know.
-    ack = t.u32[(rd << 4) + DW_END]!;
+    ack = u32[(rd << 4) + DW_END]!;
     sack = ack;
   } else if ((flags & RST) !== 0 && ack === 0) {
     // Some stacks send RST+ACK with a zero ack.
-    ack = t.u32[(rd << 4) + DW_END]!;
+    ack = u32[(rd << 4) + DW_END]!;
     sack = ack;
   }
 
   if ((flags & RST) !== 0 && seq === 0 && state === sSS) {
     // A RST answering our SYN may carry seq 0.
-    seq = t.u32[(sd << 4) + DW_END]!;
+    seq = u32[(sd << 4) + DW_END]!;
     end = seq;
   }
 
-  const ackWindow = t.u32[(sd << 4) + DW_MAX_WIN]! > MIN_ACK_WINDOW ? t.u32[(sd << 4) + DW_MAX_WIN]! : MIN_ACK_WINDOW;
+  const ackWindow = u32[(sd << 4) + DW_MAX_WIN]! > MIN_ACK_WINDOW ? u32[(sd << 4) + DW_MAX_WIN]! : MIN_ACK_WINDOW;
 
   // I. Data must start at or below the receiver's advertised right edge.
-  if (!before(seq, t.u32[(sd << 4) + DW_MAX_END]! + 1)) {
-    const overshot = (end - t.u32[(sd << 4) + DW_MAX_END]! + 1) >>> 0;
-    const ackOk = after(sack, t.u32[(rd << 4) + DW_END]! - ackWindow - 1);
-    const inRecv = t.u32[(rd << 4) + DW_MAX_WIN] !== 0 && after(end, t.u32[(sd << 4) + DW_END]! - t.u32[(rd << 4) + DW_MAX_WIN]! - 1);
-    if (inRecv && ackOk && overshot <= t.u32[(rd << 4) + DW_MAX_WIN]! && before(sack, t.u32[(rd << 4) + DW_END]! + 1)) {
+  if (!before(seq, u32[(sd << 4) + DW_MAX_END]! + 1)) {
+    const overshot = (end - u32[(sd << 4) + DW_MAX_END]! + 1) >>> 0;
+    const ackOk = after(sack, u32[(rd << 4) + DW_END]! - ackWindow - 1);
+    const inRecv = u32[(rd << 4) + DW_MAX_WIN] !== 0 && after(end, u32[(sd << 4) + DW_END]! - u32[(rd << 4) + DW_MAX_WIN]! - 1);
+    if (inRecv && ackOk && overshot <= u32[(rd << 4) + DW_MAX_WIN]! && before(sack, u32[(rd << 4) + DW_END]! + 1)) {
       // A sender slightly overrunning the window: let the receiver's ACK of
       // this data be acceptable later, but do not track the packet itself.
-      t.u32[(sd << 4) + DW_END] = end;
-      t.u8[(sd << 6) + DB_FLAGS] = t.u8[(sd << 6) + DB_FLAGS]! | F_UNACKED;
+      u32[(sd << 4) + DW_END] = end;
+      u8[(sd << 6) + DB_FLAGS] = u8[(sd << 6) + DB_FLAGS]! | F_UNACKED;
       return outOfWindow(t, sd, cfg, WIN_IGNORE);
     }
     return outOfWindow(t, sd, cfg, Reason.TCP_SEQ_OVER_WINDOW);
   }
   // III. No acknowledging data the other side has not sent.
-  if (!before(sack, t.u32[(rd << 4) + DW_END]! + 1)) return outOfWindow(t, sd, cfg, Reason.TCP_ACK_OVER_WINDOW);
+  if (!before(sack, u32[(rd << 4) + DW_END]! + 1)) return outOfWindow(t, sd, cfg, Reason.TCP_ACK_OVER_WINDOW);
   // II. Data entirely below the window: an old retransmission, let it pass untracked.
-  if (t.u32[(rd << 4) + DW_MAX_WIN] !== 0 && !after(end, t.u32[(sd << 4) + DW_END]! - t.u32[(rd << 4) + DW_MAX_WIN]! - 1)) {
+  if (u32[(rd << 4) + DW_MAX_WIN] !== 0 && !after(end, u32[(sd << 4) + DW_END]! - u32[(rd << 4) + DW_MAX_WIN]! - 1)) {
     return outOfWindow(t, sd, cfg, WIN_IGNORE);
   }
   // IV. An ACK far below: a very delayed segment, let it pass untracked.
-  if (!after(sack, t.u32[(rd << 4) + DW_END]! - ackWindow - 1)) return outOfWindow(t, sd, cfg, WIN_IGNORE);
+  if (!after(sack, u32[(rd << 4) + DW_END]! - ackWindow - 1)) return outOfWindow(t, sd, cfg, WIN_IGNORE);
 
   // SYN windows are never scaled (RFC 7323).
-  if ((flags & SYN) === 0) win = (win << t.u8[(sd << 6) + DB_SCALE]!) >>> 0;
+  if ((flags & SYN) === 0) win = (win << u8[(sd << 6) + DB_SCALE]!) >>> 0;
 
   const swin = (win + sack - ack) >>> 0;
-  if (t.u32[(sd << 4) + DW_MAX_WIN]! < swin) t.u32[(sd << 4) + DW_MAX_WIN] = swin;
-  if (after(end, t.u32[(sd << 4) + DW_END]!)) {
-    t.u32[(sd << 4) + DW_END] = end;
-    t.u8[(sd << 6) + DB_FLAGS] = t.u8[(sd << 6) + DB_FLAGS]! | F_UNACKED;
+  if (u32[(sd << 4) + DW_MAX_WIN]! < swin) u32[(sd << 4) + DW_MAX_WIN] = swin;
+  if (after(end, u32[(sd << 4) + DW_END]!)) {
+    u32[(sd << 4) + DW_END] = end;
+    u8[(sd << 6) + DB_FLAGS] = u8[(sd << 6) + DB_FLAGS]! | F_UNACKED;
   }
   if ((flags & ACK) !== 0) {
-    if ((t.u8[(sd << 6) + DB_FLAGS]! & F_MAXACK) === 0) {
-      t.u32[(sd << 4) + DW_MAX_ACK] = ack;
-      t.u8[(sd << 6) + DB_FLAGS] = t.u8[(sd << 6) + DB_FLAGS]! | F_MAXACK;
-    } else if (after(ack, t.u32[(sd << 4) + DW_MAX_ACK]!)) {
-      t.u32[(sd << 4) + DW_MAX_ACK] = ack;
+    if ((u8[(sd << 6) + DB_FLAGS]! & F_MAXACK) === 0) {
+      u32[(sd << 4) + DW_MAX_ACK] = ack;
+      u8[(sd << 6) + DB_FLAGS] = u8[(sd << 6) + DB_FLAGS]! | F_MAXACK;
+    } else if (after(ack, u32[(sd << 4) + DW_MAX_ACK]!)) {
+      u32[(sd << 4) + DW_MAX_ACK] = ack;
     }
   }
 
   // The receiver's window grows by what the sender pushed past its old edge.
-  if (t.u32[(rd << 4) + DW_MAX_WIN] !== 0 && after(end, t.u32[(sd << 4) + DW_MAX_END]!)) {
-    t.u32[(rd << 4) + DW_MAX_WIN] = t.u32[(rd << 4) + DW_MAX_WIN]! + end - t.u32[(sd << 4) + DW_MAX_END]!;
+  if (u32[(rd << 4) + DW_MAX_WIN] !== 0 && after(end, u32[(sd << 4) + DW_MAX_END]!)) {
+    u32[(rd << 4) + DW_MAX_WIN] = u32[(rd << 4) + DW_MAX_WIN]! + end - u32[(sd << 4) + DW_MAX_END]!;
   }
-  if (after(sack + win, t.u32[(rd << 4) + DW_MAX_END]! - 1)) {
-    t.u32[(rd << 4) + DW_MAX_END] = win === 0 ? sack + 1 : sack + win;
+  if (after(sack + win, u32[(rd << 4) + DW_MAX_END]! - 1)) {
+    u32[(rd << 4) + DW_MAX_END] = win === 0 ? sack + 1 : sack + win;
   }
-  if (ack === t.u32[(rd << 4) + DW_END]) t.u8[(rd << 6) + DB_FLAGS] = t.u8[(rd << 6) + DB_FLAGS]! & ~F_UNACKED;
+  if (ack === u32[(rd << 4) + DW_END]) u8[(rd << 6) + DB_FLAGS] = u8[(rd << 6) + DB_FLAGS]! & ~F_UNACKED;
 
   // The same bare ACK again and again means the peer is not answering.
   if (index === iACK) {
     if (
-      t.u8[(s << 7) + B_LAST_DIR] === dir &&
-      t.u32[(s << 5) + W_LAST_SEQ] === seq &&
-      t.u32[(s << 5) + W_LAST_ACK] === ack &&
-      t.u32[(s << 5) + W_LAST_END] === end &&
-      t.u16[(s << 6) + H_LAST_WIN] === winRaw
+      u8[(s << 7) + B_LAST_DIR] === dir &&
+      u32[(s << 5) + W_LAST_SEQ] === seq &&
+      u32[(s << 5) + W_LAST_ACK] === ack &&
+      u32[(s << 5) + W_LAST_END] === end &&
+      u16[(s << 6) + H_LAST_WIN] === winRaw
     ) {
-      t.u8[(s << 7) + B_RETRANS] = t.u8[(s << 7) + B_RETRANS]! + 1;
+      u8[(s << 7) + B_RETRANS] = u8[(s << 7) + B_RETRANS]! + 1;
     } else {
-      t.u8[(s << 7) + B_LAST_DIR] = dir;
-      t.u32[(s << 5) + W_LAST_SEQ] = seq;
-      t.u32[(s << 5) + W_LAST_ACK] = ack;
-      t.u32[(s << 5) + W_LAST_END] = end;
-      t.u16[(s << 6) + H_LAST_WIN] = winRaw;
-      t.u8[(s << 7) + B_RETRANS] = 0;
+      u8[(s << 7) + B_LAST_DIR] = dir;
+      u32[(s << 5) + W_LAST_SEQ] = seq;
+      u32[(s << 5) + W_LAST_ACK] = ack;
+      u32[(s << 5) + W_LAST_END] = end;
+      u16[(s << 6) + H_LAST_WIN] = winRaw;
+      u8[(s << 7) + B_RETRANS] = 0;
     }
   }
   return WIN_ACCEPT;
@@ -417,12 +422,13 @@ function inWindow(
 
 /** Clears one direction's window data (a peer we must learn again). */
 function resetDirection(t: ConnTable, d: number): void {
-  t.u32[(d << 4) + DW_END] = 0;
-  t.u32[(d << 4) + DW_MAX_END] = 0;
-  t.u32[(d << 4) + DW_MAX_WIN] = 0;
-  t.u32[(d << 4) + DW_MAX_ACK] = 0;
-  t.u8[(d << 6) + DB_SCALE] = 0;
-  t.u8[(d << 6) + DB_FLAGS] = t.u8[(d << 6) + DB_FLAGS]! & F_LIBERAL;
+  const u8 = t.u8, u32 = t.u32;
+  u32[(d << 4) + DW_END] = 0;
+  u32[(d << 4) + DW_MAX_END] = 0;
+  u32[(d << 4) + DW_MAX_WIN] = 0;
+  u32[(d << 4) + DW_MAX_ACK] = 0;
+  u8[(d << 6) + DB_SCALE] = 0;
+  u8[(d << 6) + DB_FLAGS] = u8[(d << 6) + DB_FLAGS]! & F_LIBERAL;
 }
 
 /**
@@ -431,17 +437,18 @@ function resetDirection(t: ConnTable, d: number): void {
  * holding the entry for days (nf_tcp_handle_invalid).
  */
 function shortenOnInvalid(t: ConnTable, s: number, dir: number, index: number, now: number, cfg: EngineConfig): void {
-  if ((t.u16[(s << 6) + H_STATUS]! & Status.ASSURED) === 0) return;
+  const u8 = t.u8, u16 = t.u16, f64 = t.f64;
+  if ((u16[(s << 6) + H_STATUS]! & Status.ASSURED) === 0) return;
   if (index !== iRST && index !== iFIN) return;
-  const lastIndex = t.u8[(s << 7) + B_LAST_INDEX]!;
-  if (t.u8[(s << 7) + B_LAST_DIR] !== dir && (lastIndex === iFIN || lastIndex === iRST)) {
-    const left = t.f64[(s << 4) + D_EXPIRES]! - now;
+  const lastIndex = u8[(s << 7) + B_LAST_INDEX]!;
+  if (u8[(s << 7) + B_LAST_DIR] !== dir && (lastIndex === iFIN || lastIndex === iRST)) {
+    const left = f64[(s << 4) + D_EXPIRES]! - now;
     if (left < 120) return;
     const unack = cfg.timeouts.tcpUnacknowledged;
-    if (left > unack) t.f64[(s << 4) + D_EXPIRES] = now + unack;
+    if (left > unack) f64[(s << 4) + D_EXPIRES] = now + unack;
   } else {
-    t.u8[(s << 7) + B_LAST_INDEX] = index;
-    t.u8[(s << 7) + B_LAST_DIR] = dir;
+    u8[(s << 7) + B_LAST_INDEX] = index;
+    u8[(s << 7) + B_LAST_DIR] = dir;
   }
 }
 
@@ -454,7 +461,8 @@ export function tcpCanEarlyDrop(state: number): boolean {
 }
 
 function established(t: ConnTable, s: number): boolean {
-  return t.u8[(s << 7) + B_PROTO_STATE] === sES && (t.u16[(s << 6) + H_STATUS]! & Status.ASSURED) !== 0;
+  const u8 = t.u8, u16 = t.u16;
+  return u8[(s << 7) + B_PROTO_STATE] === sES && (u16[(s << 6) + H_STATUS]! & Status.ASSURED) !== 0;
 }
 
 // --- the tracker ---------------------------------------------------------
@@ -469,51 +477,53 @@ function canCreate(p: ParsedPacket, cfg: EngineConfig): number {
 }
 
 function init(t: ConnTable, s: number, p: ParsedPacket, now: number, cfg: EngineConfig): void {
+  const u8 = t.u8, u16 = t.u16, u32 = t.u32, f64 = t.f64;
   const o = s * 2;
   const r = o + 1;
-  t.u8[(s << 7) + B_PROTO_STATE] = sNO;
+  u8[(s << 7) + B_PROTO_STATE] = sNO;
   for (let d = o; d <= r; d++) {
-    t.u32[(d << 4) + DW_END] = 0;
-    t.u32[(d << 4) + DW_MAX_END] = 0;
-    t.u32[(d << 4) + DW_MAX_WIN] = 0;
-    t.u8[(d << 6) + DB_SCALE] = 0;
-    t.u8[(d << 6) + DB_FLAGS] = 0;
-    t.u32[(d << 4) + DW_MAX_ACK] = 0;
+    u32[(d << 4) + DW_END] = 0;
+    u32[(d << 4) + DW_MAX_END] = 0;
+    u32[(d << 4) + DW_MAX_WIN] = 0;
+    u8[(d << 6) + DB_SCALE] = 0;
+    u8[(d << 6) + DB_FLAGS] = 0;
+    u32[(d << 4) + DW_MAX_ACK] = 0;
   }
-  t.u8[(s << 7) + B_LAST_DIR] = 0;
-  t.u8[(s << 7) + B_RETRANS] = 0;
-  t.u8[(s << 7) + B_LAST_WSCALE] = 0;
-  t.u8[(s << 7) + B_LAST_FLAGS] = 0;
-  t.u32[(s << 5) + W_LAST_SEQ] = 0;
-  t.u32[(s << 5) + W_LAST_ACK] = 0;
-  t.u32[(s << 5) + W_LAST_END] = 0;
-  t.u16[(s << 6) + H_LAST_WIN] = 0;
+  u8[(s << 7) + B_LAST_DIR] = 0;
+  u8[(s << 7) + B_RETRANS] = 0;
+  u8[(s << 7) + B_LAST_WSCALE] = 0;
+  u8[(s << 7) + B_LAST_FLAGS] = 0;
+  u32[(s << 5) + W_LAST_SEQ] = 0;
+  u32[(s << 5) + W_LAST_ACK] = 0;
+  u32[(s << 5) + W_LAST_END] = 0;
+  u16[(s << 6) + H_LAST_WIN] = 0;
   // "Nothing yet": the first packet's own update sets it.
-  t.u8[(s << 7) + B_LAST_INDEX] = iNONE;
+  u8[(s << 7) + B_LAST_INDEX] = iNONE;
 
   const end = segmentEnd(p);
   const win = p.window === 0 ? 1 : p.window;
-  t.u32[(o << 4) + DW_END] = end;
-  t.u32[(o << 4) + DW_MAX_WIN] = win;
+  u32[(o << 4) + DW_END] = end;
+  u32[(o << 4) + DW_MAX_WIN] = win;
   if ((p.tcpFlags & SYN) !== 0) {
-    t.u32[(o << 4) + DW_MAX_END] = end;
+    u32[(o << 4) + DW_MAX_END] = end;
     takeSynOptions(t, o, p);
   } else {
     // Picked up mid-stream: the handshake (scale, SACK) is unknown, so assume
     // SACK and check windows liberally in both directions for this connection.
-    t.u32[(o << 4) + DW_MAX_END] = end + win;
-    t.u8[(o << 6) + DB_FLAGS] = F_SACK | F_LIBERAL;
-    t.u8[(r << 6) + DB_FLAGS] = F_SACK | F_LIBERAL;
+    u32[(o << 4) + DW_MAX_END] = end + win;
+    u8[(o << 6) + DB_FLAGS] = F_SACK | F_LIBERAL;
+    u8[(r << 6) + DB_FLAGS] = F_SACK | F_LIBERAL;
   }
   // A safe expiry until `packet` (always called next) sets the real one.
-  t.f64[(s << 4) + D_EXPIRES] = now + cfg.timeouts.tcpSynSent;
+  f64[(s << 4) + D_EXPIRES] = now + cfg.timeouts.tcpSynSent;
 }
 
 function packet(t: ConnTable, s: number, dir: number, p: ParsedPacket, now: number, cfg: EngineConfig): number {
+  const u8 = t.u8, u16 = t.u16, u32 = t.u32, f64 = t.f64;
   const flags = p.tcpFlags;
   if (!tcpFlagsValid(flags)) return Reason.BAD_TCP_FLAGS;
   const index = indexOf(flags);
-  let oldState: number = t.u8[(s << 7) + B_PROTO_STATE]!;
+  let oldState: number = u8[(s << 7) + B_PROTO_STATE]!;
   let newState: number = TRANSITIONS[(dir * 6 + index) * 10 + oldState]!;
   let checkWindow = true;
 
@@ -521,8 +531,8 @@ function packet(t: ConnTable, s: number, dir: number, p: ParsedPacket, now: numb
     // A SYN on a closed connection: if someone closed it properly (FIN) or
     // this side reset it, this is a new connection on the same tuple.
     if (
-      ((t.u8[((s * 2) << 6) + DB_FLAGS]! | t.u8[((s * 2 + 1) << 6) + DB_FLAGS]!) & F_CLOSE_INIT) !== 0 ||
-      (t.u8[(s << 7) + B_LAST_DIR] === dir && t.u8[(s << 7) + B_LAST_INDEX] === iRST)
+      ((u8[((s * 2) << 6) + DB_FLAGS]! | u8[((s * 2 + 1) << 6) + DB_FLAGS]!) & F_CLOSE_INIT) !== 0 ||
+      (u8[(s << 7) + B_LAST_DIR] === dir && u8[(s << 7) + B_LAST_INDEX] === iRST)
     ) {
       return TRACK_REOPEN;
     }
@@ -531,28 +541,28 @@ function packet(t: ConnTable, s: number, dir: number, p: ParsedPacket, now: numb
   }
 
   if (newState === sIG) {
-    const lastDir = t.u8[(s << 7) + B_LAST_DIR]!;
-    if (index === iSYNACK && t.u8[(s << 7) + B_LAST_INDEX] === iSYN && lastDir !== dir && p.ack === t.u32[(s << 5) + W_LAST_END]) {
+    const lastDir = u8[(s << 7) + B_LAST_DIR]!;
+    if (index === iSYNACK && u8[(s << 7) + B_LAST_INDEX] === iSYN && lastDir !== dir && p.ack === u32[(s << 5) + W_LAST_END]) {
       // This SYN-ACK answers the SYN we let through untracked: the endpoints
       // are in sync and we are not. Rebuild the handshake from the notes.
       oldState = sSS;
       newState = sSR;
       const ld = s * 2 + lastDir;
-      const lastEnd = t.u32[(s << 5) + W_LAST_END]!;
-      t.u32[(ld << 4) + DW_END] = lastEnd;
-      t.u32[(ld << 4) + DW_MAX_END] = lastEnd;
-      t.u32[(ld << 4) + DW_MAX_WIN] = t.u16[(s << 6) + H_LAST_WIN] === 0 ? 1 : t.u16[(s << 6) + H_LAST_WIN]!;
-      t.u8[(ld << 6) + DB_SCALE] = t.u8[(s << 7) + B_LAST_WSCALE]!;
-      t.u8[(s << 7) + B_LAST_FLAGS] = t.u8[(s << 7) + B_LAST_FLAGS]! & ~F_CHALLENGE;
-      t.u8[(ld << 6) + DB_FLAGS] = t.u8[(s << 7) + B_LAST_FLAGS]!;
+      const lastEnd = u32[(s << 5) + W_LAST_END]!;
+      u32[(ld << 4) + DW_END] = lastEnd;
+      u32[(ld << 4) + DW_MAX_END] = lastEnd;
+      u32[(ld << 4) + DW_MAX_WIN] = u16[(s << 6) + H_LAST_WIN] === 0 ? 1 : u16[(s << 6) + H_LAST_WIN]!;
+      u8[(ld << 6) + DB_SCALE] = u8[(s << 7) + B_LAST_WSCALE]!;
+      u8[(s << 7) + B_LAST_FLAGS] = u8[(s << 7) + B_LAST_FLAGS]! & ~F_CHALLENGE;
+      u8[(ld << 6) + DB_FLAGS] = u8[(s << 7) + B_LAST_FLAGS]!;
       resetDirection(t, s * 2 + dir);
     } else {
       // Note what we let through, to recognise the answer to it.
-      t.u8[(s << 7) + B_LAST_INDEX] = index;
-      t.u8[(s << 7) + B_LAST_DIR] = dir;
-      t.u32[(s << 5) + W_LAST_SEQ] = p.seq;
-      t.u32[(s << 5) + W_LAST_END] = segmentEnd(p);
-      t.u16[(s << 6) + H_LAST_WIN] = p.window;
+      u8[(s << 7) + B_LAST_INDEX] = index;
+      u8[(s << 7) + B_LAST_DIR] = dir;
+      u32[(s << 5) + W_LAST_SEQ] = p.seq;
+      u32[(s << 5) + W_LAST_END] = segmentEnd(p);
+      u16[(s << 6) + H_LAST_WIN] = p.window;
       if (index === iSYN && dir === 0) {
         let lf = 0;
         let ws = 0;
@@ -564,10 +574,10 @@ function packet(t: ConnTable, s: number, dir: number, p: ParsedPacket, now: numb
         // In LAST_ACK the peer may answer this SYN with an RFC 5961 challenge
         // ACK, which must not be taken for the final ACK.
         if (oldState === sLA) lf |= F_CHALLENGE;
-        t.u8[(s << 7) + B_LAST_FLAGS] = lf;
-        t.u8[(s << 7) + B_LAST_WSCALE] = ws;
+        u8[(s << 7) + B_LAST_FLAGS] = lf;
+        u8[(s << 7) + B_LAST_WSCALE] = ws;
       }
-      if (oldState === sSS && index === iACK && dir === 1) t.u32[(s << 5) + W_LAST_ACK] = p.ack;
+      if (oldState === sSS && index === iACK && dir === 1) u32[(s << 5) + W_LAST_ACK] = p.ack;
       return TRACK_OK;
     }
   }
@@ -579,21 +589,21 @@ function packet(t: ConnTable, s: number, dir: number, p: ParsedPacket, now: numb
       if (
         oldState === sLA &&
         index === iACK &&
-        t.u8[(s << 7) + B_LAST_DIR] !== dir &&
-        t.u8[(s << 7) + B_LAST_INDEX] === iSYN &&
-        (t.u8[(s << 7) + B_LAST_FLAGS]! & F_CHALLENGE) !== 0
+        u8[(s << 7) + B_LAST_DIR] !== dir &&
+        u8[(s << 7) + B_LAST_INDEX] === iSYN &&
+        (u8[(s << 7) + B_LAST_FLAGS]! & F_CHALLENGE) !== 0
       ) {
         // The challenge ACK we expected: accept it, change nothing.
-        t.u8[(s << 7) + B_LAST_FLAGS] = t.u8[(s << 7) + B_LAST_FLAGS]! & ~F_CHALLENGE;
+        u8[(s << 7) + B_LAST_FLAGS] = u8[(s << 7) + B_LAST_FLAGS]! & ~F_CHALLENGE;
         return TRACK_OK;
       }
       break;
     case sS2:
-      t.u8[(s << 7) + B_LAST_FLAGS] = t.u8[(s << 7) + B_LAST_FLAGS]! | F_SIMOPEN;
+      u8[(s << 7) + B_LAST_FLAGS] = u8[(s << 7) + B_LAST_FLAGS]! | F_SIMOPEN;
       break;
     case sSR:
       // In a simultaneous open the reply side's ACK completes the handshake.
-      if (dir === 1 && index === iACK && (t.u8[(s << 7) + B_LAST_FLAGS]! & F_SIMOPEN) !== 0) newState = sES;
+      if (dir === 1 && index === iACK && (u8[(s << 7) + B_LAST_FLAGS]! & F_SIMOPEN) !== 0) newState = sES;
       break;
     case sCL: {
       if (index !== iRST) break;
@@ -604,29 +614,29 @@ function packet(t: ConnTable, s: number, dir: number, p: ParsedPacket, now: numb
         break;
       }
       const other = s * 2 + (dir ^ 1);
-      if ((t.u8[(other << 6) + DB_FLAGS]! & F_MAXACK) !== 0 && t.u8[(s << 7) + B_LAST_INDEX] !== iSYN) {
+      if ((u8[(other << 6) + DB_FLAGS]! & F_MAXACK) !== 0 && u8[(s << 7) + B_LAST_INDEX] !== iSYN) {
         const seq = p.seq;
         // seq 0 before the connection is established: answer to a SYN we let by.
         if (seq === 0 && !established(t, s)) break;
         // A RST below what the other side already acknowledged is forged or stale.
-        if (before(seq, t.u32[(other << 4) + DW_MAX_ACK]!)) return Reason.TCP_BAD_RST;
-        if (!established(t, s) || seq === t.u32[(other << 4) + DW_MAX_ACK]) break;
+        if (before(seq, u32[(other << 4) + DW_MAX_ACK]!)) return Reason.TCP_BAD_RST;
+        if (!established(t, s) || seq === u32[(other << 4) + DW_MAX_ACK]) break;
         // The RST right after our last data segment in the same direction.
-        if (t.u8[(s << 7) + B_LAST_INDEX] === iACK && t.u8[(s << 7) + B_LAST_DIR] === dir && seq === t.u32[(s << 5) + W_LAST_END]) break;
+        if (u8[(s << 7) + B_LAST_INDEX] === iACK && u8[(s << 7) + B_LAST_DIR] === dir && seq === u32[(s << 5) + W_LAST_END]) break;
         // In window but not exact: keep the state, the peer may send a challenge ACK.
         newState = oldState;
       }
-      const li = t.u8[(s << 7) + B_LAST_INDEX]!;
+      const li = u8[(s << 7) + B_LAST_INDEX]!;
       if (
-        (((t.u16[(s << 6) + H_STATUS]! & Status.SEEN_REPLY) !== 0 && li === iSYN) ||
-          ((t.u16[(s << 6) + H_STATUS]! & Status.ASSURED) === 0 && li === iACK)) &&
-        p.ack === t.u32[(s << 5) + W_LAST_END]
+        (((u16[(s << 6) + H_STATUS]! & Status.SEEN_REPLY) !== 0 && li === iSYN) ||
+          ((u16[(s << 6) + H_STATUS]! & Status.ASSURED) === 0 && li === iACK)) &&
+        p.ack === u32[(s << 5) + W_LAST_END]
       ) {
         // RST answering a SYN or ACK we let through untracked: skip the window check.
         checkWindow = false;
         break;
       }
-      if (oldState === sSS && li === iACK && t.u8[(s << 7) + B_LAST_DIR] === 1 && p.seq === t.u32[(s << 5) + W_LAST_ACK]) {
+      if (oldState === sSS && li === iACK && u8[(s << 7) + B_LAST_DIR] === 1 && p.seq === u32[(s << 5) + W_LAST_ACK]) {
         // RST answering a challenge ACK we let through.
         checkWindow = false;
       }
@@ -646,30 +656,30 @@ function packet(t: ConnTable, s: number, dir: number, p: ParsedPacket, now: numb
   }
 
   // From here on the packet is in window.
-  t.u8[(s << 7) + B_LAST_INDEX] = index;
-  t.u8[(s << 7) + B_LAST_DIR] = dir;
-  t.u8[(s << 7) + B_PROTO_STATE] = newState;
+  u8[(s << 7) + B_LAST_INDEX] = index;
+  u8[(s << 7) + B_LAST_DIR] = dir;
+  u8[(s << 7) + B_PROTO_STATE] = newState;
   if (oldState !== newState && newState === sFW) {
-    t.u8[((s * 2 + dir) << 6) + DB_FLAGS] = t.u8[((s * 2 + dir) << 6) + DB_FLAGS]! | F_CLOSE_INIT;
+    u8[((s * 2 + dir) << 6) + DB_FLAGS] = u8[((s * 2 + dir) << 6) + DB_FLAGS]! | F_CLOSE_INIT;
   }
 
   const to = cfg.timeouts;
   const base = stateTimeout(newState, to);
   let timeout: number;
-  if (t.u8[(s << 7) + B_RETRANS]! >= cfg.tcp.maxRetrans && base > to.tcpMaxRetrans) timeout = to.tcpMaxRetrans;
+  if (u8[(s << 7) + B_RETRANS]! >= cfg.tcp.maxRetrans && base > to.tcpMaxRetrans) timeout = to.tcpMaxRetrans;
   else if (index === iRST) timeout = to.tcpClose;
-  else if (((t.u8[((s * 2) << 6) + DB_FLAGS]! | t.u8[((s * 2 + 1) << 6) + DB_FLAGS]!) & F_UNACKED) !== 0 && base > to.tcpUnacknowledged) {
+  else if (((u8[((s * 2) << 6) + DB_FLAGS]! | u8[((s * 2 + 1) << 6) + DB_FLAGS]!) & F_UNACKED) !== 0 && base > to.tcpUnacknowledged) {
     timeout = to.tcpUnacknowledged;
-  } else if (t.u16[(s << 6) + H_LAST_WIN] === 0 && base > to.tcpMaxRetrans) {
+  } else if (u16[(s << 6) + H_LAST_WIN] === 0 && base > to.tcpMaxRetrans) {
     // A zero window (or no ACK tracked yet) shortens long timeouts like retransmissions do.
     timeout = to.tcpMaxRetrans;
   } else timeout = base;
 
-  const status = t.u16[(s << 6) + H_STATUS]!;
+  const status = u16[(s << 6) + H_STATUS]!;
   if ((status & Status.SEEN_REPLY) === 0) {
     // Only a RST came back (or the originator aborted): no connection to keep.
     if ((flags & RST) !== 0) {
-      t.f64[(s << 4) + D_EXPIRES] = now + timeout;
+      f64[(s << 4) + D_EXPIRES] = now + timeout;
       return TRACK_KILL;
     }
     // A retransmitted SYN must not keep the entry alive forever.
@@ -678,9 +688,9 @@ function packet(t: ConnTable, s: number, dir: number, p: ParsedPacket, now: numb
     if (newState === sES && timeout > to.tcpUnacknowledged) timeout = to.tcpUnacknowledged;
   } else if ((status & Status.ASSURED) === 0 && (oldState === sSR || oldState === sES) && newState === sES) {
     // An in-window ACK completing the handshake, or both sides of a pickup heard.
-    t.u16[(s << 6) + H_STATUS] = status | Status.ASSURED;
+    u16[(s << 6) + H_STATUS] = status | Status.ASSURED;
   }
-  t.f64[(s << 4) + D_EXPIRES] = now + timeout;
+  f64[(s << 4) + D_EXPIRES] = now + timeout;
   return TRACK_OK;
 }
 
