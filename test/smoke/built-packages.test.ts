@@ -1,0 +1,61 @@
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { describe, expect, it } from "vitest";
+
+// Imports the BUILT packages the way an npm user gets them: resolved by Node
+// through node_modules and each package's "exports" map (ESM and CommonJS),
+// not through the test aliases to the sources. `npm test` builds first.
+const require = createRequire(import.meta.url);
+const root = fileURLToPath(new URL("../../", import.meta.url));
+const built = existsSync(`${root}core/dist/index.js`);
+
+// A SYN from 10.0.1.2:40000 to 10.0.2.2:21, and the SYN-ACK back.
+function tcp(src: number[], dst: number[], sport: number, dport: number, flags: number): Uint8Array {
+  const b = new Uint8Array(40);
+  b.set([0x45, 0, 0, 40, 0, 0, 0, 0, 64, 6, 0, 0, ...src, ...dst]);
+  b.set([sport >> 8, sport & 255, dport >> 8, dport & 255, 0, 0, 0, 1, 0, 0, 0, flags === 0x12 ? 2 : 0, 0x50, flags, 0xff, 0xff]);
+  return b;
+}
+const syn = tcp([10, 0, 1, 2], [10, 0, 2, 2], 40000, 21, 0x02);
+const synAck = tcp([10, 0, 2, 2], [10, 0, 1, 2], 21, 40000, 0x12);
+
+describe.skipIf(!built)("the built packages", () => {
+  it("@alg-sdk/core works from ESM with a helper from its own package", async () => {
+    const core = await import(pathToFileURL(require.resolve("@alg-sdk/core").replace(/index\.cjs$/, "index.js")).href);
+    const ftp = await import(pathToFileURL(require.resolve("@alg-sdk/helper-ftp").replace(/index\.cjs$/, "index.js")).href);
+    const engine = core.createEngine({ helpers: [ftp.ftpHelper()] });
+    const r = engine.process(syn, 1);
+    expect([r.stateName, r.directionName, r.helper]).toEqual(["NEW", "original", "ftp"]);
+    expect(engine.process(synAck, 1).stateName).toBe("ESTABLISHED");
+  });
+
+  it("@alg-sdk/core works from CommonJS, and both builds share one set of tokens", async () => {
+    const cjs = require("@alg-sdk/core");
+    const esm = await import(pathToFileURL(require.resolve("@alg-sdk/core").replace(/index\.cjs$/, "index.js")).href);
+    const engine = cjs.createEngine({ helpers: [require("@alg-sdk/helper-icmp").icmpHelper()] });
+    expect(engine.process(syn, 1).stateName).toBe("NEW");
+    expect(cjs.TOKENS.Helper).toBe(esm.TOKENS.Helper);
+  });
+
+  it("every package resolves through its exports map", () => {
+    for (const name of ["@alg-sdk/core", "@alg-sdk/pcap", "@alg-sdk/testing", "@alg-sdk/helper-ftp", "@alg-sdk/helper-irc", "@alg-sdk/helper-icmp"]) {
+      const mod = require(name);
+      expect(Object.keys(mod).length, name).toBeGreaterThan(0);
+    }
+  });
+
+  it("the pcap reader from its build reads a capture", async () => {
+    const pcap = require("@alg-sdk/pcap");
+    const writer = new pcap.PcapWriter({ linkType: 101 });
+    const parts: Uint8Array[] = [writer.header(), writer.record(syn, 1.5)];
+    const file = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    let o = 0;
+    for (const p of parts) {
+      file.set(p, o);
+      o += p.length;
+    }
+    const records = [...pcap.readCapture(file)];
+    expect(records.map((r: { tsSeconds: number }) => r.tsSeconds)).toEqual([1.5]);
+  });
+});
