@@ -3,7 +3,7 @@ import { defineConfig } from "vitest/config";
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
-// Tests run against the TypeScript sources; `test/smoke` imports the built packages instead.
+// Tests run against the TypeScript sources; `test/smoke` imports the built packages instead (npm test builds first).
 export default defineConfig({
   resolve: {
     alias: [
@@ -17,7 +17,7 @@ export default defineConfig({
   },
   test: {
     include: ["**/test/**/*.test.ts"],
-    exclude: ["**/node_modules/**", "**/dist/**", "test/smoke/**"],
+    exclude: ["**/node_modules/**", "**/dist/**"],
     testTimeout: 30_000,
   },
 });
