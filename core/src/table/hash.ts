@@ -4,9 +4,14 @@
  * unpredictable to senders.
  */
 
+/** One MurmurHash3 round: scramble the word on its own, then fold it into the state. */
 function mix(h: number, w: number): number {
-  h = Math.imul(h ^ w, 0x9e3779b1);
-  return (h << 13) | (h >>> 19);
+  let k = Math.imul(w, 0xcc9e2d51);
+  k = (k << 15) | (k >>> 17);
+  k = Math.imul(k, 0x1b873593);
+  h ^= k;
+  h = (h << 13) | (h >>> 19);
+  return (Math.imul(h, 5) + 0xe6546b64) | 0;
 }
 
 function finish(h: number): number {
