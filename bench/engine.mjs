@@ -47,7 +47,7 @@ function writePacket(b, o, src, dst, sport, dport, seq, ack, flags) {
 }
 
 function run(flows, shuffled) {
-  const engine = createEngine({ maxConnections: flows, initialCapacity: flows, reapPerPacket: 1 });
+  const engine = createEngine({ maxConnections: flows, initialCapacity: flows });
   const client = (i) => (0x0a000000 | (i >>> 8)) >>> 0; // 10.x.y.z
   const server = 0xc0a80001; // 192.168.0.1
   const one = new Uint8Array(40);

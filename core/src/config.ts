@@ -83,8 +83,8 @@ export interface EngineConfig {
   tcp: TcpOptions;
   fragments: FragmentOptions;
   hashSeed: number;
-  /** Slots checked for expiry on each packet (incremental garbage collection). */
-  reapPerPacket: number;
+  /** Seconds of packet time for one incremental sweep of the whole table (0: no sweep). */
+  gcSweepSeconds: number;
   /** Source of time when `process` gets no timestamp, in seconds. */
   clock: () => number;
 }

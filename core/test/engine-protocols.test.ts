@@ -196,7 +196,7 @@ describe("the table is bounded", () => {
   });
 
   it("an expired connection is reclaimed before anything is dropped", () => {
-    const { engine } = recordingEngine({ maxConnections: 2, reapPerPacket: 0 });
+    const { engine } = recordingEngine({ maxConnections: 2, gcSweepSeconds: 0 });
     for (let p = 1; p <= 2; p++) {
       run(engine, udpOut(p, 9), 1);
       run(engine, udpBack(p, 9), 1);
@@ -204,6 +204,16 @@ describe("the table is bounded", () => {
     }
     expect(run(engine, udpOut(3, 9), 1000).state).toBe("NEW");
     expect(engine.stats.earlyDrops).toBe(0);
+  });
+
+  it("the garbage collector removes expired connections that see no more packets", () => {
+    const { engine, events } = recordingEngine({ gcSweepSeconds: 10 });
+    for (let p = 1; p <= 50; p++) run(engine, udpOut(p, 9), 1);
+    expect(engine.connectionCount).toBe(50);
+    // Unrelated traffic keeps time moving; within one sweep after expiry all 50 are gone.
+    for (let t = 2; t <= 45; t += 0.5) run(engine, ipv4({ src: "192.0.2.1", dst: B, payload: icmp({ type: 8, id: 1 }) }), t);
+    expect(engine.connectionCount).toBe(1);
+    expect(events.filter((e) => e.type === "conn-destroy").length).toBe(50);
   });
 
   it("the table grows from a small start up to its maximum", () => {

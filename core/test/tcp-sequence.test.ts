@@ -20,7 +20,7 @@ const cfg: EngineConfig = {
   tcp: { ...DEFAULT_TCP_OPTIONS },
   fragments: { ...DEFAULT_FRAGMENT_OPTIONS },
   hashSeed: 1,
-  reapPerPacket: 0,
+  gcSweepSeconds: 0,
   clock: () => 0,
 };
 

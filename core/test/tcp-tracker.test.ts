@@ -22,7 +22,7 @@ function config(tcp: Partial<EngineConfig["tcp"]> = {}, timeouts: Partial<Engine
     tcp: { ...DEFAULT_TCP_OPTIONS, ...tcp },
     fragments: { ...DEFAULT_FRAGMENT_OPTIONS },
     hashSeed: 1,
-    reapPerPacket: 0,
+    gcSweepSeconds: 0,
     clock: () => 0,
   };
 }

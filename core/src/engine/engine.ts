@@ -37,6 +37,9 @@ export const ProcessFlag = {
 /** Slots looked at when the table is full and one unassured connection must go (Linux scans a few buckets). */
 const EARLY_DROP_SCAN = 64;
 
+/** Most slots the garbage collector visits while handling one packet. */
+const MAX_REAP_PER_PACKET = 256;
+
 /** Engine-wide settings that are not part of {@link EngineConfig}. */
 export interface EngineSetup {
   readonly attach: readonly HelperAttachment[] | undefined;
@@ -79,6 +82,9 @@ export class Engine implements ContextHost {
     this.table.u32[(slot << 5) + W_ID] === id &&
     (this.table.u16[(slot << 6) + H_STATUS]! & (Status.CONFIRMED | Status.DYING)) === Status.CONFIRMED;
   private reapCursor = 0;
+  /** Packet time up to which the garbage collector has done its share. */
+  private gcClock = -Infinity;
+  private gcCredit = 0;
   private now = 0;
 
   constructor(
@@ -139,7 +145,7 @@ export class Engine implements ContextHost {
     const r = this.result;
     r.reset();
     this.stats.packets++;
-    if (this.config.reapPerPacket > 0 && this.table.count > 0) this.reapStep(now, this.config.reapPerPacket);
+    if (now > this.gcClock) this.collect(now);
     if (this.expectations.size > 0) this.expectations.expire(now);
 
     const p = this.pkt;
@@ -482,6 +488,27 @@ export class Engine implements ContextHost {
   // ------------------------------------------------------------------
   // Table upkeep
   // ------------------------------------------------------------------
+
+  /**
+   * Incremental garbage collection paced by packet time, not packet count (as
+   * gVisor and Linux reap on a timer): the sweep covers the table once per
+   * `gcSweepSeconds`, so a fast stream pays almost nothing per packet and the
+   * work per call stays bounded.
+   */
+  private collect(now: number): void {
+    const sweep = this.config.gcSweepSeconds;
+    if (sweep <= 0 || this.gcClock === -Infinity) {
+      this.gcClock = now;
+      return;
+    }
+    // Fractions of a slot carry over, so a fast stream visits one slot every few packets.
+    this.gcCredit = Math.min(this.gcCredit + ((now - this.gcClock) * this.table.capacity) / sweep, MAX_REAP_PER_PACKET);
+    this.gcClock = now;
+    const n = Math.floor(this.gcCredit);
+    if (n === 0) return;
+    this.gcCredit -= n;
+    if (this.table.count > 0) this.reapStep(now, n);
+  }
 
   /** Looks at `n` slots from the cursor and removes expired connections. */
   private reapStep(now: number, n: number): void {

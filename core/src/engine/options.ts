@@ -26,8 +26,12 @@ export interface EngineOptions {
   readonly fragments?: Partial<FragmentOptions>;
   /** Seed of the tuple hash. */
   readonly hashSeed?: number;
-  /** Connection slots checked for expiry per packet (incremental reaping). Default 2. */
-  readonly reapPerPacket?: number;
+  /**
+   * Seconds of packet time in which the incremental garbage collector visits
+   * every table slot once (expired connections are also removed when a
+   * packet finds them). 0 turns the sweep off. Default 30.
+   */
+  readonly gcSweepSeconds?: number;
   /** Time source, in seconds, for calls to `process` without a timestamp. Default: a clock stuck at 0. */
   readonly clock?: () => number;
   /** Verdict for a packet whose helper threw: "accept" (default) or "drop". */
@@ -51,7 +55,7 @@ export function resolveConfig(o: EngineOptions): EngineConfig {
     tcp: { ...DEFAULT_TCP_OPTIONS, ...o.tcp },
     fragments: { ...DEFAULT_FRAGMENT_OPTIONS, ...o.fragments },
     hashSeed: o.hashSeed ?? 0x2545f491,
-    reapPerPacket: o.reapPerPacket ?? 2,
+    gcSweepSeconds: o.gcSweepSeconds ?? 30,
     clock: o.clock ?? (() => 0),
   };
 }
