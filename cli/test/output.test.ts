@@ -1,0 +1,190 @@
+import { Writable } from "node:stream";
+import { createEngine, type ExpectationInfo } from "@alg-sdk/core";
+import { describe, expect, it } from "vitest";
+import { encode, putDigits, putIpv4, putUint, TimestampWriter, uintWidth } from "../src/output/bytes.js";
+import { expectationText, packetHeader, PacketLineWriter } from "../src/output/human-packet.js";
+import { JsonlSink } from "../src/output/jsonl.js";
+import { BufferedWriter } from "../src/output/writer.js";
+import { Progress } from "../src/progress.js";
+import { PacketOutcome } from "../src/replay/outcome.js";
+
+/** A stream that keeps what it is given; `delay` holds each write's callback (a slow reader). */
+function sink(highWaterMark = 16 * 1024, delay = 0) {
+  const chunks: Buffer[] = [];
+  const stream = new Writable({
+    highWaterMark,
+    write(chunk: Buffer, _enc, done) {
+      chunks.push(Buffer.from(chunk));
+      if (delay > 0) setTimeout(done, delay);
+      else done();
+    },
+  });
+  return { stream, text: () => Buffer.concat(chunks).toString("utf8") };
+}
+
+function text(write: (b: Uint8Array, p: number) => number): string {
+  const b = new Uint8Array(64);
+  return Buffer.from(b.subarray(0, write(b, 0))).toString("latin1");
+}
+
+describe("byte formatting", () => {
+  it("writes integers, fixed digits, IPv4 and timestamps exactly", () => {
+    for (const n of [0, 7, 10, 99, 100, 65535, 999999, 1000000, 2 ** 31 - 1, 2 ** 31, 1795581213, 2 ** 53 - 1]) {
+      expect(text((b, p) => putUint(b, p, n))).toBe(String(n));
+      expect(uintWidth(n)).toBe(String(n).length);
+    }
+    expect(text((b, p) => putDigits(b, p, 42, 6))).toBe("000042");
+    expect(text((b, p) => putIpv4(b, p, 0x0a000102))).toBe("10.0.1.2");
+    expect(text((b, p) => putIpv4(b, p, 0xffffffff))).toBe("255.255.255.255");
+    const ts = new TimestampWriter();
+    expect(text((b, p) => ts.put(b, p, 1795581213, 931746000))).toBe("1795581213.931746");
+    expect(text((b, p) => ts.put(b, p, 1795581213, 5000))).toBe("1795581213.000005");
+    expect(text((b, p) => ts.put(b, p, 1795581214, 123456789))).toBe("1795581214.123456789");
+    expect(JSON.parse(text((b, p) => ts.put(b, p, 1795581213, 931746000)))).toBe(1795581213.931746);
+  });
+
+  it("buffers, flushes in chunks and hands everything over at the end", async () => {
+    const s = sink();
+    const out = new BufferedWriter(s.stream, null, 1024);
+    for (let i = 0; i < 500; i++) out.write(`line ${i}\n`);
+    out.reserve(16);
+    out.pos = putUint(out.buf, out.pos, 12345);
+    out.buf[out.pos++] = 10;
+    out.write("é and ü\n");
+    await out.end();
+    const lines = s.text().split("\n");
+    expect(lines.length).toBe(503);
+    expect(lines[499]).toBe("line 499");
+    expect(lines.slice(500)).toEqual(["12345", "é and ü", ""]);
+  });
+
+  it("reports backpressure from a slow reader and waits for it", async () => {
+    const s = sink(1024, 5);
+    const out = new BufferedWriter(s.stream, null, 4096);
+    out.write("x".repeat(5000));
+    out.flush();
+    const wait = out.ready();
+    expect(wait).not.toBeNull();
+    await wait;
+    expect(out.ready()).toBeNull();
+    await out.end();
+    expect(s.text().length).toBe(5000);
+  });
+
+  it("calls beforeFlush before each write (the progress bar clears itself)", async () => {
+    const s = sink();
+    let calls = 0;
+    const out = new BufferedWriter(s.stream, () => calls++, 64);
+    out.write("a".repeat(100));
+    await out.end();
+    expect(calls).toBeGreaterThan(0);
+  });
+});
+
+/** An outcome as the replay fills it (the tuple is decoded from `ip`). */
+function outcome(ip: Uint8Array, fields: Partial<PacketOutcome>): PacketOutcome {
+  const o = new PacketOutcome(createEngine({}));
+  o.reset(ip, 0, ip.length, -1);
+  Object.assign(o, { index: 0, ts: 1795581213.931746, tsSec: 1795581213, tsNanos: 931746000, state: 0, direction: 0 }, fields);
+  return o;
+}
+
+function tcp(src: number[], dst: number[], sport: number, dport: number): Uint8Array {
+  const b = new Uint8Array(40);
+  b.set([0x45, 0, 0, 40, 0, 0, 0, 0, 64, 6, 0, 0, ...src, ...dst]);
+  b.set([sport >> 8, sport & 255, dport >> 8, dport & 255, 0, 0, 0, 1, 0, 0, 0, 0, 0x50, 0x02, 0xff, 0xff], 20);
+  return b;
+}
+
+function icmp6(): Uint8Array {
+  const b = new Uint8Array(48);
+  b.set([0x60, 0, 0, 0, 0, 8, 58, 64]);
+  b.set([0xfd, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2], 8);
+  b.set([0xfd, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2], 24);
+  b.set([128, 0, 0, 0, 0x10, 0xf8, 0, 1], 40);
+  return b;
+}
+
+describe("jsonl packet objects", () => {
+  it("follow the documented contract exactly", async () => {
+    const s = sink();
+    const out = new BufferedWriter(s.stream);
+    const jsonl = new JsonlSink(out, { packets: true, tables: false });
+    const ip = tcp([10, 0, 1, 2], [10, 0, 2, 2], 59638, 21);
+    jsonl.packet(outcome(ip, { index: 0, helper: "ftp", connectionId: 1 }), []);
+    jsonl.packet(outcome(ip, { index: 7, state: 3, direction: -1, reason: 22, tsNanos: 5000 }), []);
+    jsonl.packet(outcome(ip, { index: 8, state: 2, direction: 0, expected: true, connectionId: 2, fw: "accept", ruleLine: 12 }), []);
+    jsonl.packet(outcome(ip, { index: 9, state: 0, fw: "drop", ruleLine: null, rule: -1 }), []);
+    jsonl.packet(outcome(ip, { index: 10, verdict: 2, state: 4, direction: -1 }), []);
+    await out.end();
+    expect(s.text().split("\n")).toEqual([
+      '{"type":"packet","index":0,"ts":1795581213.931746,"state":"NEW","dir":"original","expected":false,"helper":"ftp","verdict":"accept","reason":null,"conn":1}',
+      '{"type":"packet","index":7,"ts":1795581213.000005,"state":"INVALID","dir":null,"expected":false,"helper":null,"verdict":"accept","reason":"tcp-seq-over-window","conn":null}',
+      '{"type":"packet","index":8,"ts":1795581213.931746,"state":"RELATED","dir":"original","expected":true,"helper":null,"verdict":"accept","reason":null,"conn":2,"fw":"accept","rule":12}',
+      '{"type":"packet","index":9,"ts":1795581213.931746,"state":"NEW","dir":"original","expected":false,"helper":null,"verdict":"accept","reason":null,"conn":null,"fw":"drop","rule":null}',
+      '{"type":"held","index":10,"ts":1795581213.931746,"conn":null}',
+      "",
+    ]);
+    for (const line of s.text().trim().split("\n")) expect(() => JSON.parse(line)).not.toThrow();
+  });
+});
+
+describe("human packet lines", () => {
+  it("align the columns and decode the tuple", async () => {
+    const s = sink();
+    const out = new BufferedWriter(s.stream);
+    const lines = new PacketLineWriter(out, true);
+    const ip = tcp([10, 0, 1, 2], [10, 0, 2, 2], 59638, 21);
+    lines.write(outcome(ip, { index: 0, helper: "ftp", fw: "accept", rule: 1, ruleLine: 15 }), 1795581213, 931746000, []);
+    lines.write(outcome(ip, { index: 12, tsSec: 1795581215, tsNanos: 0, state: 3, direction: -1, reason: 22, fw: "drop", rule: 2, ruleLine: 18 }), 1795581213, 931746000, []);
+    lines.write(outcome(icmp6(), { index: 1234567, tsSec: 1795581213, tsNanos: 931745000, state: 0, fw: "drop", rule: -1 }), 1795581213, 931746000, []);
+    await out.end();
+    const header = packetHeader(true);
+    expect(header).toBe(
+      "      #         time  proto  source                destination           state       dir      helper firewall         note",
+    );
+    expect(s.text().split("\n")).toEqual([
+      "      0     0.000000  tcp    10.0.1.2:59638        10.0.2.2:21           NEW         original ftp    accept (line 15)",
+      "     12     1.068254  tcp    10.0.1.2:59638        10.0.2.2:21           INVALID     -        -      DROP (line 18)   tcp-seq-over-window",
+      "1234567    -0.000001  icmpv6 fd00:1::2             fd00:2::2             NEW         original -      DROP (policy)    icmp type 128 code 0",
+      "",
+    ]);
+    // Every column starts where the header says.
+    for (const name of ["proto", "source", "destination", "state", "dir", "helper", "firewall"]) {
+      expect(s.text().split("\n")[0]![header.indexOf(name) - 1]).toBe(" ");
+    }
+  });
+
+  it("write an expectation as a tuple with wildcards", () => {
+    const e = {
+      tuple: { family: 4, protocol: 6, protocolName: "tcp", src: "10.0.2.2", dst: "10.0.1.2", srcPort: 0, dstPort: 40123 },
+      mask: { src: "255.255.255.255", srcPort: 0, dst: "255.255.255.255", dstPort: 65535 },
+    } as unknown as ExpectationInfo;
+    expect(expectationText(e)).toBe("tcp 10.0.2.2:* -> 10.0.1.2:40123");
+    const any = { ...e, tuple: { ...e.tuple, family: 6, src: "::", dst: "fd00:1::2" }, mask: { ...e.mask, src: "::" } } as unknown as ExpectationInfo;
+    expect(expectationText(any)).toBe("tcp *:* -> [fd00:1::2]:40123");
+    expect(encode("ab")).toEqual(new Uint8Array([97, 98]));
+  });
+});
+
+describe("progress bar", () => {
+  it("renders the fraction, the count, the rate and the time left", () => {
+    const s = sink();
+    const p = new Progress(s.stream, 1000);
+    const started = Date.now();
+    expect(p.render(450, 450_000, started + 1000)).toMatch(/^\[#{11}-{13}\]  45%  450,000 packets  4\d\d\.\dk packets\/s  ETA 2s$/);
+    expect(new Progress(s.stream, null).render(0, 2_500_000, started + 1000)).toMatch(/^2,500,000 packets  2\.\d\dM packets\/s$/);
+  });
+
+  it("draws nothing for a short run, and erases itself", async () => {
+    const s = sink();
+    const p = new Progress(s.stream, 1000, 60_000);
+    p.update(10, 10);
+    p.clear();
+    const late = new Progress(s.stream, 1000, 0);
+    late.update(500, 5000);
+    late.clear();
+    await new Promise((resolve) => s.stream.end(resolve));
+    expect(s.text()).toMatch(/^\r\[#+-+\]  50%  5,000 packets .*\x1b\[K\r\x1b\[K$/);
+  });
+});
