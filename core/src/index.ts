@@ -22,6 +22,7 @@ export type {
 } from "./engine/info.js";
 export type { ExpectationEnd } from "./expect/registry.js";
 export type { HelperAttachment, NotrackRule } from "./engine/rules.js";
+export type { SubscribeOptions } from "./engine/event-hub.js";
 export { formatConnection, formatExpectation } from "./engine/format.js";
 
 export {

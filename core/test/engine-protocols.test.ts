@@ -237,3 +237,19 @@ describe("events", () => {
     expect(created.connection.reply).toMatchObject({ src: B, dst: A, srcPort: 53, dstPort: 40000 });
   });
 });
+
+describe("event subscriptions", () => {
+  it("a listener of some types receives only those; the others are not even built", () => {
+    const { engine } = recordingEngine();
+    const seen: string[] = [];
+    const stop = engine.on((e) => seen.push(e.type), { types: ["conn-destroy"] });
+    run(engine, udpOut(), 1);
+    run(engine, udpBack(), 1);
+    engine.expire(1000);
+    expect(seen).toEqual(["conn-destroy"]);
+    stop();
+    run(engine, udpOut(), 2000);
+    engine.expire(3000);
+    expect(seen).toEqual(["conn-destroy"]);
+  });
+});

@@ -49,7 +49,6 @@ export class Replayer {
     o.reason = r.reason;
     o.connectionId = r.connectionId;
     o.expectationId = r.expectationId;
-    this.tap.afterPacket(ts);
     const events = this.tap.take();
     if (this.firewall !== null && o.verdict !== HOLD) this.judge(o, events);
     this.sink.packet(o, events);

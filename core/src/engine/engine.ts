@@ -21,8 +21,9 @@ import { ConnTable } from "../table/conn-table.js";
 import { TOKENS } from "../tokens.js";
 import type { ContextHost } from "./contexts.js";
 import { PayloadContext, QuoteContext } from "./contexts.js";
-import type { ConnectionEnd, ConnectionInfo, EngineEvent, EngineEventListener, ExpectationInfo, TupleInfo } from "./info.js";
+import type { ConnectionEnd, ConnectionInfo, EngineEventListener, ExpectationInfo, TupleInfo } from "./info.js";
 import { PacketResult } from "./result.js";
+import { EventBit, EventHub, type SubscribeOptions } from "./event-hub.js";
 import type { HelperAttachment, NotrackRule } from "./rules.js";
 import { AttachTable, NotrackTable } from "./rules.js";
 import { EngineStats } from "./stats.js";
@@ -76,7 +77,7 @@ export class Engine implements ContextHost {
   private readonly payloadCtx: PayloadContext;
   private readonly quoteCtx: QuoteContext;
   private readonly relaters: number[] = [];
-  private readonly listeners: EngineEventListener[] = [];
+  private readonly events = new EventHub();
   private readonly masterUsable = (slot: number, id: number): boolean =>
     this.table.inUse(slot) &&
     this.table.u32[(slot << 5) + W_ID] === id &&
@@ -177,13 +178,12 @@ export class Engine implements ContextHost {
     return this.track(p, zone, now);
   }
 
-  /** Subscribes to events; returns the function that unsubscribes. */
-  on(listener: EngineEventListener): () => void {
-    this.listeners.push(listener);
-    return () => {
-      const i = this.listeners.indexOf(listener);
-      if (i >= 0) this.listeners.splice(i, 1);
-    };
+  /**
+   * Subscribes to events (all, or `options.types`); returns the function that
+   * unsubscribes. Snapshots are built only for the types someone listens to.
+   */
+  on(listener: EngineEventListener, options?: SubscribeOptions): () => void {
+    return this.events.subscribe(listener, options);
   }
 
   /** Connections tracked now (including unexpired ones that will time out). */
@@ -294,8 +294,8 @@ export class Engine implements ContextHost {
       const r = this.finishTracked(state, s, dir);
       if (t.u8[(s << 7) + B_HELPER] !== 0) this.runHelper(s, dir, state, p, now);
       if (res === TRACK_KILL) this.destroy(s, "killed");
-      else if (this.listeners.length > 0 && (t.u8[(s << 7) + B_PROTO_STATE] !== before || t.u16[(s << 6) + H_STATUS] !== status)) {
-        this.emit({ type: "conn-update", ts: now, connection: this.connectionInfo(s) });
+      else if ((this.events.wanted & EventBit["conn-update"]) !== 0 && (t.u8[(s << 7) + B_PROTO_STATE] !== before || t.u16[(s << 6) + H_STATUS] !== status)) {
+        this.events.emit(EventBit["conn-update"], { type: "conn-update", ts: now, connection: this.connectionInfo(s) });
       }
       return r;
     }
@@ -363,7 +363,9 @@ export class Engine implements ContextHost {
     t.link(s);
     t.u16[(s << 6) + H_STATUS] = t.u16[(s << 6) + H_STATUS]! | Status.CONFIRMED;
     this.stats.connectionsCreated++;
-    if (this.listeners.length > 0) this.emit({ type: "conn-new", ts: now, connection: this.connectionInfo(s) });
+    if ((this.events.wanted & EventBit["conn-new"]) !== 0) {
+      this.events.emit(EventBit["conn-new"], { type: "conn-new", ts: now, connection: this.connectionInfo(s) });
+    }
     return r;
   }
 
@@ -450,8 +452,8 @@ export class Engine implements ContextHost {
 
   private helperFailed(index: number, connectionId: number, error: unknown, now: number): void {
     this.stats.helperErrors++;
-    if (this.listeners.length > 0) {
-      this.emit({ type: "helper-error", ts: now, helper: this.helperNames[index]!, connectionId, error });
+    if ((this.events.wanted & EventBit["helper-error"]) !== 0) {
+      this.events.emit(EventBit["helper-error"], { type: "helper-error", ts: now, helper: this.helperNames[index]!, connectionId, error });
     }
   }
 
@@ -552,8 +554,8 @@ export class Engine implements ContextHost {
     t.u16[(s << 6) + H_STATUS] = t.u16[(s << 6) + H_STATUS]! | Status.DYING;
     const id = t.u32[(s << 5) + W_ID]!;
     this.expectations.removeMaster(id);
-    if (this.listeners.length > 0 && (t.u16[(s << 6) + H_STATUS]! & Status.CONFIRMED) !== 0) {
-      this.emit({ type: "conn-destroy", ts: this.now, connection: this.connectionInfo(s), reason: why });
+    if ((this.events.wanted & EventBit["conn-destroy"]) !== 0 && (t.u16[(s << 6) + H_STATUS]! & Status.CONFIRMED) !== 0) {
+      this.events.emit(EventBit["conn-destroy"], { type: "conn-destroy", ts: this.now, connection: this.connectionInfo(s), reason: why });
     }
     this.helperData.delete(s);
     t.release(s);
@@ -651,30 +653,22 @@ export class Engine implements ContextHost {
 
   private onExpectationCreated(e: Expectation): void {
     this.stats.expectationsCreated++;
-    if (this.listeners.length > 0) this.emit({ type: "expect-new", ts: this.now, expectation: this.expectationInfo(e) });
+    if ((this.events.wanted & EventBit["expect-new"]) !== 0) {
+      this.events.emit(EventBit["expect-new"], { type: "expect-new", ts: this.now, expectation: this.expectationInfo(e) });
+    }
   }
 
   private onExpectationDestroyed(e: Expectation, why: ExpectationEnd): void {
     if (why === "timeout") this.stats.expectationsExpired++;
     else if (why === "evicted") this.stats.expectationsEvicted++;
-    if (this.listeners.length > 0) {
-      this.emit({ type: "expect-destroy", ts: this.now, expectation: this.expectationInfo(e), reason: why });
+    if ((this.events.wanted & EventBit["expect-destroy"]) !== 0) {
+      this.events.emit(EventBit["expect-destroy"], { type: "expect-destroy", ts: this.now, expectation: this.expectationInfo(e), reason: why });
     }
   }
 
   // ------------------------------------------------------------------
   // Snapshots and events (slow path)
   // ------------------------------------------------------------------
-
-  private emit(event: EngineEvent): void {
-    for (const l of this.listeners) {
-      try {
-        l(event);
-      } catch {
-        // A listener's failure must not change how packets are tracked.
-      }
-    }
-  }
 
   private tupleInfo(s: number, dir: number): TupleInfo {
     const t = this.table;
