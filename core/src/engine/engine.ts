@@ -1,7 +1,7 @@
 import { inject, injectable, injectAll } from "tsyringe";
-import { formatAddress, parseAddress } from "../address.js";
+import { parseAddress } from "../address.js";
 import type { EngineConfig } from "../config.js";
-import { Direction, IpProto, PacketState, Reason, Status, Verdict, protocolName } from "../constants.js";
+import { Direction, IpProto, PacketState, Reason, Status, Verdict } from "../constants.js";
 import { Expectation } from "../expect/expectation.js";
 import type { ExpectationEnd } from "../expect/registry.js";
 import { ExpectationRegistry } from "../expect/registry.js";
@@ -21,9 +21,10 @@ import { ConnTable } from "../table/conn-table.js";
 import { TOKENS } from "../tokens.js";
 import type { ContextHost } from "./contexts.js";
 import { PayloadContext, QuoteContext } from "./contexts.js";
-import type { ConnectionEnd, ConnectionInfo, EngineEventListener, ExpectationInfo, TupleInfo } from "./info.js";
+import type { ConnectionEnd, ConnectionInfo, EngineEventListener, ExpectationInfo } from "./info.js";
 import { PacketResult } from "./result.js";
 import { EventBit, EventHub, type SubscribeOptions } from "./event-hub.js";
+import { Snapshots } from "./snapshots.js";
 import type { HelperAttachment, NotrackRule } from "./rules.js";
 import { AttachTable, NotrackTable } from "./rules.js";
 import { EngineStats } from "./stats.js";
@@ -78,6 +79,7 @@ export class Engine implements ContextHost {
   private readonly quoteCtx: QuoteContext;
   private readonly relaters: number[] = [];
   private readonly events = new EventHub();
+  private readonly snap: Snapshots;
   private readonly masterUsable = (slot: number, id: number): boolean =>
     this.table.inUse(slot) &&
     this.table.u32[(slot << 5) + W_ID] === id &&
@@ -118,6 +120,7 @@ export class Engine implements ContextHost {
       destroyed: (e, why) => this.onExpectationDestroyed(e, why),
     });
     this.defrag = new Defragmenter(config.fragments, config.hashSeed);
+    this.snap = new Snapshots(this.table, helpers, this.helperNames, (proto, state) => this.trackerFor(proto).stateName(state));
     this.payloadCtx = new PayloadContext(this);
     this.quoteCtx = new QuoteContext(this);
   }
@@ -143,6 +146,7 @@ export class Engine implements ContextHost {
   processRange(bytes: Uint8Array, offset: number, length: number, ts?: number, zone = 0, flags = 0): PacketResult {
     const now = ts === undefined ? this.config.clock() : ts;
     this.now = now;
+    this.snap.now = now;
     const r = this.result;
     r.reset();
     this.stats.packets++;
@@ -204,18 +208,18 @@ export class Engine implements ContextHost {
   /** Snapshots of every connection, by slot order. */
   *connections(): IterableIterator<ConnectionInfo> {
     for (let s = 0; s < this.table.capacity; s++) {
-      if (this.table.u8[(s << 7) + B_FAMILY] !== 0 && (this.table.u16[(s << 6) + H_STATUS]! & Status.CONFIRMED) !== 0) yield this.connectionInfo(s);
+      if (this.table.u8[(s << 7) + B_FAMILY] !== 0 && (this.table.u16[(s << 6) + H_STATUS]! & Status.CONFIRMED) !== 0) yield this.snap.connection(s);
     }
   }
 
   /** Snapshot of the connection in `slot`, or null. */
   connection(slot: number): ConnectionInfo | null {
-    return this.table.inUse(slot) ? this.connectionInfo(slot) : null;
+    return this.table.inUse(slot) ? this.snap.connection(slot) : null;
   }
 
   /** Snapshots of every pending expectation. */
   *pendingExpectations(): IterableIterator<ExpectationInfo> {
-    for (const e of this.expectations.all()) yield this.expectationInfo(e);
+    for (const e of this.expectations.all()) yield this.snap.expectation(e);
   }
 
   /** Sets the mark of a connection (inherited by connections it expects). */
@@ -226,6 +230,7 @@ export class Engine implements ContextHost {
   /** Removes connections and expectations that expired at `now` (a full sweep). */
   expire(now: number): void {
     this.now = now;
+    this.snap.now = now;
     this.expectations.expire(now);
     this.reapStep(now, this.table.capacity);
   }
@@ -295,7 +300,7 @@ export class Engine implements ContextHost {
       if (t.u8[(s << 7) + B_HELPER] !== 0) this.runHelper(s, dir, state, p, now);
       if (res === TRACK_KILL) this.destroy(s, "killed");
       else if ((this.events.wanted & EventBit["conn-update"]) !== 0 && (t.u8[(s << 7) + B_PROTO_STATE] !== before || t.u16[(s << 6) + H_STATUS] !== status)) {
-        this.events.emit(EventBit["conn-update"], { type: "conn-update", ts: now, connection: this.connectionInfo(s) });
+        this.events.emit(EventBit["conn-update"], { type: "conn-update", ts: now, connection: this.snap.connection(s) });
       }
       return r;
     }
@@ -364,7 +369,7 @@ export class Engine implements ContextHost {
     t.u16[(s << 6) + H_STATUS] = t.u16[(s << 6) + H_STATUS]! | Status.CONFIRMED;
     this.stats.connectionsCreated++;
     if ((this.events.wanted & EventBit["conn-new"]) !== 0) {
-      this.events.emit(EventBit["conn-new"], { type: "conn-new", ts: now, connection: this.connectionInfo(s) });
+      this.events.emit(EventBit["conn-new"], { type: "conn-new", ts: now, connection: this.snap.connection(s) });
     }
     return r;
   }
@@ -555,7 +560,7 @@ export class Engine implements ContextHost {
     const id = t.u32[(s << 5) + W_ID]!;
     this.expectations.removeMaster(id);
     if ((this.events.wanted & EventBit["conn-destroy"]) !== 0 && (t.u16[(s << 6) + H_STATUS]! & Status.CONFIRMED) !== 0) {
-      this.events.emit(EventBit["conn-destroy"], { type: "conn-destroy", ts: this.now, connection: this.connectionInfo(s), reason: why });
+      this.events.emit(EventBit["conn-destroy"], { type: "conn-destroy", ts: this.now, connection: this.snap.connection(s), reason: why });
     }
     this.helperData.delete(s);
     t.release(s);
@@ -654,7 +659,7 @@ export class Engine implements ContextHost {
   private onExpectationCreated(e: Expectation): void {
     this.stats.expectationsCreated++;
     if ((this.events.wanted & EventBit["expect-new"]) !== 0) {
-      this.events.emit(EventBit["expect-new"], { type: "expect-new", ts: this.now, expectation: this.expectationInfo(e) });
+      this.events.emit(EventBit["expect-new"], { type: "expect-new", ts: this.now, expectation: this.snap.expectation(e) });
     }
   }
 
@@ -662,88 +667,8 @@ export class Engine implements ContextHost {
     if (why === "timeout") this.stats.expectationsExpired++;
     else if (why === "evicted") this.stats.expectationsEvicted++;
     if ((this.events.wanted & EventBit["expect-destroy"]) !== 0) {
-      this.events.emit(EventBit["expect-destroy"], { type: "expect-destroy", ts: this.now, expectation: this.expectationInfo(e), reason: why });
+      this.events.emit(EventBit["expect-destroy"], { type: "expect-destroy", ts: this.now, expectation: this.snap.expectation(e), reason: why });
     }
-  }
-
-  // ------------------------------------------------------------------
-  // Snapshots and events (slow path)
-  // ------------------------------------------------------------------
-
-  private tupleInfo(s: number, dir: number): TupleInfo {
-    const t = this.table;
-    const family = t.u8[(s << 7) + B_FAMILY]! as 4 | 6;
-    const proto = t.u8[(s << 7) + B_PROTO]!;
-    const src = formatAddress(family, t.u32, t.addressOffset(s, dir === 0 ? 0 : 1));
-    const dst = formatAddress(family, t.u32, t.addressOffset(s, dir === 0 ? 1 : 0));
-    const sp = t.port(s, dir * 2);
-    const dp = t.port(s, dir * 2 + 1);
-    const base = { family, protocol: proto, protocolName: protocolName(proto), src, dst };
-    if (proto === IpProto.ICMP || proto === IpProto.ICMPV6) {
-      return { ...base, srcPort: 0, dstPort: 0, icmp: { type: dp >> 8, code: dp & 255, id: sp } };
-    }
-    const ported = proto === IpProto.TCP || proto === IpProto.UDP || proto === IpProto.UDPLITE;
-    return { ...base, srcPort: ported ? sp : 0, dstPort: ported ? dp : 0 };
-  }
-
-  private connectionInfo(s: number): ConnectionInfo {
-    const t = this.table;
-    const status = t.u16[(s << 6) + H_STATUS]!;
-    const m = t.master[s]!;
-    const masterAlive = m >= 0 && t.inUse(m) && t.u32[(m << 5) + W_ID] === t.masterId[s];
-    return {
-      id: t.u32[(s << 5) + W_ID]!,
-      slot: s,
-      zone: t.u16[(s << 6) + H_ZONE]!,
-      original: this.tupleInfo(s, 0),
-      reply: this.tupleInfo(s, 1),
-      protocolState: this.trackerFor(t.u8[(s << 7) + B_PROTO]!).stateName(t.u8[(s << 7) + B_PROTO_STATE]!),
-      status,
-      expected: (status & Status.EXPECTED) !== 0,
-      seenReply: (status & Status.SEEN_REPLY) !== 0,
-      assured: (status & Status.ASSURED) !== 0,
-      confirmed: (status & Status.CONFIRMED) !== 0,
-      timeout: Math.max(0, t.f64[(s << 4) + D_EXPIRES]! - this.now),
-      mark: t.u32[(s << 5) + W_MARK]!,
-      helper: t.u8[(s << 7) + B_HELPER] === 0 ? null : this.helperNames[t.u8[(s << 7) + B_HELPER]! - 1]!,
-      master: masterAlive ? { id: t.u32[(m << 5) + W_ID]!, original: this.tupleInfo(m, 0) } : m >= 0 ? null : null,
-      created: t.f64[(s << 4) + D_CREATED]!,
-    };
-  }
-
-  private expectationInfo(e: Expectation): ExpectationInfo {
-    const t = this.table;
-    const family = e.family as 4 | 6;
-    const anyAddr = formatAddress(family, new Uint32Array(4));
-    const masterAlive = t.inUse(e.master) && t.u32[((e.master) << 5) + W_ID] === e.masterId;
-    const policy = this.helpers[e.helper]!.policies[e.cls];
-    const exactSrc = e.srcMask[0] !== 0;
-    return {
-      id: e.id,
-      tuple: {
-        family,
-        protocol: e.proto,
-        protocolName: protocolName(e.proto),
-        src: exactSrc ? formatAddress(family, e.src) : anyAddr,
-        dst: formatAddress(family, e.dst),
-        srcPort: e.sport & e.sportMask,
-        dstPort: e.dport,
-      },
-      mask: {
-        src: formatAddress(family, e.srcMask),
-        srcPort: e.sportMask,
-        dst: formatAddress(family, new Uint32Array([0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff])),
-        dstPort: 0xffff,
-      },
-      master: masterAlive ? { id: e.masterId, original: this.tupleInfo(e.master, 0) } : null,
-      helper: this.helperNames[e.helper]!,
-      class: e.cls,
-      className: policy?.name ?? String(e.cls),
-      flags: e.flags,
-      timeout: Math.max(0, e.expires - this.now),
-      created: e.created,
-      zone: e.zone,
-    };
   }
 }
 
