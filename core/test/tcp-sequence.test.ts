@@ -8,6 +8,12 @@ import { TRACK_KILL, TRACK_REOPEN } from "../src/proto/tracker.js";
 import { ConnTable } from "../src/table/conn-table.js";
 import { B_PROTO_STATE, B_RETRANS, D_EXPIRES, H_STATUS } from "../src/table/layout.js";
 
+/** Trackers read the packet's time from `p.ts`, as the engine sets it. */
+function at(p: ParsedPacket, now: number): ParsedPacket {
+  p.ts = now;
+  return p;
+}
+
 // Sequence arithmetic must be modulo 2^32: shifting both sides' initial
 // sequence numbers (across the wrap included) must not change any verdict,
 // state or timeout. Packets are given as ParsedPacket fields directly.
@@ -70,8 +76,8 @@ function run(first: Step, steps: Step[], isn: [number, number], loose: boolean):
   if (why !== Reason.NONE) return out;
   const s = t.allocate();
   let now = 100;
-  tcpTracker.init(t, s, p, now, c);
-  out.push(`first ${tcpTracker.packet(t, s, 0, p, now, c)} ${t.u8[(s << 7) + B_PROTO_STATE]} ${t.f64[(s << 4) + D_EXPIRES]! - now}`);
+  tcpTracker.init(t, s, at(p, now), c);
+  out.push(`first ${tcpTracker.packet(t, s, 0, at(p, now), c)} ${t.u8[(s << 7) + B_PROTO_STATE]} ${t.f64[(s << 4) + D_EXPIRES]! - now}`);
   // Until the server speaks its side is unknown (all zero, as in Linux), and
   // ACKs towards it are judged against that absolute zero. So the server
   // answers first; the property is about everything after.
@@ -83,7 +89,7 @@ function run(first: Step, steps: Step[], isn: [number, number], loose: boolean):
   for (const st of all) {
     now += 1;
     fill(st);
-    const r = tcpTracker.packet(t, s, st.dir, p, now, c);
+    const r = tcpTracker.packet(t, s, st.dir, at(p, now), c);
     if (st.dir === 1 && r <= 0) t.u16[(s << 6) + H_STATUS] |= Status.SEEN_REPLY;
     out.push(`${r} ${t.u8[(s << 7) + B_PROTO_STATE]} ${t.f64[(s << 4) + D_EXPIRES]! - now} ${t.u16[(s << 6) + H_STATUS]} ${t.u8[(s << 7) + B_RETRANS]}`);
     if (r === TRACK_REOPEN || r === TRACK_KILL) break;

@@ -9,6 +9,12 @@ import { TRACK_KILL, TRACK_OK, TRACK_REOPEN } from "../src/proto/tracker.js";
 import { ConnTable } from "../src/table/conn-table.js";
 import { B_LAST_FLAGS, B_PROTO_STATE, B_RETRANS, DB_FLAGS, DB_SCALE, DW_END, DW_MAX_END, DW_MAX_WIN, D_CREATED, D_EXPIRES, H_STATUS, W_ID, W_LAST_SEQ } from "../src/table/layout.js";
 
+/** Trackers read the packet's time from `p.ts`, as the engine sets it. */
+function at(p: ParsedPacket, now: number): ParsedPacket {
+  p.ts = now;
+  return p;
+}
+
 // ---------------------------------------------------------------------------
 // Helpers: configuration, a packet builder, a tiny driver.
 // ---------------------------------------------------------------------------
@@ -115,14 +121,14 @@ class Conn {
     this.t.setTuple(this.s, 4, 6, 0, p.src, p.dst, p.sport, p.dport, p.dport, p.sport);
     this.t.link(this.s);
     this.t.f64[((this.s) << 4) + D_CREATED] = this.now;
-    tcpTracker.init(this.t, this.s, p, this.now, this.cfg);
-    return tcpTracker.packet(this.t, this.s, 0, p, this.now, this.cfg);
+    tcpTracker.init(this.t, this.s, at(p, this.now), this.cfg);
+    return tcpTracker.packet(this.t, this.s, 0, at(p, this.now), this.cfg);
   }
 
   /** A later packet; sets SEEN_REPLY after an accepted reply as the engine does. */
   send(dir: number, seg: Seg): number {
     const p = decoded(build(dir, seg), this.p);
-    const r = tcpTracker.packet(this.t, this.s, dir, p, this.now, this.cfg);
+    const r = tcpTracker.packet(this.t, this.s, dir, at(p, this.now), this.cfg);
     if (dir === 1 && r <= 0) this.t.u16[((this.s) << 6) + H_STATUS] |= Status.SEEN_REPLY;
     return r;
   }
@@ -563,7 +569,7 @@ function harnessProcess(
       const s = ref >> 1;
       const dir = ref & 1;
       const label = dir === 1 || (t.u16[(s << 6) + H_STATUS]! & Status.SEEN_REPLY) !== 0 ? "ESTABLISHED" : "NEW";
-      const r = tcpTracker.packet(t, s, dir, p, now, cfg);
+      const r = tcpTracker.packet(t, s, dir, at(p, now), cfg);
       if (r === TRACK_REOPEN) {
         t.release(s);
         continue; // look again: the SYN starts a new connection
@@ -579,8 +585,8 @@ function harnessProcess(
     t.setTuple(s, p.family, p.protocol, 0, p.src, p.dst, p.sport, p.dport, p.dport, p.sport);
     t.link(s);
     t.f64[(s << 4) + D_CREATED] = now;
-    tcpTracker.init(t, s, p, now, cfg);
-    const r = tcpTracker.packet(t, s, 0, p, now, cfg);
+    tcpTracker.init(t, s, at(p, now), cfg);
+    const r = tcpTracker.packet(t, s, 0, at(p, now), cfg);
     if (r > 0) {
       t.release(s);
       return { label: "INVALID", dir: null, reason: r };

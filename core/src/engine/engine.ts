@@ -134,6 +134,9 @@ export class Engine implements ContextHost {
    *
    * @param bytes - the datagram; only read during the call.
    * @param ts - the packet's time in seconds; default: the injected clock.
+   *   (The engine allocates nothing per packet; V8 may box a float argument
+   *   at the call itself when the call is not inlined, a short-lived 16 bytes
+   *   that the caller avoids by passing the same number for a batch.)
    * @param zone - conntrack zone (separate tables in one engine). Default 0.
    * @param flags - {@link ProcessFlag} bits.
    * @returns the engine's reused {@link PacketResult}.
@@ -145,13 +148,16 @@ export class Engine implements ContextHost {
   /** Like {@link process}, for a datagram at `offset` in a larger buffer (a capture record). */
   processRange(bytes: Uint8Array, offset: number, length: number, ts?: number, zone = 0, flags = 0): PacketResult {
     const now = ts === undefined ? this.config.clock() : ts;
+    // Time lives in fields from here on: floats passed as arguments to calls
+    // that are not inlined would be boxed on the heap.
     this.now = now;
     this.snap.now = now;
+    this.pkt.ts = now;
     const r = this.result;
     r.reset();
     this.stats.packets++;
-    if (now > this.gcClock) this.collect(now);
-    if (this.expectations.size > 0) this.expectations.expire(now);
+    if (now > this.gcClock) this.collect();
+    if (now >= this.expectations.nextDue) this.expectations.expire(now);
 
     const p = this.pkt;
     let reason = decodePacket(bytes, offset, length, p);
@@ -174,12 +180,13 @@ export class Engine implements ContextHost {
       }
       const whole = this.defrag.datagram;
       reason = decodePacket(whole, 0, whole.length, p);
+      p.ts = now;
       if (reason !== Reason.NONE) return this.finishInvalid(reason);
     }
     if ((flags & ProcessFlag.NOTRACK) !== 0 || (this.notrackTable.size > 0 && this.notrackTable.matches(p, zone))) {
       return this.finish(PacketState.UNTRACKED);
     }
-    return this.track(p, zone, now);
+    return this.track(p, zone);
   }
 
   /**
@@ -231,8 +238,9 @@ export class Engine implements ContextHost {
   expire(now: number): void {
     this.now = now;
     this.snap.now = now;
+    this.pkt.ts = now;
     this.expectations.expire(now);
-    this.reapStep(now, this.table.capacity);
+    this.reapStep(this.table.capacity);
   }
 
   /** Removes every connection and expectation. */
@@ -261,14 +269,15 @@ export class Engine implements ContextHost {
     }
   }
 
-  private track(p: ParsedPacket, zone: number, now: number): PacketResult {
+  private track(p: ParsedPacket, zone: number): PacketResult {
+    const now = this.now;
     const proto = p.protocol;
     if (proto === IpProto.ICMP) {
-      if (isIcmpError(p.icmpType)) return this.relate(p, zone, now);
+      if (isIcmpError(p.icmpType)) return this.relate(p, zone);
       if (p.icmpType > 18) return this.finishInvalid(Reason.ICMP_UNKNOWN_TYPE);
     } else if (proto === IpProto.ICMPV6) {
       if (isIcmpv6Untracked(p.icmpType)) return this.finish(PacketState.UNTRACKED);
-      if (isIcmpv6Error(p.icmpType)) return this.relate(p, zone, now);
+      if (isIcmpv6Error(p.icmpType)) return this.relate(p, zone);
     }
     const tracker = this.trackerFor(proto);
     const t = this.table;
@@ -278,7 +287,7 @@ export class Engine implements ContextHost {
         this.destroy(ref >> 1, "timeout");
         ref = -1;
       }
-      if (ref < 0) return this.create(p, zone, now, tracker);
+      if (ref < 0) return this.create(p, zone, tracker);
       const s = ref >> 1;
       const dir = ref & 1;
       const status = t.u16[(s << 6) + H_STATUS]!;
@@ -289,7 +298,7 @@ export class Engine implements ContextHost {
             ? PacketState.RELATED
             : PacketState.NEW;
       const before = t.u8[(s << 7) + B_PROTO_STATE]!;
-      const res = tracker.packet(t, s, dir, p, now, this.config);
+      const res = tracker.packet(t, s, dir, p, this.config);
       if (res > 0) return this.finishInvalid(res);
       if (res === TRACK_REOPEN) {
         this.destroy(s, "reopened");
@@ -297,7 +306,7 @@ export class Engine implements ContextHost {
       }
       if (dir === Direction.REPLY) t.u16[(s << 6) + H_STATUS] = t.u16[(s << 6) + H_STATUS]! | Status.SEEN_REPLY;
       const r = this.finishTracked(state, s, dir);
-      if (t.u8[(s << 7) + B_HELPER] !== 0) this.runHelper(s, dir, state, p, now);
+      if (t.u8[(s << 7) + B_HELPER] !== 0) this.runHelper(s, dir, state, p);
       if (res === TRACK_KILL) this.destroy(s, "killed");
       else if ((this.events.wanted & EventBit["conn-update"]) !== 0 && (t.u8[(s << 7) + B_PROTO_STATE] !== before || t.u16[(s << 6) + H_STATUS] !== status)) {
         this.events.emit(EventBit["conn-update"], { type: "conn-update", ts: now, connection: this.snap.connection(s) });
@@ -308,7 +317,8 @@ export class Engine implements ContextHost {
   }
 
   /** A packet that matched no connection (`init_conntrack`). */
-  private create(p: ParsedPacket, zone: number, now: number, tracker: ProtoTracker): PacketResult {
+  private create(p: ParsedPacket, zone: number, tracker: ProtoTracker): PacketResult {
+    const now = this.now;
     const t = this.table;
     let replySport = p.dport;
     let replyDport = p.sport;
@@ -326,7 +336,7 @@ export class Engine implements ContextHost {
     const reason = tracker.canCreate(p, this.config);
     if (reason !== Reason.NONE) return this.finishInvalid(reason);
     let s = t.allocate();
-    if (s < 0 && this.earlyDrop(now, p)) s = t.allocate();
+    if (s < 0 && this.earlyDrop(p)) s = t.allocate();
     if (s < 0) {
       this.finishInvalid(Reason.TABLE_FULL);
       this.result.verdict = Verdict.DROP;
@@ -347,8 +357,8 @@ export class Engine implements ContextHost {
     if (t.u8[(s << 7) + B_HELPER] === 0 && this.attachTable.size > 0) {
       t.u8[(s << 7) + B_HELPER] = this.attachTable.lookup(p.family, p.protocol, zone, p.dport);
     }
-    tracker.init(t, s, p, now, this.config);
-    const res = tracker.packet(t, s, Direction.ORIGINAL, p, now, this.config);
+    tracker.init(t, s, p, this.config);
+    const res = tracker.packet(t, s, Direction.ORIGINAL, p, this.config);
     if (res > 0) {
       t.release(s);
       return this.finishInvalid(res);
@@ -356,7 +366,7 @@ export class Engine implements ContextHost {
     const state = exp ? PacketState.RELATED : PacketState.NEW;
     const r = this.finishTracked(state, s, Direction.ORIGINAL);
     if (exp) r.expectationId = exp.id;
-    if (t.u8[(s << 7) + B_HELPER] !== 0) this.runHelper(s, Direction.ORIGINAL, state, p, now);
+    if (t.u8[(s << 7) + B_HELPER] !== 0) this.runHelper(s, Direction.ORIGINAL, state, p);
     if (r.verdict === Verdict.DROP || res === TRACK_KILL) {
       // Never confirmed: the connection disappears with its packet.
       this.expectations.removeMaster(t.u32[(s << 5) + W_ID]!);
@@ -375,7 +385,8 @@ export class Engine implements ContextHost {
   }
 
   /** ICMP errors: the relation hooks place them, or they are INVALID. */
-  private relate(p: ParsedPacket, zone: number, now: number): PacketResult {
+  private relate(p: ParsedPacket, zone: number): PacketResult {
+    const now = this.now;
     const ctx = this.quoteCtx;
     ctx.bytes = p.bytes;
     ctx.family = p.family;
@@ -407,7 +418,8 @@ export class Engine implements ContextHost {
     return this.finishInvalid(Reason.ICMP_ERROR_UNRELATED);
   }
 
-  private runHelper(s: number, dir: number, state: PacketState, p: ParsedPacket, now: number): void {
+  private runHelper(s: number, dir: number, state: PacketState, p: ParsedPacket): void {
+    const now = this.now;
     const index = this.table.u8[(s << 7) + B_HELPER]! - 1;
     const helper = this.helpers[index]!;
     if (!helper.onPacket) return;
@@ -502,7 +514,8 @@ export class Engine implements ContextHost {
    * `gcSweepSeconds`, so a fast stream pays almost nothing per packet and the
    * work per call stays bounded.
    */
-  private collect(now: number): void {
+  private collect(): void {
+    const now = this.now;
     const sweep = this.config.gcSweepSeconds;
     if (sweep <= 0 || this.gcClock === -Infinity) {
       this.gcClock = now;
@@ -514,11 +527,12 @@ export class Engine implements ContextHost {
     const n = Math.floor(this.gcCredit);
     if (n === 0) return;
     this.gcCredit -= n;
-    if (this.table.count > 0) this.reapStep(now, n);
+    if (this.table.count > 0) this.reapStep(n);
   }
 
   /** Looks at `n` slots from the cursor and removes expired connections. */
-  private reapStep(now: number, n: number): void {
+  private reapStep(n: number): void {
+    const now = this.now;
     const t = this.table;
     const cap = t.capacity;
     let c = this.reapCursor;
@@ -534,7 +548,8 @@ export class Engine implements ContextHost {
    * Table full: remove an expired or an unassured connection from a window
    * of slots chosen by the new tuple's hash, as Linux's early_drop does.
    */
-  private earlyDrop(now: number, p: ParsedPacket): boolean {
+  private earlyDrop(p: ParsedPacket): boolean {
+    const now = this.now;
     const t = this.table;
     const cap = t.capacity;
     let start = (Math.imul(p.src[0]! ^ p.dst[0]! ^ ((p.sport << 16) | p.dport), 0x9e3779b1) >>> 0) % cap;

@@ -41,6 +41,11 @@ export class ExpectationRegistry {
     return this.count;
   }
 
+  /** Earliest time at which {@link expire} may have something to remove (Infinity: nothing pending). */
+  get nextDue(): number {
+    return this.timers.nextDue;
+  }
+
   /** Bucket key of a destination (family, protocol, zone, address, port). */
   keyOf(family: number, proto: number, zone: number, dst: Uint32Array, dport: number): number {
     return hashTuple(this.seed, family, proto, zone, ZERO, 0, dst, 0, 0, dport);

@@ -8,6 +8,11 @@ import type { Expectation } from "./expectation.js";
 export class TimerHeap {
   private items: Expectation[] = [];
   private dead = 0;
+  /**
+   * Expiry of the earliest entry (possibly a removed one), Infinity when
+   * empty: a field, so the engine can ask "anything due?" per packet for free.
+   */
+  nextDue = Infinity;
 
   get size(): number {
     return this.items.length;
@@ -24,6 +29,7 @@ export class TimerHeap {
       i = parent;
     }
     a[i] = e;
+    if (e.expires < this.nextDue) this.nextDue = e.expires;
   }
 
   /** Notes that an entry was removed elsewhere; compacts when worthwhile. */
@@ -33,6 +39,7 @@ export class TimerHeap {
       const live = this.items.filter((e) => e.live);
       this.items = [];
       this.dead = 0;
+      this.nextDue = Infinity;
       for (const e of live) this.push(e);
     }
   }
@@ -53,7 +60,10 @@ export class TimerHeap {
   private popTop(): void {
     const a = this.items;
     const last = a.pop()!;
-    if (a.length === 0) return;
+    if (a.length === 0) {
+      this.nextDue = Infinity;
+      return;
+    }
     let i = 0;
     const n = a.length;
     for (;;) {
@@ -66,5 +76,6 @@ export class TimerHeap {
       i = c;
     }
     a[i] = last;
+    this.nextDue = a[0]!.expires;
   }
 }

@@ -32,6 +32,12 @@ export class ParsedPacket {
   dport = 0;
   /** TTL or hop limit. */
   ttl = 0;
+  /**
+   * The engine's time for this packet, in seconds. Trackers read it here
+   * rather than as an argument: a float passed to a function that is not
+   * inlined is boxed on the heap, a float field is updated in place.
+   */
+  ts = 0;
 
   /** True when the datagram is a fragment (more fragments or a non-zero offset). */
   fragment = false;

@@ -9,8 +9,8 @@ export const genericTracker: ProtoTracker = {
     return Reason.NONE;
   },
   init() {},
-  packet(t, s, _dir, _p, now, cfg) {
-    t.f64[(s << 4) + D_EXPIRES] = now + cfg.timeouts.generic;
+  packet(t, s, _dir, p, cfg) {
+    t.f64[(s << 4) + D_EXPIRES] = p.ts + cfg.timeouts.generic;
     return TRACK_OK;
   },
   stateName() {

@@ -72,8 +72,8 @@ function canCreate(p: ParsedPacket): number {
 export const icmpTracker: ProtoTracker = {
   canCreate,
   init() {},
-  packet(t, s, _dir, p, now, cfg) {
-    t.f64[(s << 4) + D_EXPIRES] = now + (p.protocol === IpProto.ICMPV6 ? cfg.timeouts.icmpv6 : cfg.timeouts.icmp);
+  packet(t, s, _dir, p, cfg) {
+    t.f64[(s << 4) + D_EXPIRES] = p.ts + (p.protocol === IpProto.ICMPV6 ? cfg.timeouts.icmpv6 : cfg.timeouts.icmp);
     return TRACK_OK;
   },
   stateName() {

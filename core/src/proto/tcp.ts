@@ -476,7 +476,8 @@ function canCreate(p: ParsedPacket, cfg: EngineConfig): number {
   return cfg.tcp.loose ? Reason.NONE : Reason.TCP_LOOSE_OFF;
 }
 
-function init(t: ConnTable, s: number, p: ParsedPacket, now: number, cfg: EngineConfig): void {
+function init(t: ConnTable, s: number, p: ParsedPacket, cfg: EngineConfig): void {
+  const now = p.ts;
   const u8 = t.u8, u16 = t.u16, u32 = t.u32, f64 = t.f64;
   const o = s * 2;
   const r = o + 1;
@@ -518,7 +519,8 @@ function init(t: ConnTable, s: number, p: ParsedPacket, now: number, cfg: Engine
   f64[(s << 4) + D_EXPIRES] = now + cfg.timeouts.tcpSynSent;
 }
 
-function packet(t: ConnTable, s: number, dir: number, p: ParsedPacket, now: number, cfg: EngineConfig): number {
+function packet(t: ConnTable, s: number, dir: number, p: ParsedPacket, cfg: EngineConfig): number {
+  const now = p.ts;
   const u8 = t.u8, u16 = t.u16, u32 = t.u32, f64 = t.f64;
   const flags = p.tcpFlags;
   if (!tcpFlagsValid(flags)) return Reason.BAD_TCP_FLAGS;

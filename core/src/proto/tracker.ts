@@ -23,15 +23,15 @@ export interface ProtoTracker {
    * `Reason.NONE` or the reason it is INVALID. Runs before a slot is taken.
    */
   canCreate(p: ParsedPacket, cfg: EngineConfig): number;
-  /** Sets up the protocol state of freshly allocated slot `s` for its first packet. */
-  init(t: ConnTable, s: number, p: ParsedPacket, now: number, cfg: EngineConfig): void;
+  /** Sets up the protocol state of freshly allocated slot `s` for its first packet (its time is `p.ts`). */
+  init(t: ConnTable, s: number, p: ParsedPacket, cfg: EngineConfig): void;
   /**
    * A packet of connection `s` in direction `dir` (including the first one,
    * right after `init`). Updates the protocol state and the expiry
    * (`t.expires[s]`) and returns `TRACK_OK`, `TRACK_REOPEN`, `TRACK_KILL` or an
    * INVALID reason (> 0).
    */
-  packet(t: ConnTable, s: number, dir: number, p: ParsedPacket, now: number, cfg: EngineConfig): number;
+  packet(t: ConnTable, s: number, dir: number, p: ParsedPacket, cfg: EngineConfig): number;
   /** Printable name of protocol state `state` (for `conntrack -L` style output), or "" if none. */
   stateName(state: number): string;
 }

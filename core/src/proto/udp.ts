@@ -17,7 +17,8 @@ export const udpTracker: ProtoTracker = {
     return Reason.NONE;
   },
   init() {},
-  packet(t, s, _dir, _p, now, cfg) {
+  packet(t, s, _dir, p, cfg) {
+    const now = p.ts;
     const status = t.u16[(s << 6) + H_STATUS]!;
     if ((status & Status.SEEN_REPLY) !== 0) {
       t.f64[(s << 4) + D_EXPIRES] = now + (now > t.f64[(s << 4) + D_CREATED]! + STREAM_AFTER ? cfg.timeouts.udpReplied : cfg.timeouts.udpUnreplied);
@@ -38,7 +39,8 @@ export const udpliteTracker: ProtoTracker = {
     return hasChecksum(p.bytes, p.l4Offset) ? Reason.NONE : Reason.BAD_CHECKSUM;
   },
   init() {},
-  packet(t, s, _dir, p, now, cfg) {
+  packet(t, s, _dir, p, cfg) {
+    const now = p.ts;
     if (!hasChecksum(p.bytes, p.l4Offset)) return Reason.BAD_CHECKSUM;
     const status = t.u16[(s << 6) + H_STATUS]!;
     if ((status & Status.SEEN_REPLY) !== 0) {
