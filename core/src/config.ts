@@ -86,5 +86,5 @@ export interface EngineConfig {
   /** Seconds of packet time for one incremental sweep of the whole table (0: no sweep). */
   gcSweepSeconds: number;
   /** Source of time when `process` gets no timestamp, in seconds. */
-  clock: () => number;
+  clock: (() => number) | undefined;
 }

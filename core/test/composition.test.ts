@@ -51,6 +51,17 @@ describe("time comes from the caller", () => {
   });
 });
 
+describe("engine.time", () => {
+  it("holds the last packet's time and is read by calls without a timestamp", () => {
+    const engine = createEngine();
+    engine.process(packet, 500);
+    expect(engine.time[0]).toBe(500);
+    engine.time[0] = 600; // 100 s later: the unreplied UDP flow (30 s) has expired
+    expect(engine.process(packet).stateName).toBe("NEW");
+    expect(engine.connection(engine.result.slot)!.created).toBe(600);
+  });
+});
+
 describe("the core is runtime-agnostic", () => {
   const src = fileURLToPath(new URL("../src", import.meta.url));
   const files = (dir: string): string[] =>

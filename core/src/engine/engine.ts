@@ -65,6 +65,12 @@ export class Engine implements ContextHost {
   readonly stats = new EngineStats();
   /** The answer for the last packet (reused: copy what you keep). */
   readonly result = new PacketResult();
+  /**
+   * The engine's time in seconds: the last packet's. Calls without a
+   * timestamp (and without an injected clock) read it, so a caller can set
+   * it by a plain store, `engine.time[0] = ts`, which never allocates.
+   */
+  readonly time = new Float64Array(1);
 
   private readonly table: ConnTable;
   private readonly expectations: ExpectationRegistry;
@@ -133,10 +139,11 @@ export class Engine implements ContextHost {
    * Tracks one IP datagram (IPv4 or IPv6, starting at the IP header).
    *
    * @param bytes - the datagram; only read during the call.
-   * @param ts - the packet's time in seconds; default: the injected clock.
-   *   (The engine allocates nothing per packet; V8 may box a float argument
-   *   at the call itself when the call is not inlined, a short-lived 16 bytes
-   *   that the caller avoids by passing the same number for a batch.)
+   * @param ts - the packet's time in seconds; default: the injected clock,
+   *   or without one {@link time}`[0]`. (The engine allocates nothing per
+   *   packet, but V8 boxes a float argument when the call is not inlined:
+   *   for allocation-free replay write the time into `engine.time[0]` and
+   *   omit `ts`.)
    * @param zone - conntrack zone (separate tables in one engine). Default 0.
    * @param flags - {@link ProcessFlag} bits.
    * @returns the engine's reused {@link PacketResult}.
@@ -147,7 +154,11 @@ export class Engine implements ContextHost {
 
   /** Like {@link process}, for a datagram at `offset` in a larger buffer (a capture record). */
   processRange(bytes: Uint8Array, offset: number, length: number, ts?: number, zone = 0, flags = 0): PacketResult {
-    const now = ts === undefined ? this.config.clock() : ts;
+    // Through the typed array, `now` is always an unboxed float: merging the
+    // argument and the stored time in one expression would box it.
+    if (ts !== undefined) this.time[0] = ts;
+    else if (this.config.clock !== undefined) this.time[0] = this.config.clock();
+    const now = this.time[0]!;
     // Time lives in fields from here on: floats passed as arguments to calls
     // that are not inlined would be boxed on the heap.
     this.now = now;

@@ -32,7 +32,10 @@ export interface EngineOptions {
    * packet finds them). 0 turns the sweep off. Default 30.
    */
   readonly gcSweepSeconds?: number;
-  /** Time source, in seconds, for calls to `process` without a timestamp. Default: a clock stuck at 0. */
+  /**
+   * Time source, in seconds, for calls to `process` without a timestamp.
+   * Default: none, and such calls use `engine.time[0]`.
+   */
   readonly clock?: () => number;
   /** Verdict for a packet whose helper threw: "accept" (default) or "drop". */
   readonly helperErrorVerdict?: "accept" | "drop";
@@ -56,6 +59,6 @@ export function resolveConfig(o: EngineOptions): EngineConfig {
     fragments: { ...DEFAULT_FRAGMENT_OPTIONS, ...o.fragments },
     hashSeed: o.hashSeed ?? 0x2545f491,
     gcSweepSeconds: o.gcSweepSeconds ?? 30,
-    clock: o.clock ?? (() => 0),
+    clock: o.clock,
   };
 }
