@@ -34,7 +34,9 @@ export class Replayer {
     const ts = input.tsSeconds;
     if (counts.firstTs === null) counts.firstTs = ts;
     counts.lastTs = ts;
-    const r = this.engine.processRange(input.bytes, input.offset, input.length, ts, this.zone);
+    // Time goes in through engine.time: a float argument would be boxed per call.
+    this.engine.time[0] = ts;
+    const r = this.engine.processRange(input.bytes, input.offset, input.length, undefined, this.zone);
     const o = this.outcome;
     o.reset(input.bytes, input.offset, input.length, r.slot);
     o.index = input.index;
