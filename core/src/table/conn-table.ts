@@ -1,18 +1,13 @@
 import { hashTuple } from "./hash.js";
 import {
   B_FAMILY,
-  B_HELPER,
   B_PROTO,
-  B_PROTO_STATE,
-  D_CREATED,
-  D_EXPIRES,
   H_PORTS,
   H_STATUS,
   H_ZONE,
   RECORD_BYTES,
   W_DST,
   W_ID,
-  W_MARK,
   W_SRC,
 } from "./layout.js";
 
@@ -158,54 +153,9 @@ export class ConnTable {
 
   // --- named access for slow paths (the hot path indexes the views) ------
 
-  family(s: number): number {
-    return this.u8[(s << 7) + B_FAMILY]!;
-  }
-  proto(s: number): number {
-    return this.u8[(s << 7) + B_PROTO]!;
-  }
-  zone(s: number): number {
-    return this.u16[(s << 6) + H_ZONE]!;
-  }
-  status(s: number): number {
-    return this.u16[(s << 6) + H_STATUS]!;
-  }
-  setStatus(s: number, v: number): void {
-    this.u16[(s << 6) + H_STATUS] = v;
-  }
-  protoState(s: number): number {
-    return this.u8[(s << 7) + B_PROTO_STATE]!;
-  }
-  helper(s: number): number {
-    return this.u8[(s << 7) + B_HELPER]!;
-  }
-  setHelper(s: number, v: number): void {
-    this.u8[(s << 7) + B_HELPER] = v;
-  }
   /** Port `k` of slot `s`: 0 original sport, 1 original dport, 2 reply sport, 3 reply dport. */
   port(s: number, k: number): number {
     return this.u16[(s << 6) + H_PORTS + k]!;
-  }
-  expires(s: number): number {
-    return this.f64[(s << 4) + D_EXPIRES]!;
-  }
-  setExpires(s: number, v: number): void {
-    this.f64[(s << 4) + D_EXPIRES] = v;
-  }
-  created(s: number): number {
-    return this.f64[(s << 4) + D_CREATED]!;
-  }
-  setCreated(s: number, v: number): void {
-    this.f64[(s << 4) + D_CREATED] = v;
-  }
-  id(s: number): number {
-    return this.u32[(s << 5) + W_ID]!;
-  }
-  mark(s: number): number {
-    return this.u32[(s << 5) + W_MARK]!;
-  }
-  setMark(s: number, v: number): void {
-    this.u32[(s << 5) + W_MARK] = v;
   }
   /** Word offset in `u32` of slot `s`'s source address (direction 0) or destination address (1). */
   addressOffset(s: number, which: 0 | 1): number {
