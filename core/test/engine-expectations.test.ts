@@ -245,6 +245,17 @@ describe("helpers are contained", () => {
     expect(run(lenient.engine, control("PARTIAL"), 1).verdict).toBe("accept");
   });
 
+  it("a helper is never called for connections it is not attached to", () => {
+    let calls = 0;
+    const counting = defineHelper({ name: "count", policies: [], defaultRules: [{ protocol: "udp", port: 9999 }], onPacket() { calls++; } });
+    const { engine } = recordingEngine({ helpers: [counting] });
+    for (let i = 0; i < 100; i++) run(engine, ipv4({ src: CLIENT, dst: SERVER, payload: udp({ sport: 1000 + i, dport: 80, payload: bytes("x") }) }), 1);
+    expect(calls).toBe(0);
+    run(engine, control("hello"), 2);
+    run(engine, control("again"), 2);
+    expect(calls).toBe(2);
+  });
+
   it("attach rules decide which connections get the helper", () => {
     const { helper } = scriptedHelper();
     const { engine } = recordingEngine({ helpers: [helper], attach: [{ helper: "script", protocol: "udp", port: [8000, 8010] }] });
