@@ -8,9 +8,9 @@ import { TRACK_KILL, TRACK_REOPEN } from "../src/proto/tracker.js";
 import { ConnTable } from "../src/table/conn-table.js";
 import { B_PROTO_STATE, B_RETRANS, D_EXPIRES, H_STATUS } from "../src/table/layout.js";
 
-/** Trackers read the packet's time from `p.ts`, as the engine sets it. */
+/** Trackers read the packet's time from `p.time[0]`, as the engine sets it. */
 function at(p: ParsedPacket, now: number): ParsedPacket {
-  p.ts = now;
+  p.time[0] = now;
   return p;
 }
 

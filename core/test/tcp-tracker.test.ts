@@ -9,9 +9,9 @@ import { TRACK_KILL, TRACK_OK, TRACK_REOPEN } from "../src/proto/tracker.js";
 import { ConnTable } from "../src/table/conn-table.js";
 import { B_LAST_FLAGS, B_PROTO_STATE, B_RETRANS, DB_FLAGS, DB_SCALE, DW_END, DW_MAX_END, DW_MAX_WIN, D_CREATED, D_EXPIRES, H_STATUS, W_ID, W_LAST_SEQ } from "../src/table/layout.js";
 
-/** Trackers read the packet's time from `p.ts`, as the engine sets it. */
+/** Trackers read the packet's time from `p.time[0]`, as the engine sets it. */
 function at(p: ParsedPacket, now: number): ParsedPacket {
-  p.ts = now;
+  p.time[0] = now;
   return p;
 }
 

@@ -93,8 +93,8 @@ export class Engine implements ContextHost {
   private reapCursor = 0;
   /** Packet time up to which the garbage collector has done its share. */
   private gcClock = -Infinity;
-  private gcCredit = 0;
-  private now = 0;
+  /** Packet time at which the collector next has a slot to visit (a field compare per packet, nothing more). */
+  private gcNext = -Infinity;
 
   constructor(
     @inject(TOKENS.Config) private readonly config: EngineConfig,
@@ -126,7 +126,8 @@ export class Engine implements ContextHost {
       destroyed: (e, why) => this.onExpectationDestroyed(e, why),
     });
     this.defrag = new Defragmenter(config.fragments, config.hashSeed);
-    this.snap = new Snapshots(this.table, helpers, this.helperNames, (proto, state) => this.trackerFor(proto).stateName(state));
+    this.pkt.time = this.time;
+    this.snap = new Snapshots(this.table, helpers, this.helperNames, this.time, (proto, state) => this.trackerFor(proto).stateName(state));
     this.payloadCtx = new PayloadContext(this);
     this.quoteCtx = new QuoteContext(this);
   }
@@ -159,15 +160,12 @@ export class Engine implements ContextHost {
     if (ts !== undefined) this.time[0] = ts;
     else if (this.config.clock !== undefined) this.time[0] = this.config.clock();
     const now = this.time[0]!;
-    // Time lives in fields from here on: floats passed as arguments to calls
-    // that are not inlined would be boxed on the heap.
-    this.now = now;
-    this.snap.now = now;
-    this.pkt.ts = now;
+    // From here on time is read from this.time (shared with the parsed packet
+    // and the snapshots), never passed around as a float that V8 might box.
     const r = this.result;
     r.reset();
     this.stats.packets++;
-    if (now > this.gcClock) this.collect();
+    if (now >= this.gcNext) this.collect();
     if (now >= this.expectations.nextDue) this.expectations.expire(now);
 
     const p = this.pkt;
@@ -191,7 +189,6 @@ export class Engine implements ContextHost {
       }
       const whole = this.defrag.datagram;
       reason = decodePacket(whole, 0, whole.length, p);
-      p.ts = now;
       if (reason !== Reason.NONE) return this.finishInvalid(reason);
     }
     if ((flags & ProcessFlag.NOTRACK) !== 0 || (this.notrackTable.size > 0 && this.notrackTable.matches(p, zone))) {
@@ -247,9 +244,7 @@ export class Engine implements ContextHost {
 
   /** Removes connections and expectations that expired at `now` (a full sweep). */
   expire(now: number): void {
-    this.now = now;
-    this.snap.now = now;
-    this.pkt.ts = now;
+    this.time[0] = now;
     this.expectations.expire(now);
     this.reapStep(this.table.capacity);
   }
@@ -281,7 +276,7 @@ export class Engine implements ContextHost {
   }
 
   private track(p: ParsedPacket, zone: number): PacketResult {
-    const now = this.now;
+    const now = this.time[0]!;
     const proto = p.protocol;
     if (proto === IpProto.ICMP) {
       if (isIcmpError(p.icmpType)) return this.relate(p, zone);
@@ -329,7 +324,7 @@ export class Engine implements ContextHost {
 
   /** A packet that matched no connection (`init_conntrack`). */
   private create(p: ParsedPacket, zone: number, tracker: ProtoTracker): PacketResult {
-    const now = this.now;
+    const now = this.time[0]!;
     const t = this.table;
     let replySport = p.dport;
     let replyDport = p.sport;
@@ -397,7 +392,7 @@ export class Engine implements ContextHost {
 
   /** ICMP errors: the relation hooks place them, or they are INVALID. */
   private relate(p: ParsedPacket, zone: number): PacketResult {
-    const now = this.now;
+    const now = this.time[0]!;
     const ctx = this.quoteCtx;
     ctx.bytes = p.bytes;
     ctx.family = p.family;
@@ -430,7 +425,7 @@ export class Engine implements ContextHost {
   }
 
   private runHelper(s: number, dir: number, state: PacketState, p: ParsedPacket): void {
-    const now = this.now;
+    const now = this.time[0]!;
     const index = this.table.u8[(s << 7) + B_HELPER]! - 1;
     const helper = this.helpers[index]!;
     if (!helper.onPacket) return;
@@ -526,24 +521,33 @@ export class Engine implements ContextHost {
    * work per call stays bounded.
    */
   private collect(): void {
-    const now = this.now;
+    const now = this.time[0]!;
     const sweep = this.config.gcSweepSeconds;
-    if (sweep <= 0 || this.gcClock === -Infinity) {
-      this.gcClock = now;
+    if (sweep <= 0) {
+      this.gcNext = Infinity;
       return;
     }
-    // Fractions of a slot carry over, so a fast stream visits one slot every few packets.
-    this.gcCredit = Math.min(this.gcCredit + ((now - this.gcClock) * this.table.capacity) / sweep, MAX_REAP_PER_PACKET);
-    this.gcClock = now;
-    const n = Math.floor(this.gcCredit);
-    if (n === 0) return;
-    this.gcCredit -= n;
-    if (this.table.count > 0) this.reapStep(n);
+    const slotTime = sweep / this.table.capacity;
+    if (this.gcClock === -Infinity) {
+      this.gcClock = now;
+      this.gcNext = now + slotTime;
+      return;
+    }
+    let n = Math.floor((now - this.gcClock) / slotTime);
+    if (n > MAX_REAP_PER_PACKET) {
+      // A long silence: catch up by a bounded amount and restart the pace from now.
+      n = MAX_REAP_PER_PACKET;
+      this.gcClock = now;
+    } else {
+      this.gcClock += n * slotTime;
+    }
+    this.gcNext = this.gcClock + slotTime;
+    if (n > 0 && this.table.count > 0) this.reapStep(n);
   }
 
   /** Looks at `n` slots from the cursor and removes expired connections. */
   private reapStep(n: number): void {
-    const now = this.now;
+    const now = this.time[0]!;
     const t = this.table;
     const cap = t.capacity;
     let c = this.reapCursor;
@@ -560,7 +564,7 @@ export class Engine implements ContextHost {
    * of slots chosen by the new tuple's hash, as Linux's early_drop does.
    */
   private earlyDrop(p: ParsedPacket): boolean {
-    const now = this.now;
+    const now = this.time[0]!;
     const t = this.table;
     const cap = t.capacity;
     let start = (Math.imul(p.src[0]! ^ p.dst[0]! ^ ((p.sport << 16) | p.dport), 0x9e3779b1) >>> 0) % cap;
@@ -586,7 +590,7 @@ export class Engine implements ContextHost {
     const id = t.u32[(s << 5) + W_ID]!;
     this.expectations.removeMaster(id);
     if ((this.events.wanted & EventBit["conn-destroy"]) !== 0 && (t.u16[(s << 6) + H_STATUS]! & Status.CONFIRMED) !== 0) {
-      this.events.emit(EventBit["conn-destroy"], { type: "conn-destroy", ts: this.now, connection: this.snap.connection(s), reason: why });
+      this.events.emit(EventBit["conn-destroy"], { type: "conn-destroy", ts: this.time[0]!, connection: this.snap.connection(s), reason: why });
     }
     this.helperData.delete(s);
     t.release(s);
@@ -685,7 +689,7 @@ export class Engine implements ContextHost {
   private onExpectationCreated(e: Expectation): void {
     this.stats.expectationsCreated++;
     if ((this.events.wanted & EventBit["expect-new"]) !== 0) {
-      this.events.emit(EventBit["expect-new"], { type: "expect-new", ts: this.now, expectation: this.snap.expectation(e) });
+      this.events.emit(EventBit["expect-new"], { type: "expect-new", ts: this.time[0]!, expectation: this.snap.expectation(e) });
     }
   }
 
@@ -693,7 +697,7 @@ export class Engine implements ContextHost {
     if (why === "timeout") this.stats.expectationsExpired++;
     else if (why === "evicted") this.stats.expectationsEvicted++;
     if ((this.events.wanted & EventBit["expect-destroy"]) !== 0) {
-      this.events.emit(EventBit["expect-destroy"], { type: "expect-destroy", ts: this.now, expectation: this.snap.expectation(e), reason: why });
+      this.events.emit(EventBit["expect-destroy"], { type: "expect-destroy", ts: this.time[0]!, expectation: this.snap.expectation(e), reason: why });
     }
   }
 }

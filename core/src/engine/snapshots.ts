@@ -26,13 +26,12 @@ const ZERO = new Uint32Array(4);
  * and nothing here runs unless someone asks.
  */
 export class Snapshots {
-  /** Time the snapshots are taken at (for the seconds left). */
-  now = 0;
-
   constructor(
     private readonly table: ConnTable,
     private readonly helpers: readonly Helper<unknown>[],
     private readonly helperNames: readonly string[],
+    /** The engine's clock cell: snapshots count the seconds left from `time[0]`. */
+    private readonly time: Float64Array,
     private readonly stateName: (proto: number, state: number) => string,
   ) {}
 
@@ -70,7 +69,7 @@ export class Snapshots {
       seenReply: (status & Status.SEEN_REPLY) !== 0,
       assured: (status & Status.ASSURED) !== 0,
       confirmed: (status & Status.CONFIRMED) !== 0,
-      timeout: Math.max(0, t.f64[(s << 4) + D_EXPIRES]! - this.now),
+      timeout: Math.max(0, t.f64[(s << 4) + D_EXPIRES]! - this.time[0]!),
       mark: t.u32[(s << 5) + W_MARK]!,
       helper: helper === 0 ? null : this.helperNames[helper - 1]!,
       master: masterAlive ? { id: t.u32[(m << 5) + W_ID]!, original: this.tuple(m, 0) } : null,
@@ -105,7 +104,7 @@ export class Snapshots {
       class: e.cls,
       className: policy?.name ?? String(e.cls),
       flags: e.flags,
-      timeout: Math.max(0, e.expires - this.now),
+      timeout: Math.max(0, e.expires - this.time[0]!),
       created: e.created,
       zone: e.zone,
     };

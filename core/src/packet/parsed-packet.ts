@@ -33,11 +33,11 @@ export class ParsedPacket {
   /** TTL or hop limit. */
   ttl = 0;
   /**
-   * The engine's time for this packet, in seconds. Trackers read it here
-   * rather than as an argument: a float passed to a function that is not
-   * inlined is boxed on the heap, a float field is updated in place.
+   * The engine's time for this packet, in seconds, in `time[0]` (the engine
+   * shares its own clock cell here). Time travels in a typed array, never as
+   * a float argument or object field, because V8 may box those on the heap.
    */
-  ts = 0;
+  time = new Float64Array(1);
 
   /** True when the datagram is a fragment (more fragments or a non-zero offset). */
   fragment = false;

@@ -10,7 +10,7 @@ export const genericTracker: ProtoTracker = {
   },
   init() {},
   packet(t, s, _dir, p, cfg) {
-    t.f64[(s << 4) + D_EXPIRES] = p.ts + cfg.timeouts.generic;
+    t.f64[(s << 4) + D_EXPIRES] = p.time[0]! + cfg.timeouts.generic;
     return TRACK_OK;
   },
   stateName() {

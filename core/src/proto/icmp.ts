@@ -73,7 +73,7 @@ export const icmpTracker: ProtoTracker = {
   canCreate,
   init() {},
   packet(t, s, _dir, p, cfg) {
-    t.f64[(s << 4) + D_EXPIRES] = p.ts + (p.protocol === IpProto.ICMPV6 ? cfg.timeouts.icmpv6 : cfg.timeouts.icmp);
+    t.f64[(s << 4) + D_EXPIRES] = p.time[0]! + (p.protocol === IpProto.ICMPV6 ? cfg.timeouts.icmpv6 : cfg.timeouts.icmp);
     return TRACK_OK;
   },
   stateName() {

@@ -477,7 +477,7 @@ function canCreate(p: ParsedPacket, cfg: EngineConfig): number {
 }
 
 function init(t: ConnTable, s: number, p: ParsedPacket, cfg: EngineConfig): void {
-  const now = p.ts;
+  const now = p.time[0]!;
   const u8 = t.u8, u16 = t.u16, u32 = t.u32, f64 = t.f64;
   const o = s * 2;
   const r = o + 1;
@@ -520,7 +520,7 @@ function init(t: ConnTable, s: number, p: ParsedPacket, cfg: EngineConfig): void
 }
 
 function packet(t: ConnTable, s: number, dir: number, p: ParsedPacket, cfg: EngineConfig): number {
-  const now = p.ts;
+  const now = p.time[0]!;
   const u8 = t.u8, u16 = t.u16, u32 = t.u32, f64 = t.f64;
   const flags = p.tcpFlags;
   if (!tcpFlagsValid(flags)) return Reason.BAD_TCP_FLAGS;

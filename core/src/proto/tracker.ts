@@ -23,7 +23,7 @@ export interface ProtoTracker {
    * `Reason.NONE` or the reason it is INVALID. Runs before a slot is taken.
    */
   canCreate(p: ParsedPacket, cfg: EngineConfig): number;
-  /** Sets up the protocol state of freshly allocated slot `s` for its first packet (its time is `p.ts`). */
+  /** Sets up the protocol state of freshly allocated slot `s` for its first packet (its time is `p.time[0]`). */
   init(t: ConnTable, s: number, p: ParsedPacket, cfg: EngineConfig): void;
   /**
    * A packet of connection `s` in direction `dir` (including the first one,

@@ -18,7 +18,7 @@ export const udpTracker: ProtoTracker = {
   },
   init() {},
   packet(t, s, _dir, p, cfg) {
-    const now = p.ts;
+    const now = p.time[0]!;
     const status = t.u16[(s << 6) + H_STATUS]!;
     if ((status & Status.SEEN_REPLY) !== 0) {
       t.f64[(s << 4) + D_EXPIRES] = now + (now > t.f64[(s << 4) + D_CREATED]! + STREAM_AFTER ? cfg.timeouts.udpReplied : cfg.timeouts.udpUnreplied);
@@ -40,7 +40,7 @@ export const udpliteTracker: ProtoTracker = {
   },
   init() {},
   packet(t, s, _dir, p, cfg) {
-    const now = p.ts;
+    const now = p.time[0]!;
     if (!hasChecksum(p.bytes, p.l4Offset)) return Reason.BAD_CHECKSUM;
     const status = t.u16[(s << 6) + H_STATUS]!;
     if ((status & Status.SEEN_REPLY) !== 0) {
