@@ -59,6 +59,13 @@ describe("conformance with the Linux kernel's labels (every packet)", () => {
     });
   }
 
+  it("with checksum verification on (nf_conntrack_checksum=1) every trace still agrees: the router's packets verify", () => {
+    for (const scenario of ["tcp-states", "ftp-active-ipv4", "ftp-passive-ipv4", "irc-dcc", "icmp-errors"]) {
+      const { labels, ours } = replay(scenario, { ...allHelpers(), checksums: true });
+      expect(compare(labels, ours).bad, scenario).toEqual([]);
+    }
+  });
+
   it("tcp-loose-off: with loose pickup off a stray ACK is INVALID", () => {
     const { labels, ours } = replay("tcp-loose-off", { ...allHelpers(), tcp: { loose: false } });
     expect(compare(labels, ours).bad).toEqual([]);

@@ -85,6 +85,8 @@ export interface EngineConfig {
   hashSeed: number;
   /** Seconds of packet time for one incremental sweep of the whole table (0: no sweep). */
   gcSweepSeconds: number;
+  /** Verify IPv4 header and transport checksums (nf_conntrack_checksum). */
+  checksums: boolean;
   /** Source of time when `process` gets no timestamp, in seconds. */
   clock: (() => number) | undefined;
 }

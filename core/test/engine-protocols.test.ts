@@ -253,3 +253,43 @@ describe("event subscriptions", () => {
     expect(seen).toEqual(["conn-destroy"]);
   });
 });
+
+describe("checksums (nf_conntrack_checksum)", () => {
+  const good = () => ipv4({ src: A, dst: B, payload: udp({ sport: 7, dport: 9, payload: bytes("data") }) });
+
+  it("are not checked by default: captures from a sending host carry offloaded checksums", () => {
+    const { engine } = recordingEngine();
+    const p = good();
+    p[p.length - 1] ^= 0xff;
+    expect(run(engine, p, 1).state).toBe("NEW");
+  });
+
+  it("a bad transport checksum makes the packet INVALID", () => {
+    const { engine } = recordingEngine({ checksums: true });
+    expect(run(engine, good(), 1).state).toBe("NEW");
+    const p = good();
+    p[p.length - 1] ^= 0xff;
+    expect(run(engine, p, 1)).toMatchObject({ state: "INVALID", verdict: "accept", reason: "bad-checksum" });
+    const icmpBad = ipv4({ src: A, dst: B, payload: icmp({ type: 8, id: 1 }) });
+    icmpBad[20 + 2] ^= 0x01;
+    expect(run(engine, icmpBad, 1).reason).toBe("bad-checksum");
+  });
+
+  it("a bad IPv4 header checksum drops the packet, as Linux does before conntrack", () => {
+    const { engine } = recordingEngine({ checksums: true });
+    const p = good();
+    p[10] ^= 0xff;
+    expect(run(engine, p, 1)).toMatchObject({ state: "INVALID", verdict: "drop", reason: "bad-checksum" });
+    expect(engine.connectionCount).toBe(0);
+  });
+
+  it("a zero UDP checksum on IPv4 means none; IPv6 and ICMPv6 checksums verify", () => {
+    const { engine } = recordingEngine({ checksums: true });
+    const p = good();
+    p[26] = 0;
+    p[27] = 0;
+    expect(run(engine, p, 1).state).toBe("NEW");
+    expect(run(engine, ipv6({ src: "fd00:1::2", dst: "fd00:2::2", payload: udp({ sport: 1, dport: 2, payload: bytes("x") }) }), 1).state).toBe("NEW");
+    expect(run(engine, ipv6({ src: "fd00:1::2", dst: "fd00:2::2", payload: icmpv6({ type: 128, id: 5 }) }), 1).state).toBe("NEW");
+  });
+});

@@ -27,6 +27,7 @@ const cfg: EngineConfig = {
   fragments: { ...DEFAULT_FRAGMENT_OPTIONS },
   hashSeed: 1,
   gcSweepSeconds: 0,
+  checksums: false,
   clock: () => 0,
 };
 

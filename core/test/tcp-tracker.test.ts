@@ -29,6 +29,7 @@ function config(tcp: Partial<EngineConfig["tcp"]> = {}, timeouts: Partial<Engine
     fragments: { ...DEFAULT_FRAGMENT_OPTIONS },
     hashSeed: 1,
     gcSweepSeconds: 0,
+    checksums: false,
     clock: () => 0,
   };
 }

@@ -9,6 +9,7 @@ import type { AddressInput, ExpectationRequest, Helper } from "../helper/types.j
 import { ExpectResult, HelperVerdict } from "../helper/types.js";
 import { decodePacket } from "../packet/decode.js";
 import { decodeQuoted } from "../packet/decode-quoted.js";
+import { ipv4HeaderChecksumOk, transportChecksumOk } from "../packet/checksum.js";
 import { DEFRAG_DONE, DEFRAG_HELD, Defragmenter } from "../packet/defrag.js";
 import { ParsedPacket } from "../packet/parsed-packet.js";
 import { genericTracker } from "../proto/generic.js";
@@ -181,15 +182,14 @@ export class Engine implements ContextHost {
         this.stats.fragmentsHeld++;
         return r;
       }
-      if (d !== DEFRAG_DONE) {
-        this.finishInvalid(d);
-        r.verdict = Verdict.DROP;
-        this.stats.dropped++;
-        return r;
-      }
+      if (d !== DEFRAG_DONE) return this.dropInvalid(d);
       const whole = this.defrag.datagram;
       reason = decodePacket(whole, 0, whole.length, p);
       if (reason !== Reason.NONE) return this.finishInvalid(reason);
+    }
+    if (this.config.checksums) {
+      const bad = this.badChecksum(p);
+      if (bad !== 0) return bad === 1 ? this.dropInvalid(Reason.BAD_CHECKSUM) : this.finishInvalid(Reason.BAD_CHECKSUM);
     }
     if ((flags & ProcessFlag.NOTRACK) !== 0 || (this.notrackTable.size > 0 && this.notrackTable.matches(p, zone))) {
       return this.finish(PacketState.UNTRACKED);
@@ -343,12 +343,7 @@ export class Engine implements ContextHost {
     if (reason !== Reason.NONE) return this.finishInvalid(reason);
     let s = t.allocate();
     if (s < 0 && this.earlyDrop(p)) s = t.allocate();
-    if (s < 0) {
-      this.finishInvalid(Reason.TABLE_FULL);
-      this.result.verdict = Verdict.DROP;
-      this.stats.dropped++;
-      return this.result;
-    }
+    if (s < 0) return this.dropInvalid(Reason.TABLE_FULL);
     t.setTuple(s, p.family, p.protocol, zone, p.src, p.dst, p.sport, p.dport, replySport, replyDport);
     t.f64[(s << 4) + D_CREATED] = now;
     t.f64[(s << 4) + D_EXPIRES] = now;
@@ -478,6 +473,19 @@ export class Engine implements ContextHost {
     if ((this.events.wanted & EventBit["helper-error"]) !== 0) {
       this.events.emit(EventBit["helper-error"], { type: "helper-error", ts: now, helper: this.helperNames[index]!, connectionId, error });
     }
+  }
+
+  /** 0: checksums fine; 1: bad IPv4 header (dropped before tracking); 2: bad transport checksum. */
+  private badChecksum(p: ParsedPacket): number {
+    if (p.family === 4 && !ipv4HeaderChecksumOk(p)) return 1;
+    return transportChecksumOk(p) ? 0 : 2;
+  }
+
+  private dropInvalid(reason: number): PacketResult {
+    this.finishInvalid(reason);
+    this.result.verdict = Verdict.DROP;
+    this.stats.dropped++;
+    return this.result;
   }
 
   private finish(state: PacketState): PacketResult {

@@ -37,6 +37,14 @@ export interface EngineOptions {
    * Default: none, and such calls use `engine.time[0]`.
    */
   readonly clock?: () => number;
+  /**
+   * Verify checksums as Linux does with `nf_conntrack_checksum=1`: a bad IPv4
+   * header checksum drops the packet (Linux discards it before conntrack), a
+   * bad TCP, UDP, UDP-Lite, ICMP or ICMPv6 checksum makes it INVALID. Off by
+   * default: captures taken on a sending host carry offloaded (unfilled)
+   * checksums, and summing every payload costs time.
+   */
+  readonly checksums?: boolean;
   /** Verdict for a packet whose helper threw: "accept" (default) or "drop". */
   readonly helperErrorVerdict?: "accept" | "drop";
   /** Parent container for the engine's child container (default: tsyringe's root container). */
@@ -60,5 +68,6 @@ export function resolveConfig(o: EngineOptions): EngineConfig {
     hashSeed: o.hashSeed ?? 0x2545f491,
     gcSweepSeconds: o.gcSweepSeconds ?? 30,
     clock: o.clock,
+    checksums: o.checksums ?? false,
   };
 }
