@@ -25,6 +25,8 @@ export interface CliOptions {
   readonly switches: HelperSwitches;
   readonly zone: number;
   readonly tcp: { readonly loose: boolean; readonly beLiberal: boolean; readonly maxRetrans?: number };
+  /** Verify checksums (nf_conntrack_checksum=1). */
+  readonly checksums: boolean;
   readonly timeouts: Partial<Timeouts>;
   readonly maxConnections?: number;
   readonly maxExpectations?: number;
@@ -81,6 +83,7 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
       beLiberal: v["tcp-be-liberal"] === true,
       ...optional("maxRetrans", integer("--tcp-max-retrans", v["tcp-max-retrans"], 0, 255)),
     },
+    checksums: v.checksums === true,
     timeouts: parseTimeouts(v.timeout ?? []),
     ...optional("maxConnections", integer("--max-connections", v["max-connections"], 1, 2 ** 26)),
     ...optional("maxExpectations", integer("--max-expectations", v["max-expectations"], 1, 2 ** 24)),

@@ -24,6 +24,7 @@ export async function setUp(o: CliOptions): Promise<Setup> {
       // Always explicit: the list already holds each helper's default rules unless --helper moved it.
       attach: h.attach,
       tcp: o.tcp,
+      checksums: o.checksums,
       timeouts: o.timeouts,
       ...(o.maxConnections !== undefined ? { maxConnections: o.maxConnections, initialCapacity: Math.min(1024, o.maxConnections) } : {}),
       ...(o.maxExpectations !== undefined ? { maxExpectations: o.maxExpectations } : {}),

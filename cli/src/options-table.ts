@@ -17,6 +17,7 @@ export const OPTIONS = {
   zone: { type: "string" },
   "no-tcp-loose": { type: "boolean" },
   "tcp-be-liberal": { type: "boolean" },
+  checksums: { type: "boolean" },
   "tcp-max-retrans": { type: "string" },
   timeout: { type: "string", multiple: true },
   "max-connections": { type: "string" },

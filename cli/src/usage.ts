@@ -53,6 +53,7 @@ Tracking (Linux's sysctls)
   --no-tcp-loose                 nf_conntrack_tcp_loose=0: no pickup of connections in the middle
   --tcp-be-liberal               nf_conntrack_tcp_be_liberal=1: no window checks
   --tcp-max-retrans N            nf_conntrack_tcp_max_retrans (default 3)
+  --checksums                    nf_conntrack_checksum=1: bad IPv4 header dropped, bad TCP/UDP/ICMP checksum INVALID
   --timeout NAME=SECONDS         repeatable; NAME is one of
                                  ${wrap(timeoutNames().map((t) => t.name), 33, 46)}
   --max-connections N            nf_conntrack_max (default 262144)

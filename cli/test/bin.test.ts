@@ -107,6 +107,8 @@ describe.skipIf(!built)("alg-sdk verify (built bin) agrees with every conformanc
     ["icmp-errors", []],
     ["tcp-states", []],
     ["tcp-loose-off", ["--no-tcp-loose"]],
+    ["ftp-active-ipv4", ["--checksums"]],
+    ["icmp-errors", ["--checksums"]],
   ];
   for (const [scenario, extra] of traces) {
     it(`${scenario}${extra.length > 0 ? ` (${extra.join(" ")})` : ""}`, () => {
