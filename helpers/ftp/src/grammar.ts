@@ -1,5 +1,5 @@
+import { Direction } from "@alg-sdk/core";
 import { FtpCommand, FtpCommandKind, FtpMatch } from "./command.js";
-import { ORIGINAL } from "./core-values.js";
 import { readIpv6Text } from "./ipv6-text.js";
 import { isDigit, readNumbers, readPort } from "./numbers.js";
 
@@ -173,7 +173,7 @@ export function parseFtpCommand(
   a[2] = sender[2]!;
   a[3] = sender[3]!;
   if (end <= start) return FtpMatch.NONE;
-  if (direction === ORIGINAL) {
+  if (direction === Direction.ORIGINAL) {
     const r = tryKeyword(b, start, end, KW_PORT, SPACE, FtpCommandKind.PORT, family, cmd);
     if (r !== FtpMatch.NONE) return r;
     return tryKeyword(b, start, end, KW_EPRT, SPACE, FtpCommandKind.EPRT, family, cmd);

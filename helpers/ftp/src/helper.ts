@@ -1,6 +1,6 @@
-import type { ExpectationRequest, Helper, HelperContext, HelperVerdict } from "@alg-sdk/core";
+import { ExpectResult, HelperVerdict, IpProto, PacketState, TcpFlag } from "@alg-sdk/core";
+import type { ExpectationRequest, Helper, HelperContext } from "@alg-sdk/core";
 import { FtpCommand, FtpMatch } from "./command.js";
-import { ACCEPT, DROP, ESTABLISHED, EXPECT_REFUSED_BELOW, PARTIAL, SYN, TCP } from "./core-values.js";
 import { parseFtpCommand } from "./grammar.js";
 import { ftpRules, type FtpOptions } from "./options.js";
 import { FtpState } from "./state.js";
@@ -44,18 +44,18 @@ export function ftpHelper(options: FtpOptions = {}): Helper<FtpState> {
     const s = ctx.src;
     if (!loose && (a[0] !== s[0] || a[1] !== s[1] || a[2] !== s[2] || a[3] !== s[3])) {
       // Announced address is not the sender's: accept the packet, open nothing.
-      return ACCEPT;
+      return HelperVerdict.ACCEPT;
     }
     const request: ExpectationRequest = {
       class: 0,
-      protocol: TCP,
+      protocol: IpProto.TCP,
       src: ctx.dst,
       srcPort: null,
       dst: a,
       dstPort: cmd.port,
     };
     // Linux drops the packet when the expectation cannot be registered (BUSY, limit reached, …).
-    return ctx.expect(request) < EXPECT_REFUSED_BELOW ? DROP : ACCEPT;
+    return ctx.expect(request) < ExpectResult.CREATED ? HelperVerdict.DROP : HelperVerdict.ACCEPT;
   }
 
   /** Stream mode's per-line step; `ctx` is the packet being fed. */
@@ -65,14 +65,14 @@ export function ftpHelper(options: FtpOptions = {}): Helper<FtpState> {
       const ctx = this.ctx!;
       const r = parseFtpCommand(buf, start, end, ctx.direction, ctx.family, ctx.src, cmd);
       if (r === FtpMatch.FOUND) return expectData(ctx);
-      return r === FtpMatch.PARTIAL ? PARTIAL : ACCEPT;
+      return r === FtpMatch.PARTIAL ? HelperVerdict.PARTIAL : HelperVerdict.ACCEPT;
     },
   };
 
   /** Linux's help(): one segment, parsed only if it starts a line. */
   function linuxMode(ctx: HelperContext<FtpState>): HelperVerdict {
     const len = ctx.payloadLength;
-    if (ctx.state !== ESTABLISHED || len === 0) return ACCEPT;
+    if (ctx.state !== PacketState.ESTABLISHED || len === 0) return HelperVerdict.ACCEPT;
     const b = ctx.bytes;
     const start = ctx.payloadOffset;
     const end = start + len;
@@ -80,13 +80,13 @@ export function ftpHelper(options: FtpOptions = {}): Helper<FtpState> {
     const tracker = ctx.data.lines;
     const endsLine = b[end - 1] === NL;
     const after = (ctx.tcpSeq + len) >>> 0;
-    let verdict: HelperVerdict = ACCEPT;
+    let verdict: HelperVerdict = HelperVerdict.ACCEPT;
     if (tracker.startsLine(dir, ctx.tcpSeq)) {
       const r = parseFtpCommand(b, start, end, dir, ctx.family, ctx.src, cmd);
       if (r === FtpMatch.PARTIAL) {
         // Linux drops and forgets this segment, so its retransmission is parsed again.
-        if (!lenient) return PARTIAL;
-        verdict = PARTIAL;
+        if (!lenient) return HelperVerdict.PARTIAL;
+        verdict = HelperVerdict.PARTIAL;
       } else if (r === FtpMatch.FOUND) verdict = expectData(ctx);
     }
     if (endsLine) tracker.lineEndsBefore(dir, after);
@@ -95,15 +95,15 @@ export function ftpHelper(options: FtpOptions = {}): Helper<FtpState> {
 
   function streamMode(ctx: HelperContext<FtpState>, reassembler: StreamReassembler): HelperVerdict {
     const st = ctx.data.stream(ctx.direction);
-    if ((ctx.tcpFlags & SYN) !== 0) {
+    if ((ctx.tcpFlags & TcpFlag.SYN) !== 0) {
       // The first SYN fixes where the stream starts; a duplicate arriving late must not rewind it.
       if (!st.synced) st.startAt((ctx.tcpSeq + 1) >>> 0);
-      return ACCEPT;
+      return HelperVerdict.ACCEPT;
     }
-    if (ctx.payloadLength === 0) return ACCEPT;
+    if (ctx.payloadLength === 0) return HelperVerdict.ACCEPT;
     lines.ctx = ctx;
     try {
-      return reassembler.feed(st, ctx.tcpSeq, ctx.bytes, ctx.payloadOffset, ctx.payloadLength, ctx.state === ESTABLISHED, lines);
+      return reassembler.feed(st, ctx.tcpSeq, ctx.bytes, ctx.payloadOffset, ctx.payloadLength, ctx.state === PacketState.ESTABLISHED, lines);
     } finally {
       lines.ctx = null; // the engine reuses the context object
     }
@@ -116,7 +116,7 @@ export function ftpHelper(options: FtpOptions = {}): Helper<FtpState> {
     onPartialMatch: lenient ? "accept" : "drop",
     createState: () => new FtpState(),
     onPacket(ctx) {
-      if (ctx.protocol !== TCP) return ACCEPT;
+      if (ctx.protocol !== IpProto.TCP) return HelperVerdict.ACCEPT;
       return stream ? streamMode(ctx, stream) : linuxMode(ctx);
     },
   };

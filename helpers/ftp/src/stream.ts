@@ -1,6 +1,5 @@
-import type { HelperVerdict } from "@alg-sdk/core";
+import { HelperVerdict } from "@alg-sdk/core";
 import { AheadStore } from "./ahead-store.js";
-import { ACCEPT, DROP, PARTIAL } from "./core-values.js";
 
 /** Bounds of stream mode, per direction of a control connection. */
 export interface FtpStreamOptions {
@@ -96,11 +95,11 @@ export class StreamReassembler {
     if (d > 0) {
       // Ahead of the stream: keep it until the gap is filled.
       const ahead = st.ahead ?? (st.ahead = new AheadStore(this.maxOutOfOrder));
-      if (ahead.add(st.next, seq, b, off, len)) return ACCEPT;
+      if (ahead.add(st.next, seq, b, off, len)) return HelperVerdict.ACCEPT;
       restart = true;
       d = 0;
     }
-    if (d < 0 && -d >= len) return ACCEPT; // all of it was seen before
+    if (d < 0 && -d >= len) return HelperVerdict.ACCEPT; // all of it was seen before
     if (restart) {
       this.carry = 0;
       this.skipping = true;
@@ -113,7 +112,7 @@ export class StreamReassembler {
     }
     this.partialSeen = false;
     let v = this.scan(b, d < 0 ? off - d : off, off + len, parse, handler);
-    if (v !== ACCEPT) return v;
+    if (v !== HelperVerdict.ACCEPT) return v;
     let next = (seq + len) >>> 0;
     // Pieces kept ahead that now follow on (or were overtaken).
     const ahead = restart ? null : st.ahead;
@@ -125,7 +124,7 @@ export class StreamReassembler {
         const end = ahead.ends[used]!;
         if (end > at) {
           v = this.scan(ahead.bytes, at, end, parse, handler);
-          if (v !== ACCEPT) return v;
+          if (v !== HelperVerdict.ACCEPT) return v;
           next = (ahead.base + end) >>> 0;
         }
       }
@@ -142,7 +141,7 @@ export class StreamReassembler {
       const line = st.line ?? (st.line = new Uint8Array(this.maxLine));
       for (let i = 0; i < this.carry; i++) line[i] = this.scratch[i]!;
     }
-    return this.partialSeen ? PARTIAL : ACCEPT;
+    return this.partialSeen ? HelperVerdict.PARTIAL : HelperVerdict.ACCEPT;
   }
 
   /** Splits `buf[s..e)` into lines; returns a verdict that stops the packet, or ACCEPT. */
@@ -152,7 +151,7 @@ export class StreamReassembler {
       while (nl < e && buf[nl] !== NL) nl++;
       if (nl === e) {
         this.hold(buf, s, e);
-        return ACCEPT;
+        return HelperVerdict.ACCEPT;
       }
       const lineEnd = nl + 1;
       if (this.skipping) this.skipping = false;
@@ -163,17 +162,17 @@ export class StreamReassembler {
         else if (this.carry + (lineEnd - s) <= this.maxLine) {
           for (let i = s; i < lineEnd; i++) this.scratch[this.carry++] = buf[i]!;
           v = handler.line(this.scratch, 0, this.carry);
-        } else v = ACCEPT; // too long to have kept: skipped
-        if (v === DROP) return DROP;
-        if (v === PARTIAL) {
-          if (!this.lenient) return PARTIAL;
+        } else v = HelperVerdict.ACCEPT; // too long to have kept: skipped
+        if (v === HelperVerdict.DROP) return HelperVerdict.DROP;
+        if (v === HelperVerdict.PARTIAL) {
+          if (!this.lenient) return HelperVerdict.PARTIAL;
           this.partialSeen = true;
         }
       }
       this.carry = 0;
       s = lineEnd;
     }
-    return ACCEPT;
+    return HelperVerdict.ACCEPT;
   }
 
   /** Keeps the unfinished end of a line, within `maxLine`. */
