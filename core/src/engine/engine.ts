@@ -167,13 +167,13 @@ export class Engine implements ContextHost {
     r.reset();
     this.stats.packets++;
     if (now >= this.gcNext) this.collect();
-    if (now >= this.expectations.nextDue) this.expectations.expire(now);
+    if (now >= this.expectations.nextDue) this.expectations.expire(this.time[0]!);
 
     const p = this.pkt;
     let reason = decodePacket(bytes, offset, length, p);
     if (reason !== Reason.NONE) return this.finishInvalid(reason);
     if (p.fragment) {
-      const d = this.defrag.push(p, zone, now);
+      const d = this.defrag.push(p, zone, this.time[0]!);
       if (d === DEFRAG_HELD) {
         // Linux holds fragments before conntrack sees them; the datagram's
         // state comes with the fragment that completes it.
@@ -276,6 +276,8 @@ export class Engine implements ContextHost {
   }
 
   private track(p: ParsedPacket, zone: number): PacketResult {
+    // Events below read this.time again rather than reuse `now`: a float that
+    // also feeds an object literal may be boxed on every packet by V8.
     const now = this.time[0]!;
     const proto = p.protocol;
     if (proto === IpProto.ICMP) {
@@ -315,7 +317,7 @@ export class Engine implements ContextHost {
       if (t.u8[(s << 7) + B_HELPER] !== 0) this.runHelper(s, dir, state, p);
       if (res === TRACK_KILL) this.destroy(s, "killed");
       else if ((this.events.wanted & EventBit["conn-update"]) !== 0 && (t.u8[(s << 7) + B_PROTO_STATE] !== before || t.u16[(s << 6) + H_STATUS] !== status)) {
-        this.events.emit(EventBit["conn-update"], { type: "conn-update", ts: now, connection: this.snap.connection(s) });
+        this.events.emit(EventBit["conn-update"], { type: "conn-update", ts: this.time[0]!, connection: this.snap.connection(s) });
       }
       return r;
     }
@@ -380,7 +382,7 @@ export class Engine implements ContextHost {
     t.u16[(s << 6) + H_STATUS] = t.u16[(s << 6) + H_STATUS]! | Status.CONFIRMED;
     this.stats.connectionsCreated++;
     if ((this.events.wanted & EventBit["conn-new"]) !== 0) {
-      this.events.emit(EventBit["conn-new"], { type: "conn-new", ts: now, connection: this.snap.connection(s) });
+      this.events.emit(EventBit["conn-new"], { type: "conn-new", ts: this.time[0]!, connection: this.snap.connection(s) });
     }
     return r;
   }
