@@ -8,6 +8,7 @@ import { TCP_STATE_NAMES, TcpState, TcpWindowFlag, tcpFlagsValid, tcpMaxAck, tcp
 import { TRACK_KILL, TRACK_OK, TRACK_REOPEN } from "../src/proto/tracker.js";
 import { ConnTable } from "../src/table/conn-table.js";
 import { B_LAST_FLAGS, B_PROTO_STATE, B_RETRANS, DB_FLAGS, DB_SCALE, DW_END, DW_MAX_END, DW_MAX_WIN, D_CREATED, D_EXPIRES, H_STATUS, W_ID, W_LAST_SEQ } from "../src/table/layout.js";
+import { readCapture } from "@alg-sdk/pcap";
 
 /** Trackers read the packet's time from `p.time[0]`, as the engine sets it. */
 function at(p: ParsedPacket, now: number): ParsedPacket {
@@ -537,20 +538,9 @@ interface Label {
 }
 
 function readPcap(path: URL): { ts: number; data: Uint8Array }[] {
-  const b = new Uint8Array(readFileSync(path));
-  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  expect(dv.getUint32(0, true)).toBe(0xa1b2c3d4); // classic pcap, little-endian, microseconds
-  expect(dv.getUint32(20, true)).toBe(101); // LINKTYPE_RAW
-  const out: { ts: number; data: Uint8Array }[] = [];
-  let o = 24;
-  while (o + 16 <= b.length) {
-    const sec = dv.getUint32(o, true);
-    const usec = dv.getUint32(o + 4, true);
-    const incl = dv.getUint32(o + 8, true);
-    out.push({ ts: sec + usec / 1e6, data: b.subarray(o + 16, o + 16 + incl) });
-    o += 16 + incl;
-  }
-  return out;
+  const records = [...readCapture(new Uint8Array(readFileSync(path)))];
+  expect(records.every((r) => r.linkType === 101)).toBe(true); // LINKTYPE_RAW
+  return records.map((r) => ({ ts: r.tsSeconds, data: r.data }));
 }
 
 function readLabels(path: URL): Label[] {

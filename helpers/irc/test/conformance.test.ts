@@ -3,7 +3,12 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { createEngine, type ExpectationInfo } from "@alg-sdk/core";
 import { ircHelper } from "@alg-sdk/helper-irc";
-import { readPcap } from "./support/pcap.js";
+import { readCapture } from "@alg-sdk/pcap";
+
+function readPcap(file: Uint8Array): { linkType: number; records: { ts: number; bytes: Uint8Array }[] } {
+  const records = [...readCapture(file)];
+  return { linkType: records[0]?.linkType ?? -1, records: records.map((r) => ({ ts: r.tsSeconds, bytes: r.data })) };
+}
 
 /**
  * Replays the irc-dcc trace labelled by a Linux 6.18 router (IRC helper on

@@ -1,6 +1,17 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { readClassicPcap, type PcapRecord } from "./classic-pcap.js";
+import { readCapture } from "@alg-sdk/pcap";
+
+/** One packet of a trace: its IP bytes (raw-IP captures) and time in seconds. */
+export interface PcapRecord {
+  readonly ts: number;
+  readonly bytes: Uint8Array;
+}
+
+function readClassicPcap(file: Uint8Array): { linkType: number; records: PcapRecord[] } {
+  const records = [...readCapture(file)];
+  return { linkType: records[0]?.linkType ?? -1, records: records.map((r) => ({ ts: r.tsSeconds, bytes: r.data })) };
+}
 
 /** The fields of a labels.jsonl line the tests compare. */
 export interface Label {
