@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Reason } from "../src/index.js";
 import { recordingEngine, run } from "./support/engine.js";
-import { fragmentIpv4, icmp, icmpv6, ipv4, ipv6, udp, bytes } from "./support/packets.js";
+import { fragmentIpv4, icmp, icmpv6, ipv4, ipv6, udp, udplite, bytes } from "./support/packets.js";
 
 const A = "10.0.1.2";
 const B = "10.0.2.2";
@@ -38,6 +38,22 @@ describe("UDP (nf_conntrack_proto_udp)", () => {
     c = engine.connection(s)!;
     expect(c.timeout).toBeCloseTo(120, 5);
     expect(run(engine, udpOut(), 222).state).toBe("ESTABLISHED");
+  });
+
+  it("UDP-Lite: a replied flow is a stream at once (replied timeout, ASSURED); no checksum is INVALID", () => {
+    const { engine } = recordingEngine();
+    const out = ipv4({ src: A, dst: B, payload: udplite({ sport: 7000, dport: 8000, payload: bytes("x") }) });
+    const back = ipv4({ src: B, dst: A, payload: udplite({ sport: 8000, dport: 7000, payload: bytes("y") }) });
+    const s = run(engine, out, 100).slot;
+    expect(run(engine, back, 100.1)).toMatchObject({ state: "ESTABLISHED", dir: "reply" });
+    run(engine, out, 100.2);
+    const c = engine.connection(s)!;
+    expect(c.assured).toBe(true);
+    expect(c.timeout).toBeCloseTo(120, 5);
+    const noSum = ipv4({ src: A, dst: B, payload: udplite({ sport: 7001, dport: 8000 }) });
+    noSum[26] = 0;
+    noSum[27] = 0;
+    expect(run(engine, noSum, 101)).toMatchObject({ state: "INVALID", reason: "bad-checksum" });
   });
 
   it("a truncated UDP header or a bad length is INVALID with a reason", () => {

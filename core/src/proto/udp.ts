@@ -1,4 +1,7 @@
 import { Reason, Status } from "../constants.js";
+import type { EngineConfig } from "../config.js";
+import type { ParsedPacket } from "../packet/parsed-packet.js";
+import type { ConnTable } from "../table/conn-table.js";
 import type { ProtoTracker } from "./tracker.js";
 import { TRACK_OK } from "./tracker.js";
 import { D_CREATED, D_EXPIRES, H_STATUS } from "../table/layout.js";
@@ -18,14 +21,7 @@ export const udpTracker: ProtoTracker = {
   },
   init() {},
   packet(t, s, _dir, p, cfg) {
-    const now = p.time[0]!;
-    const status = t.u16[(s << 6) + H_STATUS]!;
-    if ((status & Status.SEEN_REPLY) !== 0) {
-      t.f64[(s << 4) + D_EXPIRES] = now + (now > t.f64[(s << 4) + D_CREATED]! + STREAM_AFTER ? cfg.timeouts.udpReplied : cfg.timeouts.udpUnreplied);
-      t.u16[(s << 6) + H_STATUS] = status | Status.ASSURED;
-    } else {
-      t.f64[(s << 4) + D_EXPIRES] = now + cfg.timeouts.udpUnreplied;
-    }
+    refresh(t, s, p, cfg, false);
     return TRACK_OK;
   },
   stateName() {
@@ -40,21 +36,31 @@ export const udpliteTracker: ProtoTracker = {
   },
   init() {},
   packet(t, s, _dir, p, cfg) {
-    const now = p.time[0]!;
     if (!hasChecksum(p.bytes, p.l4Offset)) return Reason.BAD_CHECKSUM;
-    const status = t.u16[(s << 6) + H_STATUS]!;
-    if ((status & Status.SEEN_REPLY) !== 0) {
-      t.f64[(s << 4) + D_EXPIRES] = now + cfg.timeouts.udpReplied;
-      t.u16[(s << 6) + H_STATUS] = status | Status.ASSURED;
-    } else {
-      t.f64[(s << 4) + D_EXPIRES] = now + cfg.timeouts.udpUnreplied;
-    }
+    refresh(t, s, p, cfg, true);
     return TRACK_OK;
   },
   stateName() {
     return "";
   },
 };
+
+/**
+ * The timer and ASSURED rule both share: after a reply every packet assures
+ * the flow, and a stream (UDP-Lite at once, UDP after two seconds) gets the
+ * replied timeout. Time is read from the packet, not passed as a float.
+ */
+function refresh(t: ConnTable, s: number, p: ParsedPacket, cfg: EngineConfig, streamAtOnce: boolean): void {
+  const now = p.time[0]!;
+  const status = t.u16[(s << 6) + H_STATUS]!;
+  if ((status & Status.SEEN_REPLY) !== 0) {
+    const stream = streamAtOnce || now > t.f64[(s << 4) + D_CREATED]! + STREAM_AFTER;
+    t.f64[(s << 4) + D_EXPIRES] = now + (stream ? cfg.timeouts.udpReplied : cfg.timeouts.udpUnreplied);
+    t.u16[(s << 6) + H_STATUS] = status | Status.ASSURED;
+  } else {
+    t.f64[(s << 4) + D_EXPIRES] = now + cfg.timeouts.udpUnreplied;
+  }
+}
 
 function hasChecksum(b: Uint8Array, l4: number): boolean {
   return (b[l4 + 6]! | b[l4 + 7]!) !== 0;
