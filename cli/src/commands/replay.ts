@@ -1,23 +1,15 @@
 import type { CliOptions } from "../args.js";
-import { openCapture } from "../capture/open.js";
-import { startReader } from "../capture/reader.js";
-import { setUp } from "../engine-setup.js";
 import { ExitCode } from "../errors.js";
 import type { Io } from "../io.js";
 import { chooseSink } from "../output/choose.js";
 import { damageError, runCapture } from "../replay/run.js";
 import { openOutput } from "./output-session.js";
+import { startCapture } from "./start-capture.js";
 
 /** `alg-sdk replay <capture>`: every packet through the engine, then the tables and totals. */
 export async function replayCommand(o: CliOptions, io: Io): Promise<ExitCode> {
-  const input = await openCapture(o.capture!, io.stdin);
-  // Reading starts now, while helpers and rules load.
-  const reader = startReader(input, o.worker);
-  const setup = await setUp(o).catch(async (error: unknown) => {
-    await reader.cancel();
-    throw error;
-  });
-  const session = openOutput(o, io, input.size);
+  const { reader, setup, size } = await startCapture(o, io);
+  const session = openOutput(o, io, size);
   let summary;
   try {
     summary = await runCapture(reader, setup, chooseSink(o, session.out), {

@@ -1,7 +1,4 @@
 import type { CliOptions } from "../args.js";
-import { openCapture } from "../capture/open.js";
-import { startReader } from "../capture/reader.js";
-import { setUp } from "../engine-setup.js";
 import { ExitCode } from "../errors.js";
 import type { Io } from "../io.js";
 import { writeVerifyReport } from "../output/verify-report.js";
@@ -9,6 +6,7 @@ import { damageError, runCapture } from "../replay/run.js";
 import { VerifySink } from "../verify/compare.js";
 import { readLabels } from "../verify/labels.js";
 import { openOutput } from "./output-session.js";
+import { startCapture } from "./start-capture.js";
 
 /**
  * `alg-sdk verify <capture> <labels.jsonl>`: replays the capture and
@@ -16,14 +14,8 @@ import { openOutput } from "./output-session.js";
  */
 export async function verifyCommand(o: CliOptions, io: Io): Promise<ExitCode> {
   const labels = await readLabels(o.labels!);
-  const input = await openCapture(o.capture!, io.stdin);
-  // Reading starts now, while helpers and rules load.
-  const reader = startReader(input, o.worker);
-  const setup = await setUp(o).catch(async (error: unknown) => {
-    await reader.cancel();
-    throw error;
-  });
-  const session = openOutput(o, io, input.size);
+  const { reader, setup, size } = await startCapture(o, io);
+  const session = openOutput(o, io, size);
   const sink = new VerifySink(labels, o.labels!);
   let summary;
   try {
