@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // first): output, exit codes and the one-line errors.
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 const bin = here("../dist/bin.js");
+// In CI (`npm test` builds first) a missing build fails these tests instead of skipping them.
 const built = existsSync(bin) && existsSync(here("../dist/read-worker.js"));
 if (!built) console.warn(`cli/test/bin.test.ts: skipped, ${bin} is missing (run npm run build first)`);
 
@@ -52,7 +53,7 @@ function recordOffset(bytes: Buffer, n: number): number {
   return o;
 }
 
-describe.skipIf(!built)("alg-sdk replay (built bin)", () => {
+describe.skipIf(!built && !process.env.CI)("alg-sdk replay (built bin)", () => {
   it("human: the packets, the tables, the totals and the firewall on the bundled capture", () => {
     const r = cli(["replay", "--rules", rules, capture]);
     expect(r.stderr).toBe("");
@@ -99,7 +100,7 @@ describe.skipIf(!built)("alg-sdk replay (built bin)", () => {
   });
 });
 
-describe.skipIf(!built)("alg-sdk verify (built bin) agrees with every conformance trace", () => {
+describe.skipIf(!built && !process.env.CI)("alg-sdk verify (built bin) agrees with every conformance trace", () => {
   const traces: [string, string[]][] = [
     ["ftp-active-ipv4", []],
     ["ftp-passive-ipv4", []],
@@ -143,7 +144,7 @@ describe.skipIf(!built)("alg-sdk verify (built bin) agrees with every conformanc
   });
 });
 
-describe.skipIf(!built)("alg-sdk watch (built bin)", () => {
+describe.skipIf(!built && !process.env.CI)("alg-sdk watch (built bin)", () => {
   it("reads a capture piped on standard input and prints events, then the totals", () => {
     const r = cli(["watch"], readFileSync(capture));
     expect(r.stderr).toBe("");
@@ -163,7 +164,7 @@ describe.skipIf(!built)("alg-sdk watch (built bin)", () => {
   });
 });
 
-describe.skipIf(!built)("bad input: one error line, a non-zero exit, never a stack trace", () => {
+describe.skipIf(!built && !process.env.CI)("bad input: one error line, a non-zero exit, never a stack trace", () => {
   it("a missing file", () => {
     expectOneErrorLine(cli(["replay", join(dir, "nope.pcap")]), 3, /nope\.pcap: no such file$/);
   });
