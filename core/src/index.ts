@@ -65,3 +65,9 @@ export { ParsedPacket, TcpFlag } from "./packet/parsed-packet.js";
 // process never holds two containers.
 export { container, inject, injectAll, injectable, singleton } from "tsyringe";
 export type { DependencyContainer } from "tsyringe";
+
+// Policy hooks (NAT and filter) and NAT targets.
+export { FilterVerdict } from "./policy/types.js";
+export type { NatTarget, PacketPolicy, PolicyPacket } from "./policy/types.js";
+export { natTarget } from "./policy/nat-target.js";
+export type { NatTargetSpec } from "./policy/nat-target.js";

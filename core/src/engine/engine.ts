@@ -156,6 +156,24 @@ export class Engine implements ContextHost {
 
   /** Like {@link process}, for a datagram at `offset` in a larger buffer (a capture record). */
   processRange(bytes: Uint8Array, offset: number, length: number, ts?: number, zone = 0, flags = 0): PacketResult {
+    const r = this.processInner(bytes, offset, length, ts, zone, flags);
+    if (r.verdict === Verdict.ACCEPT) {
+      const p = this.pkt;
+      // A decoded datagram leaves as decoded (a reassembled one whole); an undecodable one as it came.
+      if (p.family !== 0 && p.l3End > p.l3Offset) {
+        r.outBytes = p.bytes;
+        r.outOffset = p.l3Offset;
+        r.outLength = p.l3End - p.l3Offset;
+      } else {
+        r.outBytes = bytes;
+        r.outOffset = offset;
+        r.outLength = length;
+      }
+    }
+    return r;
+  }
+
+  private processInner(bytes: Uint8Array, offset: number, length: number, ts: number | undefined, zone: number, flags: number): PacketResult {
     // Through the typed array, `now` is always an unboxed float: merging the
     // argument and the stored time in one expression would box it.
     if (ts !== undefined) this.time[0] = ts;

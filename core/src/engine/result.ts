@@ -24,6 +24,15 @@ export class PacketResult {
   helper: string | null = null;
   /** Id of the expectation this packet's new connection consumed, or 0. */
   expectationId = 0;
+  /**
+   * The datagram to send on, as it leaves the engine: `outBytes[outOffset ..
+   * outOffset + outLength)`. It is the input buffer (rewritten in place when
+   * NAT changed it without changing its length) or an engine-owned buffer
+   * that the next call reuses. `null` when the packet is dropped or held.
+   */
+  outBytes: Uint8Array | null = null;
+  outOffset = 0;
+  outLength = 0;
 
   get stateName(): string {
     return packetStateName(this.state);
@@ -49,5 +58,8 @@ export class PacketResult {
     this.expected = false;
     this.helper = null;
     this.expectationId = 0;
+    this.outBytes = null;
+    this.outOffset = 0;
+    this.outLength = 0;
   }
 }
