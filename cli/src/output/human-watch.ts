@@ -76,5 +76,7 @@ function watchLine(e: EngineEvent): string | null {
       return `[DESTROY] expect ${formatExpectation(e.expectation)} (${e.reason})`;
     case "helper-error":
       return `[ERROR] helper ${e.helper} on connection ${e.connectionId}: ${String(e.error)}`;
+    case "payload-rewrite":
+      return `[REWRITE] helper ${e.helper} on connection ${e.connectionId} ${e.direction === 0 ? "original" : "reply"}: ${JSON.stringify(e.before)} -> ${JSON.stringify(e.after)}`;
   }
 }

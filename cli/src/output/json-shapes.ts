@@ -76,5 +76,17 @@ export function jsonEvent(e: EngineEvent): Record<string, unknown> {
         connectionId: e.connectionId,
         error: e.error instanceof Error ? e.error.message : String(e.error),
       };
+    case "payload-rewrite":
+      return {
+        type: e.type,
+        ts: e.ts,
+        connectionId: e.connectionId,
+        helper: e.helper,
+        direction: e.direction === 0 ? "original" : "reply",
+        seq: e.seq,
+        offset: e.offset,
+        before: e.before,
+        after: e.after,
+      };
   }
 }

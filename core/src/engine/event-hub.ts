@@ -8,9 +8,10 @@ export const EventBit = {
   "expect-new": 8,
   "expect-destroy": 16,
   "helper-error": 32,
+  "payload-rewrite": 64,
 } as const satisfies Record<EngineEvent["type"], number>;
 
-const ALL = 63;
+const ALL = 127;
 
 /** Which events a listener receives. */
 export interface SubscribeOptions {

@@ -75,6 +75,22 @@ export type EngineEvent =
       readonly reason: ExpectationEnd;
     }
   | {
+      /** A helper replaced bytes of a packet's payload (NAT: an FTP PORT or IRC DCC address rewritten). */
+      readonly type: "payload-rewrite";
+      readonly ts: number;
+      readonly connectionId: number;
+      readonly helper: string;
+      /** Direction of the rewritten packet. */
+      readonly direction: 0 | 1;
+      /** TCP sequence number of the packet as it arrived (0 for other protocols). */
+      readonly seq: number;
+      /** Offset of the replaced bytes in the transport payload. */
+      readonly offset: number;
+      /** The replaced bytes and their replacement, as Latin-1 text. */
+      readonly before: string;
+      readonly after: string;
+    }
+  | {
       readonly type: "helper-error";
       readonly ts: number;
       readonly helper: string;

@@ -33,6 +33,10 @@ export class PacketResult {
   outBytes: Uint8Array | null = null;
   outOffset = 0;
   outLength = 0;
+  /** NAT changed this packet's addresses, ports or ICMP identifier. */
+  translated = false;
+  /** Payload rewrites a helper made in this packet (NAT). */
+  rewrites = 0;
 
   get stateName(): string {
     return packetStateName(this.state);
@@ -61,5 +65,7 @@ export class PacketResult {
     this.outBytes = null;
     this.outOffset = 0;
     this.outLength = 0;
+    this.translated = false;
+    this.rewrites = 0;
   }
 }
