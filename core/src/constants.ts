@@ -101,6 +101,8 @@ export const Reason = {
   HELPER_DROP: 41,
   HELPER_PARTIAL: 42,
   HELPER_ERROR: 43,
+  /** The policy's filter dropped the packet. */
+  FILTERED: 44,
 } as const;
 export type Reason = (typeof Reason)[keyof typeof Reason];
 

@@ -27,6 +27,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     attach: options.attach,
     notrack: options.notrack ?? [],
     helperErrorVerdict: options.helperErrorVerdict ?? "accept",
+    policy: options.policy,
   };
   child.register(TOKENS.Setup, { useValue: setup });
   return child.resolve(Engine);

@@ -29,6 +29,9 @@ import { Snapshots } from "./snapshots.js";
 import type { HelperAttachment, NotrackRule } from "./rules.js";
 import { AttachTable, NotrackTable } from "./rules.js";
 import { EngineStats } from "./stats.js";
+import type { PacketPolicy } from "../policy/types.js";
+import { FilterVerdict } from "../policy/types.js";
+import { PolicyView } from "./policy-view.js";
 import { B_FAMILY, B_HELPER, B_PROTO, B_PROTO_STATE, D_CREATED, D_EXPIRES, H_STATUS, H_ZONE, W_ID, W_MARK } from "../table/layout.js";
 
 /** Bits of the `flags` argument of {@link Engine.process}. */
@@ -48,6 +51,7 @@ export interface EngineSetup {
   readonly attach: readonly HelperAttachment[] | undefined;
   readonly notrack: readonly NotrackRule[];
   readonly helperErrorVerdict: "accept" | "drop";
+  readonly policy: PacketPolicy | undefined;
 }
 
 /**
@@ -91,6 +95,9 @@ export class Engine implements ContextHost {
     this.table.inUse(slot) &&
     this.table.u32[(slot << 5) + W_ID] === id &&
     (this.table.u16[(slot << 6) + H_STATUS]! & (Status.CONFIRMED | Status.DYING)) === Status.CONFIRMED;
+  private readonly policyView = new PolicyView();
+  /** The filter already judged this packet (tracked packets are judged before their helper runs). */
+  private filterDone = false;
   private reapCursor = 0;
   /** Packet time up to which the garbage collector has done its share. */
   private gcClock = -Infinity;
@@ -156,7 +163,10 @@ export class Engine implements ContextHost {
 
   /** Like {@link process}, for a datagram at `offset` in a larger buffer (a capture record). */
   processRange(bytes: Uint8Array, offset: number, length: number, ts?: number, zone = 0, flags = 0): PacketResult {
+    this.filterDone = false;
     const r = this.processInner(bytes, offset, length, ts, zone, flags);
+    // INVALID and UNTRACKED packets meet the filter too (an nft forward chain sees every packet).
+    if (!this.filterDone && r.verdict === Verdict.ACCEPT && this.setup.policy?.filter !== undefined) this.filterRejects(this.pkt, zone, -1);
     if (r.verdict === Verdict.ACCEPT) {
       const p = this.pkt;
       // A decoded datagram leaves as decoded (a reassembled one whole); an undecodable one as it came.
@@ -332,6 +342,7 @@ export class Engine implements ContextHost {
       }
       if (dir === Direction.REPLY) t.u16[(s << 6) + H_STATUS] = t.u16[(s << 6) + H_STATUS]! | Status.SEEN_REPLY;
       const r = this.finishTracked(state, s, dir);
+      if (this.setup.policy?.filter !== undefined && this.filterRejects(p, zone, s)) return r;
       if (t.u8[(s << 7) + B_HELPER] !== 0) this.runHelper(s, dir, state, p);
       if (res === TRACK_KILL) this.destroy(s, "killed");
       else if ((this.events.wanted & EventBit["conn-update"]) !== 0 && (t.u8[(s << 7) + B_PROTO_STATE] !== before || t.u16[(s << 6) + H_STATUS] !== status)) {
@@ -387,7 +398,8 @@ export class Engine implements ContextHost {
     const state = exp ? PacketState.RELATED : PacketState.NEW;
     const r = this.finishTracked(state, s, Direction.ORIGINAL);
     if (exp) r.expectationId = exp.id;
-    if (t.u8[(s << 7) + B_HELPER] !== 0) this.runHelper(s, Direction.ORIGINAL, state, p);
+    const filtered = this.setup.policy?.filter !== undefined && this.filterRejects(p, zone, s);
+    if (!filtered && t.u8[(s << 7) + B_HELPER] !== 0) this.runHelper(s, Direction.ORIGINAL, state, p);
     if (r.verdict === Verdict.DROP || res === TRACK_KILL) {
       // Never confirmed: the connection disappears with its packet.
       this.expectations.removeMaster(t.u32[(s << 5) + W_ID]!);
@@ -479,6 +491,27 @@ export class Engine implements ContextHost {
     }
     if (verdict === HelperVerdict.DROP) this.dropResult(Reason.HELPER_DROP);
     else if (verdict === HelperVerdict.PARTIAL && helper.onPartialMatch !== "accept") this.dropResult(Reason.HELPER_PARTIAL);
+  }
+
+  /**
+   * Asks the policy's filter about the packet (after destination NAT, before
+   * the helper and confirmation, as the forward chain sits between
+   * prerouting and postrouting). A DROP sets the verdict; returns true then.
+   */
+  private filterRejects(p: ParsedPacket, zone: number, s: number): boolean {
+    this.filterDone = true;
+    const v = this.policyView;
+    const r = this.result;
+    v.fill(r, p, zone, s < 0 ? 0 : this.table.u32[(s << 5) + W_MARK]!);
+    let verdict: FilterVerdict;
+    try {
+      verdict = this.setup.policy!.filter!(v);
+    } catch {
+      verdict = FilterVerdict.DROP;
+    }
+    if (verdict === FilterVerdict.ACCEPT) return false;
+    this.dropResult(Reason.FILTERED);
+    return true;
   }
 
   private dropResult(reason: number): void {

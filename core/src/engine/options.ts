@@ -3,6 +3,7 @@ import type { EngineConfig, FragmentOptions, TcpOptions, Timeouts } from "../con
 import { DEFAULT_FRAGMENT_OPTIONS, DEFAULT_TCP_OPTIONS, DEFAULT_TIMEOUTS } from "../config.js";
 import type { Helper } from "../helper/types.js";
 import type { HelperAttachment, NotrackRule } from "./rules.js";
+import type { PacketPolicy } from "../policy/types.js";
 
 /** Everything `createEngine` accepts. Every field is optional; defaults are Linux's. */
 export interface EngineOptions {
@@ -45,6 +46,13 @@ export interface EngineOptions {
    * checksums, and summing every payload costs time.
    */
   readonly checksums?: boolean;
+  /**
+   * Hooks for destination NAT, the forward filter and source NAT (see
+   * {@link PacketPolicy}). The filter sees every packet after destination
+   * NAT; a DROP sets the verdict, and on a connection's first packet the
+   * connection is discarded (never confirmed), as in Linux.
+   */
+  readonly policy?: PacketPolicy;
   /** Verdict for a packet whose helper threw: "accept" (default) or "drop". */
   readonly helperErrorVerdict?: "accept" | "drop";
   /** Parent container for the engine's child container (default: tsyringe's root container). */

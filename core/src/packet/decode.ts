@@ -25,6 +25,7 @@ export function decodePacket(bytes: Uint8Array, offset: number, length: number, 
   out.prevNextHeaderOffset = -1;
   out.sport = 0;
   out.dport = 0;
+  out.hasPorts = false;
   out.payloadOffset = 0;
   out.payloadLength = 0;
   if (length < 1 || offset < 0 || offset + length > bytes.length) return Reason.TRUNCATED;
@@ -187,6 +188,7 @@ function decodeTransport(b: Uint8Array, out: ParsedPacket): number {
       out.tcpFlags = b[o + 13]!;
       out.window = (b[o + 14]! << 8) | b[o + 15]!;
       out.tcpHeaderLength = doff;
+      out.hasPorts = true;
       out.payloadOffset = o + doff;
       out.payloadLength = len - doff;
       out.wscale = -1;
@@ -208,6 +210,7 @@ function decodeTransport(b: Uint8Array, out: ParsedPacket): number {
       }
       out.sport = (b[o]! << 8) | b[o + 1]!;
       out.dport = (b[o + 2]! << 8) | b[o + 3]!;
+      out.hasPorts = true;
       out.payloadOffset = o + 8;
       out.payloadLength = (out.protocol === IpProto.UDP ? udpLength : len) - 8;
       return Reason.NONE;

@@ -30,6 +30,8 @@ export class ParsedPacket {
    */
   sport = 0;
   dport = 0;
+  /** The protocol has ports and they were read (TCP, UDP, UDP-Lite of a whole datagram). */
+  hasPorts = false;
   /** TTL or hop limit. */
   ttl = 0;
   /**
