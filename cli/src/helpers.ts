@@ -66,7 +66,7 @@ export function checkHelperNames(specs: readonly HelperSpec[]): void {
 /**
  * Loads the selected helpers. A helper named with `:PROTO/PORT` is attached
  * there only (every such spec adds a rule); one named bare keeps its
- * conventional rules (`defaultRules`, e.g. ftp on tcp/21).
+ * conventional rules (its `attach` rules, e.g. ftp on tcp/21).
  */
 export async function loadHelpers(specs: readonly HelperSpec[] | null, switches: HelperSwitches): Promise<HelperSetup> {
   const chosen = specs ?? DEFAULT_HELPERS.map((name) => ({ name, attach: null }));
@@ -78,7 +78,7 @@ export async function loadHelpers(specs: readonly HelperSpec[] | null, switches:
     const explicit = chosen.filter((s) => s.name === name && s.attach !== null).map((s) => s.attach!);
     const rules: HelperAttachment[] = explicit.length > 0
       ? explicit.map((a) => ({ helper: name, protocol: a.protocol, port: a.port }))
-      : (helper.defaultRules ?? []).map((r) => ({ ...r, helper: name }));
+      : (helper.attach ?? []).map((r) => ({ ...r, helper: name }));
     setup.helpers.push(helper);
     setup.attach.push(...rules);
     setup.description.push(rules.length > 0 ? `${name} (${rules.map(formatAttach).join(", ")})` : name);

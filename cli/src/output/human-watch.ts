@@ -76,6 +76,8 @@ function watchLine(e: EngineEvent): string | null {
       return `[DESTROY] expect ${formatExpectation(e.expectation)} (${e.reason})`;
     case "helper-error":
       return `[ERROR] helper ${e.helper} on connection ${e.connectionId}: ${String(e.error)}`;
+    case "helper-log":
+      return `[LOG] helper ${e.helper}${e.connectionId !== 0 ? ` on connection ${e.connectionId}` : ""} ${e.level}: ${e.message}`;
     case "payload-rewrite":
       return `[REWRITE] helper ${e.helper} on connection ${e.connectionId} ${e.direction === 0 ? "original" : "reply"}: ${JSON.stringify(e.before)} -> ${JSON.stringify(e.after)}`;
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { AheadStore, MAX_PIECES } from "../src/ahead-store.js";
+import { AheadStore, MAX_PIECES } from "../src/payload/ahead-store.js";
 
 const bytes = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
 const pieces = (a: AheadStore) => Array.from({ length: a.count }, (_, i) => [a.starts[i], a.ends[i]]);

@@ -138,3 +138,18 @@ export function readIpv6Text(b: Uint8Array, start: number, limit: number, delim:
   } else out.set(g);
   return p;
 }
+
+const scratchBytes = new Uint8Array(16);
+
+/**
+ * {@link readIpv6Text} writing four address words (network order, as the
+ * engine keeps addresses) into `out` instead of 16 bytes.
+ */
+export function readIpv6Words(b: Uint8Array, start: number, limit: number, delim: number, out: Uint32Array): number {
+  const end = readIpv6Text(b, start, limit, delim, scratchBytes);
+  if (end < 0) return -1;
+  for (let i = 0; i < 4; i++) {
+    out[i] = ((scratchBytes[i * 4]! << 24) | (scratchBytes[i * 4 + 1]! << 16) | (scratchBytes[i * 4 + 2]! << 8) | scratchBytes[i * 4 + 3]!) >>> 0;
+  }
+  return end;
+}

@@ -1,8 +1,8 @@
-import { HelperVerdict } from "@alg-sdk/core";
+import { HelperVerdict } from "../helper/types.js";
 import { AheadStore } from "./ahead-store.js";
 
-/** Bounds of stream mode, per direction of a control connection. */
-export interface FtpStreamOptions {
+/** Bounds of a {@link LineReassembler}, per direction of a connection. */
+export interface LineStreamOptions {
   /**
    * Longest line kept while it is split across segments, in bytes (default
    * 1024). A line that arrives whole in one segment is parsed whatever its
@@ -33,7 +33,7 @@ const NL = 0x0a;
  * the first time they are needed, so a connection whose lines arrive whole
  * and in order never allocates them.
  */
-export class DirectionStream {
+export class LineStream {
   /** `next` is known (a SYN was seen, or data was). */
   synced = false;
   /** Sequence number of the next byte expected. */
@@ -48,7 +48,7 @@ export class DirectionStream {
   /** Data received ahead of a gap. */
   ahead: AheadStore | null = null;
 
-  /** A SYN fixes the first sequence number: the stream starts at a line start. */
+  /** The stream starts at `seq` at a line start (the byte after a SYN's sequence number). */
   startAt(seq: number): void {
     this.synced = true;
     this.next = seq;
@@ -60,15 +60,25 @@ export class DirectionStream {
 }
 
 /**
- * Reassembles each direction of the control connection in sequence order
- * and hands complete lines to a {@link LineHandler}: commands split across
- * segments, and several commands in one segment, are all seen.
+ * Reassembles one direction of a TCP byte stream in sequence order and
+ * hands complete lines to a {@link LineHandler}: commands split across
+ * segments, and several commands in one segment, are all seen. Shared by
+ * every helper that parses a line protocol (FTP, IRC, SIP over TCP).
+ *
+ * - In order: the segment continues the stream. Partly old (an overlapping
+ *   retransmission): only the new bytes count; wholly old: nothing new.
+ * - Ahead of a gap: kept (within `maxOutOfOrder` bytes, in at most 8
+ *   pieces) until the gap is filled, then parsed in order.
+ * - Beyond those bounds, or picked up mid-stream: the stream restarts at
+ *   that segment and skips to its first "\n" (a line start is unknown).
  *
  * Nothing is committed for a packet the engine will drop (a DROP, or a
  * PARTIAL under the "drop" policy): its retransmission is then parsed again
- * and gets the same verdict, as with Linux's line tracking.
+ * and gets the same verdict, as with Linux's line tracking. Buffers are
+ * allocated only when data needs them: a line split across segments, or
+ * data ahead of a gap.
  */
-export class StreamReassembler {
+export class LineReassembler {
   readonly maxLine: number;
   readonly maxOutOfOrder: number;
   /** Working copy of the current line (shared: one packet is processed at a time). */
@@ -78,7 +88,7 @@ export class StreamReassembler {
   private overflow = false;
   private partialSeen = false;
 
-  constructor(options: FtpStreamOptions, private readonly lenient: boolean) {
+  constructor(options: LineStreamOptions = {}, private readonly lenient = false) {
     this.maxLine = positive(options.maxLine ?? 1024, "maxLine");
     this.maxOutOfOrder = positive(options.maxOutOfOrder ?? 4096, "maxOutOfOrder");
     this.scratch = new Uint8Array(this.maxLine);
@@ -89,7 +99,7 @@ export class StreamReassembler {
    * Lines are handed to `handler` only when `parse` is true (otherwise the
    * bytes only move the stream on). Returns the packet's verdict.
    */
-  feed(st: DirectionStream, seq: number, b: Uint8Array, off: number, len: number, parse: boolean, handler: LineHandler): HelperVerdict {
+  feed(st: LineStream, seq: number, b: Uint8Array, off: number, len: number, parse: boolean, handler: LineHandler): HelperVerdict {
     let restart = !st.synced;
     let d = restart ? 0 : (seq - st.next) | 0;
     if (d > 0) {
@@ -185,7 +195,23 @@ export class StreamReassembler {
     }
     for (let i = s; i < e; i++) this.scratch[this.carry++] = buf[i]!;
   }
+
+  /**
+   * Feeds one TCP segment: a SYN (flag bit 0x02) fixes where the stream
+   * starts (the first one only: a late duplicate must not rewind it); a
+   * segment with payload goes through {@link feed}.
+   */
+  segment(st: LineStream, tcpFlags: number, seq: number, b: Uint8Array, off: number, len: number, parse: boolean, handler: LineHandler): HelperVerdict {
+    if ((tcpFlags & SYN) !== 0) {
+      if (!st.synced) st.startAt((seq + 1) >>> 0);
+      return HelperVerdict.ACCEPT;
+    }
+    if (len === 0) return HelperVerdict.ACCEPT;
+    return this.feed(st, seq, b, off, len, parse, handler);
+  }
 }
+
+const SYN = 0x02;
 
 function positive(v: number, name: string): number {
   if (!Number.isInteger(v) || v < 1) throw new RangeError(`stream.${name} must be a positive integer, got ${v}`);
