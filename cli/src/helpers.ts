@@ -34,6 +34,10 @@ const REGISTRY: Readonly<Record<string, HelperEntry>> = {
     package: "@alg-sdk/helper-irc",
     load: async (s) => (await import("@alg-sdk/helper-irc")).ircHelper({ ipv6: s.ircIpv6, stream: s.ircStream }),
   },
+  tftp: {
+    package: "@alg-sdk/helper-tftp",
+    load: async () => (await import("@alg-sdk/helper-tftp")).tftpHelper(),
+  },
   icmp: {
     package: "@alg-sdk/helper-icmp",
     load: async (s) => (await import("@alg-sdk/helper-icmp")).icmpHelper({ antiSpoofing: s.icmpAntiSpoofing }),

@@ -203,7 +203,7 @@ describe.skipIf(!built && !process.env.CI)("bad input: one error line, a non-zer
   });
 
   it("an unknown helper name", () => {
-    expectOneErrorLine(cli(["replay", "--helper", "ftpp", capture]), 2, /unknown helper "ftpp" \(known helpers: ftp, irc, icmp\)$/);
+    expectOneErrorLine(cli(["replay", "--helper", "ftpp", capture]), 2, /unknown helper "ftpp" \(known helpers: ftp, irc, tftp, icmp\)$/);
   });
 
   it("a malformed option", () => {
