@@ -1,5 +1,5 @@
 import type { Command } from "./args.js";
-import { DEFAULT_HELPERS, HELPER_NAMES } from "./helpers.js";
+import { DEFAULT_HELPERS, HELPER_NAMES } from "./helpers/load.js";
 import { timeoutNames } from "./timeouts.js";
 
 const COMMAND_HELP: Readonly<Record<Command, string>> = {

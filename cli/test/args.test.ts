@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { parseCommandLine, type CliOptions } from "../src/args.js";
 import { UsageError } from "../src/errors.js";
-import { parseHelperSpec } from "../src/helper-spec.js";
-import { checkHelperNames } from "../src/helpers.js";
+import { parseHelperSpec } from "../src/helpers/spec.js";
+import { checkHelperNames } from "../src/helpers/load.js";
 import { parseTimeouts } from "../src/timeouts.js";
 
 function options(...argv: string[]): CliOptions {

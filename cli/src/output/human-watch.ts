@@ -16,6 +16,8 @@ const STATES = ["NEW", "ESTABLISHED", "RELATED", "INVALID", "UNTRACKED"];
  * drops with `--rules`, and every packet with `--packets`.
  */
 export class HumanWatchSink implements ReplaySink {
+  // Packet lines and [DROP] lines name the packet as it arrived.
+  readonly showsTuples = true;
   private first: { sec: number; nanos: number } | null = null;
   private lines: PacketLineWriter | null = null;
 
