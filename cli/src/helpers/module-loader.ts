@@ -156,7 +156,8 @@ function pickExport(spec: HelperModuleSpec, namespace: Record<string, unknown>):
   const names = Object.keys(namespace).filter((k) => k !== "default");
   if (spec.exportName !== null) {
     if (!Object.hasOwn(namespace, spec.exportName)) {
-      throw new HelperModuleError("no-helper", `${spec.module} has no export ${spec.exportName} (it exports ${[...names, "default"].join(", ")})`);
+      const all = Object.keys(namespace);
+      throw new HelperModuleError("no-helper", `${spec.module} has no export ${spec.exportName} (it exports ${all.length === 0 ? "nothing" : all.join(", ")})`);
     }
     const chosen = namespace[spec.exportName];
     if (!helperLike(chosen)) throw new HelperModuleError("no-helper", `${spec.module}#${spec.exportName} is neither a helper object nor a factory function`);
