@@ -4,6 +4,7 @@ import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseCommandLine } from "../src/args.js";
+import { loadHelpers, type HelperSwitches } from "../src/helpers/load.js";
 import { HelperModuleError, loadHelperModule, resolveModule, type HelperModuleSpec } from "../src/helpers/module-loader.js";
 
 // A project directory with helper modules of every shape the contract allows (and some it does not).
@@ -159,5 +160,38 @@ describe("--helper-module and --helper-options on the command line", () => {
     expect(usage("--helper-module", "a", "--helper-options", "{ports: 1}")).toMatch(/^--helper-options is not JSON: /);
     expect(usage("--helper-module", "a#1x")).toBe('--helper-module "a#1x": "1x" is not an export name');
     expect(usage("--helper-module", "#x")).toMatch(/expected a package name or a path/);
+  });
+});
+
+describe("module helpers in the helper set", () => {
+  const switches: HelperSwitches = { ftpLoose: false, ftpStream: false, ftpPartial: undefined, ircIpv6: false, ircStream: false, icmpAntiSpoofing: true };
+  file("tftp-like.mjs", 'export default (o = {}) => ({ name: "tftp", policies: [], defaultRules: [{ protocol: "udp", port: o.port ?? 69 }] });');
+  file("my-ftp.mjs", 'export default { name: "ftp", policies: [], mine: true, defaultRules: [{ protocol: "tcp", port: 2121 }] };');
+  const at = (module: string, options?: unknown) => spec(join(root, module), options === undefined ? {} : { options });
+
+  it("joins the default set, attached by its own rules (its factory's options included)", async () => {
+    const h = await loadHelpers(null, switches, [at("tftp-like.mjs", { port: 6969 })]);
+    expect(h.helpers.map((x) => x.name)).toEqual(["ftp", "irc", "icmp", "tftp"]);
+    expect(h.attach.filter((a) => a.helper === "tftp")).toEqual([{ helper: "tftp", protocol: "udp", port: 6969 }]);
+    expect(h.description.at(-1)).toBe(`tftp (udp/6969) from ${join(root, "tftp-like.mjs")}`);
+  });
+
+  it("is attached where --helper NAME:PROTO/PORT says, alone when --helper lists only it, and stays with --no-helpers", async () => {
+    const moved = await loadHelpers([{ name: "tftp", attach: { protocol: "udp", port: 1069 } }], switches, [at("tftp-like.mjs")]);
+    expect(moved.helpers.map((x) => x.name)).toEqual(["tftp"]);
+    expect(moved.attach).toEqual([{ helper: "tftp", protocol: "udp", port: 1069 }]);
+    const none = await loadHelpers([], switches, [at("tftp-like.mjs")]);
+    expect(none.helpers.map((x) => x.name)).toEqual(["tftp"]);
+  });
+
+  it("takes the place of a built-in helper of the same name", async () => {
+    const h = await loadHelpers(null, switches, [at("my-ftp.mjs")]);
+    expect(h.helpers.map((x) => x.name)).toEqual(["ftp", "irc", "icmp"]);
+    expect((h.helpers[0] as unknown as { mine?: boolean }).mine).toBe(true);
+    expect(h.attach.filter((a) => a.helper === "ftp")).toEqual([{ helper: "ftp", protocol: "tcp", port: 2121 }]);
+  });
+
+  it("makes its name known to --helper, and only then", async () => {
+    await expect(loadHelpers([{ name: "tftp", attach: null }], switches, [])).rejects.toThrow('unknown helper "tftp" (known helpers: ftp, irc, icmp)');
   });
 });
