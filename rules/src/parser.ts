@@ -40,23 +40,23 @@ export function parseRules(source: string): Ruleset {
       policyPosition = { line: first.line, column: first.column };
       continue;
     }
-    const matches = readMatches(c);
     const position = { line: first.line, column: first.column };
+    // The end token sits where the statement stops: the rule as written is everything before it.
     const end = tokens[tokens.length - 1]!;
-    const statement = c.next();
-    const word = statement.text.toLowerCase();
-    let rule: Rule;
+    const text = lines[first.line - 1]!.slice(first.column - 1, end.column - 1).trim();
+    const placed = readMatches(c);
+    const matches = placed.map((m) => m.match);
+    const word = c.next().text.toLowerCase();
     if (NAT_WORDS.includes(word)) {
       const target = natStatement(c, word as NatKind);
-      checkRule(matches, target);
-      rule = { kind: word as NatKind, position, text: "", matches: matches.map((m) => m.match), target };
+      checkRule(placed, target);
+      c.expectEnd("after the NAT target: a rule ends with it");
+      rules.push({ kind: word as NatKind, position, text, matches, target });
     } else {
-      checkRule(matches, null);
-      rule = { kind: "filter", position, text: "", matches: matches.map((m) => m.match), verdict: word as RuleVerdict };
+      checkRule(placed, null);
+      c.expectEnd("after the verdict: a rule ends with it");
+      rules.push({ kind: "filter", position, text, matches, verdict: word as RuleVerdict });
     }
-    c.expectEnd(`after ${rule.kind === "filter" ? "the verdict" : "the NAT target"}: a rule ends with it`);
-    const text = lines[first.line - 1]!.slice(first.column - 1, end.column - 1).trim();
-    rules.push({ ...rule, text });
   }
   return { rules, policy, policyPosition };
 }
