@@ -172,6 +172,7 @@ export class Conntrack {
         // Never confirmed: the connection disappears with its packet.
         this.discard(s);
         this.p.result.slot = -1;
+        this.p.result.connectionId = 0;
         return;
       }
       t.link(s);

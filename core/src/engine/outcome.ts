@@ -34,14 +34,16 @@ export class Outcome {
   invalidDropped(reason: number): void {
     this.invalid(reason);
     this.result.verdict = Verdict.DROP;
+    this.result.dropReason = reason;
     this.stats.dropped++;
   }
 
-  /** Drops a packet that keeps its state (a helper's or the filter's verdict). */
+  /** Drops a packet that keeps its state (a helper's or the filter's verdict); an INVALID one keeps its reason. */
   drop(reason: number): void {
     const r = this.result;
     r.verdict = Verdict.DROP;
-    r.reason = reason;
+    r.dropReason = reason;
+    if (r.state !== PacketState.INVALID) r.reason = reason;
     this.stats.dropped++;
     if (reason < this.stats.byReason.length) this.stats.byReason[reason]!++;
   }

@@ -1,9 +1,12 @@
 /**
  * Tokens of a rules file. Statements end at a newline or `;`; `#` starts a
- * comment. Words are runs of letters, digits and `_ . : / -`, so addresses
- * (`fd00::/16`), ranges (`1024-65535`) and keywords are single tokens and
- * the parser decides what they mean where they appear.
+ * comment. Words are runs of letters, digits and `_ . : / - [ ]`, so
+ * addresses (`fd00::/16`), ranges (`1024-65535`), NAT targets
+ * (`10.0.2.100-10.0.2.110:1024-2047`, `[fd00::1]:21`) and keywords are
+ * single tokens and the parser decides what they mean where they appear.
  */
+
+import { RuleSyntaxError } from "./errors.js";
 
 export type TokenKind = "word" | "string" | "lbrace" | "rbrace" | "comma" | "not-equal" | "end";
 
@@ -16,19 +19,7 @@ export interface Token {
   readonly column: number;
 }
 
-/** A syntax error at a position in the rules file. */
-export class RuleSyntaxError extends Error {
-  constructor(
-    message: string,
-    readonly line: number,
-    readonly column: number,
-  ) {
-    super(message);
-    this.name = "RuleSyntaxError";
-  }
-}
-
-const WORD = /[A-Za-z0-9_.:/-]/;
+const WORD = /[A-Za-z0-9_.:/[\]-]/;
 
 /**
  * Splits `source` into statements, each a list of tokens closed by an `end`

@@ -1,11 +1,9 @@
 import { readFile } from "node:fs/promises";
-import { describeFileError, UsageError } from "../errors.js";
-import { Firewall } from "./evaluate.js";
-import { RuleSyntaxError } from "./lexer.js";
-import { parseRules } from "./parser.js";
+import { compileRules, RuleSyntaxError, type RulesPolicy } from "@alg-sdk/rules";
+import { describeFileError, UsageError } from "./errors.js";
 
 /** Reads and compiles `--rules FILE`; every problem is one `file:line:column: message` line. */
-export async function loadFirewall(path: string): Promise<Firewall> {
+export async function loadRules(path: string): Promise<RulesPolicy> {
   let source: string;
   try {
     // A ruleset is a few lines of text, not a capture: reading it whole is right.
@@ -14,7 +12,7 @@ export async function loadFirewall(path: string): Promise<Firewall> {
     throw new UsageError(`--rules ${describeFileError(path, error)}`);
   }
   try {
-    return new Firewall(parseRules(source));
+    return compileRules(source);
   } catch (error) {
     if (error instanceof RuleSyntaxError) throw new UsageError(`${path}:${error.line}:${error.column}: ${error.message}`);
     throw error;

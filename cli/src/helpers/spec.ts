@@ -1,4 +1,4 @@
-import { UsageError } from "./errors.js";
+import { UsageError } from "../errors.js";
 
 /** Where `--helper NAME:PROTO/PORT[-PORT]` attaches a helper. */
 export interface AttachSpec {
