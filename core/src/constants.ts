@@ -114,6 +114,8 @@ export const Reason = {
   HELPER_ERROR: 43,
   /** The policy's filter dropped the packet. */
   FILTERED: 44,
+  /** NAT found no unique tuple for a new connection, or could not rewrite the packet. */
+  NAT_FAILED: 45,
 } as const;
 export type Reason = (typeof Reason)[keyof typeof Reason];
 

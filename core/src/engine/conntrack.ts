@@ -2,6 +2,7 @@ import type { EngineConfig } from "../config.js";
 import { Direction, PacketState, Reason, Status } from "../constants.js";
 import type { ExpectationRegistry } from "../expect/registry.js";
 import type { HelperHost } from "../helper/host.js";
+import type { Nat } from "../nat/nat.js";
 import type { ParsedPacket } from "../packet/parsed-packet.js";
 import type { TrackerRegistry } from "../proto/registry.js";
 import { TRACK_KILL, TRACK_REOPEN, type ProtocolTracker } from "../proto/tracker.js";
@@ -23,6 +24,8 @@ export interface ConntrackParts {
   readonly trackers: TrackerRegistry;
   readonly expectations: ExpectationRegistry;
   readonly helpers: HelperHost;
+  /** NAT, when the engine translates. */
+  readonly nat: Nat | null;
   readonly attach: AttachTable;
   readonly outcome: Outcome;
   readonly result: PacketResult;
@@ -139,8 +142,15 @@ export class Conntrack {
       const h = attach.size > 0 ? attach.lookup(p.family, p.protocol, zone, p.dport) : 0;
       helpers.attach(s, h, h === 0 ? undefined : attach.lastOptions);
     }
-    // The creator's expectfn runs once the new connection is set up.
-    if (exp) helpers.matched(exp, s);
+    if (exp) {
+      // A master's translation carries over (nf_nat_follow_master), then the creator's expectfn runs.
+      if (this.p.nat !== null && !this.p.nat.followMaster(s, exp)) {
+        this.discard(s);
+        outcome.invalidDropped(Reason.NAT_FAILED);
+        return false;
+      }
+      helpers.matched(exp, s);
+    }
     tracker.init(t, s, p, config);
     const res = tracker.packet(t, s, Direction.ORIGINAL, p, config);
     if (res > 0) {
@@ -189,9 +199,10 @@ export class Conntrack {
   }
 
   /** Lets an unconfirmed connection go without a trace. */
-  private discard(s: number): void {
+  discard(s: number): void {
     this.p.expectations.removeMaster(this.p.table.id(s));
     this.p.helpers.forget(s);
+    this.p.nat?.forget(s);
     this.p.table.release(s);
   }
 
@@ -208,6 +219,7 @@ export class Conntrack {
       helpers.destroyed(s, why);
     }
     helpers.forget(s);
+    this.p.nat?.forget(s);
     t.release(s);
     stats.connectionsDestroyed++;
   }

@@ -1,6 +1,6 @@
 import { inject, injectable, injectAll } from "tsyringe";
 import type { EngineConfig } from "../config.js";
-import { PacketState, Reason, Verdict } from "../constants.js";
+import { PacketState, Reason, Status, Verdict } from "../constants.js";
 import { ExpectationRegistry } from "../expect/registry.js";
 import { HelperSet } from "../helper/helper-set.js";
 import { HELPER_ACCEPT, HelperHost } from "../helper/host.js";
@@ -10,6 +10,9 @@ import { decodePacket } from "../packet/decode.js";
 import { DEFRAG_DONE, DEFRAG_HELD, Defragmenter } from "../packet/defrag.js";
 import { ParsedPacket } from "../packet/parsed-packet.js";
 import { FilterVerdict, type PacketPolicy } from "../policy/types.js";
+import { Side } from "../nat/manip.js";
+import { Nat } from "../nat/nat.js";
+import { PayloadRewriter } from "../nat/rewrite.js";
 import { BUILT_IN_TRACKERS, TrackerRegistry } from "../proto/registry.js";
 import { PacketKind, type ProtocolTracker } from "../proto/tracker.js";
 import { ConnTable } from "../table/conn-table.js";
@@ -77,7 +80,9 @@ export class Engine {
   private readonly snap: Snapshots;
   private readonly pkt = new ParsedPacket();
   private readonly policy: PacketPolicy | undefined;
-  private readonly policyView = new PolicyView();
+  private readonly policyView: PolicyView;
+  /** NAT, when the policy translates (null otherwise: the plain path pays nothing for it). */
+  private readonly nat: Nat | null;
   /** Cells compared per packet to decide whether upkeep is due (typed arrays: never boxed). */
   private readonly gcDue: Float64Array;
   private readonly expectDue: Float64Array;
@@ -92,7 +97,10 @@ export class Engine {
     this.trackers = new TrackerRegistry([...BUILT_IN_TRACKERS, ...trackers]);
     this.helperSet = new HelperSet(helpers);
     this.policy = setup.policy;
-    this.table = new ConnTable(config.maxConnections, config.initialCapacity, config.hashSeed);
+    this.policyView = new PolicyView(this.result);
+    const translates = this.policy?.destinationNat !== undefined || this.policy?.sourceNat !== undefined;
+    this.table = new ConnTable(config.maxConnections, config.initialCapacity, config.hashSeed, translates);
+    this.nat = translates ? new Nat(this.table, this.trackers, this.policy!, this.policyView, config.hashSeed) : null;
     const attachments =
       setup.attach ?? helpers.flatMap((h) => (h.attach ?? []).map((r) => ({ ...r, helper: h.name })));
     const attach = new AttachTable(attachments, (n) => this.helperSet.indexOf(n), this.trackers);
@@ -105,6 +113,10 @@ export class Engine {
       expectations: () => this.expectations,
       helperSet: this.helperSet,
       helpers: () => this.helpers,
+      nat: this.nat,
+      rewriter: this.nat === null ? null : new PayloadRewriter(this.trackers),
+      packet: this.pkt,
+      result: this.result,
       events: this.events,
       snapshots: this.snap,
       stats: this.stats,
@@ -120,6 +132,7 @@ export class Engine {
       trackers: this.trackers,
       expectations: this.expectations,
       helpers: this.helpers,
+      nat: this.nat,
       attach,
       outcome: this.outcome,
       result: this.result,
@@ -200,16 +213,49 @@ export class Engine {
       else out.invalid(kind);
     }
     if (this.dropped()) return;
-    if (this.policy?.filter !== undefined) this.filter(p, zone, tracked ? this.conntrack.slot : -1);
+    const nat = this.nat;
+    // Prerouting: destination NAT, decided on a connection's first packet.
+    if (nat !== null && r.state !== PacketState.INVALID && r.state !== PacketState.UNTRACKED) this.translate(nat, p, tracked, Side.DESTINATION);
+    if (!this.dropped() && this.policy?.filter !== undefined) this.filter(p, zone, tracked ? this.conntrack.slot : -1);
+    // Postrouting: source NAT, then the helper and the sequence adjustment (nf_confirm).
+    if (nat !== null && !this.dropped() && r.state !== PacketState.INVALID && r.state !== PacketState.UNTRACKED) this.translate(nat, p, tracked, Side.SOURCE);
     if (tracked) {
       const s = this.conntrack.slot;
-      if (!this.dropped() && this.table.helper(s) !== 0) {
-        const drop = this.helpers.runPacket(s, this.conntrack.dir, r.state, p);
-        if (drop !== HELPER_ACCEPT) out.drop(drop);
+      if (!this.dropped()) {
+        // Linux decides before the helper runs whether this packet's sequence numbers need adjusting.
+        const adjust = (this.table.status(s) & Status.SEQ_ADJUST) !== 0;
+        if (this.table.helper(s) !== 0) {
+          const drop = this.helpers.runPacket(s, this.conntrack.dir, r.state, p);
+          if (drop !== HELPER_ACCEPT) out.drop(drop);
+        }
+        if (adjust && !this.dropped() && !this.adjustSequence(p, tracker, s)) out.drop(Reason.NAT_FAILED);
       }
       this.conntrack.finish(this.dropped());
     }
     if (!this.dropped()) this.handOut(p, bytes, offset, length);
+  }
+
+  /** One NAT hook: the binding of a new connection, then the packet (or the error about one) rewritten. */
+  private translate(nat: Nat, p: ParsedPacket, tracked: boolean, side: Side): void {
+    const r = this.result;
+    let changed: number;
+    if (tracked) {
+      const s = this.conntrack.slot;
+      if (this.conntrack.isNew && !nat.decide(s, side)) return this.outcome.drop(Reason.NAT_FAILED);
+      changed = nat.manip(p, s, this.conntrack.dir, side);
+    } else if (r.slot >= 0) {
+      changed = nat.translateError(p, r.slot, r.direction, side);
+    } else return;
+    if (changed < 0) this.outcome.drop(Reason.NAT_FAILED);
+    else if (changed > 0) r.translated = true;
+  }
+
+  /** `nf_ct_seq_adjust`: earlier rewrites' offsets applied to this packet. */
+  private adjustSequence(p: ParsedPacket, tracker: ProtocolTracker, s: number): boolean {
+    if (tracker.adjustSequence === undefined) return true;
+    const changed = tracker.adjustSequence(this.table, s, this.conntrack.dir, p);
+    if (changed > 0) this.result.translated = true;
+    return changed >= 0;
   }
 
   /** The verdict so far is DROP (read through a call: every stage may change it). */

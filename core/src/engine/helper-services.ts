@@ -1,4 +1,8 @@
-import { Reason } from "../constants.js";
+import { NAT_MASK, Reason, Status } from "../constants.js";
+import type { Nat } from "../nat/nat.js";
+import type { PayloadRewriter } from "../nat/rewrite.js";
+import type { PacketResult } from "./result.js";
+import { setSeqAdjustment } from "../table/seqadj.js";
 import { Expectation } from "../expect/expectation.js";
 import type { ExpectationEnd, ExpectationRegistry } from "../expect/registry.js";
 import { InsertResult } from "../expect/registry.js";
@@ -31,6 +35,12 @@ export interface ServiceParts {
   readonly expectations: () => ExpectationRegistry;
   readonly helperSet: HelperSet;
   readonly helpers: () => HelperHost;
+  /** NAT and its payload rewriter, when the engine translates. */
+  readonly nat: Nat | null;
+  readonly rewriter: PayloadRewriter | null;
+  /** The packet being processed and the engine's result for it (rewrites change both). */
+  readonly packet: ParsedPacket;
+  readonly result: PacketResult;
   readonly events: EventHub;
   readonly snapshots: Snapshots;
   readonly stats: EngineStats;
@@ -51,6 +61,7 @@ const REFUSALS: Readonly<Record<number, ExpectRefusal>> = {
  */
 export class HelperServices implements ContextHost, ExpectationControl {
   private readonly quoted = new ParsedPacket();
+  private readonly keys = new Uint16Array(2);
 
   constructor(private readonly p: ServiceParts) {}
 
@@ -64,16 +75,76 @@ export class HelperServices implements ContextHost, ExpectationControl {
 
   // --- expectations ------------------------------------------------------
 
-  expect(slot: number, helper: number, request: ExpectationRequest): ExpectOutcome {
-    const made = this.build(slot, helper, request);
+  expect(slot: number, helper: number, dir: number, request: ExpectationRequest): ExpectOutcome {
+    const made = this.build(slot, helper, dir, request);
     if (typeof made === "string") return this.refuse(helper, slot, made);
     const policy = this.p.helperSet.list[helper]!.policies[made.cls]!;
-    const res = this.p.expectations().insert(made, policy.maxExpected);
+    const res = this.insert(made, policy.maxExpected, request.searchPort === true);
     if (res < 0) return this.refuse(helper, slot, REFUSALS[res]!);
     return { ok: true, expectation: new ExpectationRef(made, this), replaced: res === InsertResult.REPLACED };
   }
 
-  expectAll(slot: number, helper: number, requests: readonly ExpectationRequest[]): ExpectAllOutcome {
+  /**
+   * Registers `e`; with `searchPort` on a translated master, another port
+   * when its own is taken (`nf_nat_exp_find_port`: the same port, then up to
+   * 128 random ones between it and 65535).
+   */
+  private insert(e: Expectation, maxExpected: number, searchPort: boolean): InsertResult {
+    const registry = this.p.expectations();
+    const nat = this.p.nat;
+    if (!searchPort || nat === null || e.natPort < 0) return registry.insert(e, maxExpected);
+    const min = e.dport;
+    const range = 65535 - min;
+    let left = Math.min(range, 128);
+    for (;;) {
+      const res = registry.insert(e, maxExpected);
+      if (res !== InsertResult.BUSY || --left < 0) return res;
+      e.dport = nat.randomBetween(min, min + range - 1);
+      e.key = registry.keyOf(e.family, e.proto, e.zone, e.dst, e.dport);
+    }
+  }
+
+  translated(slot: number): boolean {
+    return this.p.table.inUse(slot) && (this.p.table.status(slot) & NAT_MASK) !== 0;
+  }
+
+  rewrite(slot: number, helper: number, dir: number, offset: number, length: number, text: string | Uint8Array): boolean {
+    const rewriter = this.p.rewriter;
+    const t = this.p.table;
+    if (rewriter === null || !t.inUse(slot)) return false;
+    const replacement = typeof text === "string" ? latin1Bytes(text) : text instanceof Uint8Array ? text : null;
+    if (replacement === null) return false;
+    const p = this.p.packet;
+    const events = this.p.events;
+    const wanted = (events.wanted & EventBit["payload-rewrite"]) !== 0;
+    const before = wanted && offset >= 0 && length >= 0 && offset + length <= p.payloadLength ? latin1Text(p.bytes, p.payloadOffset + offset, length) : "";
+    const delta = rewriter.rewrite(p, offset, length, replacement);
+    if (delta === null) return false;
+    // A length change moves every later sequence number of this direction (nf_ct_seqadj_set).
+    if (delta !== 0 && this.p.trackers.get(p.protocol).adjustSequence !== undefined) {
+      setSeqAdjustment(t, slot, dir, p.seq, delta);
+      t.addStatus(slot, Status.SEQ_ADJUST);
+    }
+    const r = this.p.result;
+    r.rewrites++;
+    r.translated = true;
+    if (wanted) {
+      events.emit(EventBit["payload-rewrite"], {
+        type: "payload-rewrite",
+        ts: this.p.time[0]!,
+        connectionId: t.id(slot),
+        helper: this.p.helperSet.names[helper] ?? `#${helper}`,
+        direction: dir === 1 ? 1 : 0,
+        seq: p.seq,
+        offset,
+        before,
+        after: latin1Text(replacement, 0, replacement.length),
+      });
+    }
+    return true;
+  }
+
+  expectAll(slot: number, helper: number, dir: number, requests: readonly ExpectationRequest[]): ExpectAllOutcome {
     if (!Array.isArray(requests)) {
       const r = this.refuse(helper, slot, "bad-request");
       return { ok: false, reason: r.reason, index: 0 };
@@ -81,7 +152,7 @@ export class HelperServices implements ContextHost, ExpectationControl {
     // Check every request before registering any, so a malformed one costs nothing.
     const made: Expectation[] = [];
     for (let i = 0; i < requests.length; i++) {
-      const e = this.build(slot, helper, requests[i]!);
+      const e = this.build(slot, helper, dir, requests[i]!);
       if (typeof e === "string") return { ok: false, reason: this.refuse(helper, slot, e).reason, index: i };
       made.push(e);
     }
@@ -89,7 +160,7 @@ export class HelperServices implements ContextHost, ExpectationControl {
     for (let i = 0; i < made.length; i++) {
       const e = made[i]!;
       const policy = this.p.helperSet.list[helper]!.policies[e.cls]!;
-      const res = this.p.expectations().insert(e, policy.maxExpected);
+      const res = this.insert(e, policy.maxExpected, requests[i]!.searchPort === true);
       if (res < 0) {
         // All or nothing: take back what this group registered (as Linux's SIP helper unexpects RTP when RTCP fails).
         for (const h of done) h.remove();
@@ -132,8 +203,8 @@ export class HelperServices implements ContextHost, ExpectationControl {
     return this.p.expectations().refresh(e, this.p.time[0]!, seconds);
   }
 
-  /** A checked request as an expectation of master `slot`, or why not. */
-  private build(slot: number, helper: number, request: ExpectationRequest): Expectation | ExpectRefusal {
+  /** A checked request as an expectation of master `slot` (announced by a packet of direction `dir`), or why not. */
+  private build(slot: number, helper: number, dir: number, request: ExpectationRequest): Expectation | ExpectRefusal {
     const { table: t, helperSet } = this.p;
     if (!t.inUse(slot)) return "no-connection";
     const family = t.family(slot);
@@ -147,7 +218,7 @@ export class HelperServices implements ContextHost, ExpectationControl {
     if (typeof c === "string") return c;
     const zone = t.zone(slot);
     const registry = this.p.expectations();
-    return new Expectation(
+    const e = new Expectation(
       family,
       c.proto,
       zone,
@@ -167,6 +238,16 @@ export class HelperServices implements ContextHost, ExpectationControl {
       c.timeout,
       registry.keyOf(family, c.proto, zone, c.dst, c.dport),
     );
+    // On a translated master the expected connection follows the master's translation back (nf_nat_follow_master).
+    const nat = this.p.nat;
+    if (nat !== null && (t.status(slot) & NAT_MASK) !== 0) {
+      const followDir = nat.expectationDirection(slot, c.dst, dir);
+      if (followDir >= 0) {
+        e.natDir = followDir;
+        e.natPort = c.dport;
+      }
+    }
+    return e;
   }
 
   private refuse(helper: number, slot: number, reason: ExpectRefusal): { readonly ok: false; readonly reason: ExpectRefusal } {
@@ -212,11 +293,25 @@ export class HelperServices implements ContextHost, ExpectationControl {
     const q = this.quoted;
     const { table: t, trackers } = this.p;
     let reason = decodeQuoted(bytes, offset, length, q, trackers);
-    if (reason === Reason.NONE) reason = trackers.get(q.protocol).quotable(q);
+    const tracker = trackers.get(q.protocol);
+    if (reason === Reason.NONE) reason = tracker.quotable(q);
+    if (reason === Reason.NONE) reason = tracker.invertKeys(q.sport, q.dport, this.keys);
     if (reason !== Reason.NONE) return { found: false, reason };
-    const ref = t.find(q.family, q.protocol, zone, q.src, q.dst, q.sport, q.dport);
-    if (ref < 0 || t.expires(ref >> 1) <= this.p.time[0]!) return { found: false, reason: Reason.ICMP_ERROR_UNRELATED };
-    return { found: true, connection: this.p.helpers().quoteView(ref >> 1), direction: (ref & 1) as 0 | 1 };
+    const now = this.p.time[0]!;
+    // nf_conntrack_inet_error: the inverse of the quoted tuple names the connection in the error's direction.
+    let ref = t.find(q.family, q.protocol, zone, q.dst, q.src, this.keys[0]!, this.keys[1]!);
+    if (ref >= 0 && t.expires(ref >> 1) > now) {
+      const s = ref >> 1;
+      const errorDir = ref & 1;
+      const at = t.dstAt(s, errorDir);
+      return { found: true, connection: this.p.helpers().quoteView(s), direction: (errorDir ^ 1) as 0 | 1, errorDestination: t.u32.slice(at, at + 4) };
+    }
+    // The router's own errors quote a packet as it arrived, before source NAT: its tuple itself.
+    ref = t.find(q.family, q.protocol, zone, q.src, q.dst, q.sport, q.dport);
+    if (ref < 0 || t.expires(ref >> 1) <= now) return { found: false, reason: Reason.ICMP_ERROR_UNRELATED };
+    const s = ref >> 1;
+    const at = t.srcAt(s, ref & 1);
+    return { found: true, connection: this.p.helpers().quoteView(s), direction: (ref & 1) as 0 | 1, errorDestination: t.u32.slice(at, at + 4) };
   }
 
   attachHelper(slot: number, name: string): boolean {
@@ -239,4 +334,18 @@ export class HelperServices implements ContextHost, ExpectationControl {
       detail,
     });
   }
+}
+
+/** Latin-1 bytes of `text` (helpers' payloads are byte strings). */
+function latin1Bytes(text: string): Uint8Array {
+  const b = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) b[i] = text.charCodeAt(i) & 0xff;
+  return b;
+}
+
+/** `b[at, at + n)` as Latin-1 text. */
+function latin1Text(b: Uint8Array, at: number, n: number): string {
+  let s = "";
+  for (let i = 0; i < n; i++) s += String.fromCharCode(b[at + i]!);
+  return s;
 }

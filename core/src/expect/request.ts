@@ -16,6 +16,7 @@ export interface CheckedRequest {
   /** Helper index + 1 to attach to the expected connection, or 0. */
   readonly assignHelper: number;
   readonly timeout: number;
+  readonly searchPort: boolean;
 }
 
 /** What the checks need to know about the master and the engine. */
@@ -71,6 +72,7 @@ export function checkRequest(req: ExpectationRequest, scope: RequestScope): Chec
     assignHelper = i + 1;
   }
 
+  if (req.searchPort !== undefined && typeof req.searchPort !== "boolean") return "bad-request";
   const timeout = req.timeout ?? policy.timeout;
   if (typeof timeout !== "number" || !Number.isFinite(timeout) || timeout <= 0) return "bad-timeout";
 
@@ -86,6 +88,7 @@ export function checkRequest(req: ExpectationRequest, scope: RequestScope): Chec
     flags,
     assignHelper,
     timeout,
+    searchPort: req.searchPort === true,
   };
 }
 

@@ -1,6 +1,7 @@
 import type { Direction, PacketState } from "../constants.js";
 import type { ConnectionEnd, ExpectationInfo } from "../engine/info.js";
 import type { ConnView } from "./connection-view.js";
+import type { ParsedPacket } from "../packet/parsed-packet.js";
 import type {
   ConnectionView,
   DestroyContext,
@@ -20,8 +21,10 @@ import type {
 
 /** What the contexts ask the engine to do; kept narrow so the contexts stay simple. */
 export interface ContextHost {
-  expect(slot: number, helper: number, request: ExpectationRequest): ExpectOutcome;
-  expectAll(slot: number, helper: number, requests: readonly ExpectationRequest[]): ExpectAllOutcome;
+  expect(slot: number, helper: number, dir: number, request: ExpectationRequest): ExpectOutcome;
+  expectAll(slot: number, helper: number, dir: number, requests: readonly ExpectationRequest[]): ExpectAllOutcome;
+  translated(slot: number): boolean;
+  rewrite(slot: number, helper: number, dir: number, offset: number, length: number, text: string | Uint8Array): boolean;
   expectationsOf(slot: number, filter: ExpectationFilter | undefined): ExpectationHandle[];
   removeExpectationsOf(slot: number, filter: ExpectationFilter | undefined): number;
   setTimeout(slot: number, seconds: number): void;
@@ -76,6 +79,8 @@ export class PacketCtx implements PacketContext<unknown, unknown> {
   options: unknown = undefined;
   slot = -1;
   helper = -1;
+  /** The engine's packet the fields above were copied from (re-read after a rewrite). */
+  packet: ParsedPacket | null = null;
 
   constructor(
     private readonly host: ContextHost,
@@ -83,11 +88,22 @@ export class PacketCtx implements PacketContext<unknown, unknown> {
     readonly log: HookLogger,
   ) {}
 
+  get translated(): boolean {
+    return this.host.translated(this.slot);
+  }
   expect(request: ExpectationRequest): ExpectOutcome {
-    return this.host.expect(this.slot, this.helper, request);
+    return this.host.expect(this.slot, this.helper, this.direction, request);
   }
   expectAll(requests: readonly ExpectationRequest[]): ExpectAllOutcome {
-    return this.host.expectAll(this.slot, this.helper, requests);
+    return this.host.expectAll(this.slot, this.helper, this.direction, requests);
+  }
+  rewrite(offset: number, length: number, text: string | Uint8Array): boolean {
+    if (!this.host.rewrite(this.slot, this.helper, this.direction, offset, length, text)) return false;
+    const p = this.packet!;
+    this.bytes = p.bytes;
+    this.payloadOffset = p.payloadOffset;
+    this.payloadLength = p.payloadLength;
+    return true;
   }
   expectations(filter?: ExpectationFilter): ExpectationHandle[] {
     return this.host.expectationsOf(this.slot, filter);

@@ -125,6 +125,7 @@ export class HelperHost {
       ctx.options = this.options[s];
       ctx.slot = s;
       ctx.helper = index;
+      ctx.packet = p;
       verdict = helper.onPacket(ctx);
     } catch (error) {
       this.failed(index, id, error);

@@ -84,6 +84,13 @@ export interface ExpectationRequest {
   readonly helper?: string;
   /** Seconds this expectation lives, instead of its class's policy timeout. */
   readonly timeout?: number;
+  /**
+   * NAT: when the port is taken, try others (Linux's `nf_nat_exp_find_port`:
+   * the same port first, then up to 128 random ones above it). The handle's
+   * `tuple.dstPort` says which port was registered: write that one into the
+   * payload. Only used on translated connections.
+   */
+  readonly searchPort?: boolean;
 }
 
 /** Why the engine refused an expectation. */
@@ -247,6 +254,25 @@ export interface PacketContext<S = unknown, O = unknown> extends HookContext {
   removeExpectations(filter?: ExpectationFilter): number;
   /** Sets this connection's timeout to `seconds` from now (Linux's `nf_ct_refresh`, as SIP does). */
   setTimeout(seconds: number): void;
+  /**
+   * NAT: the connection is translated, so the addresses and ports its
+   * payload announces are the inside ones and must be rewritten (as
+   * Linux's nf_nat_ftp and nf_nat_irc do). An expectation registered on a
+   * translated connection is for where the other side sees the announcer
+   * (its reply-side address), and the connection that matches it follows
+   * the master's translation back to the announced address and port.
+   */
+  readonly translated: boolean;
+  /**
+   * NAT: replaces `length` bytes at `offset` of the payload (counted from
+   * `payloadOffset`) with `text` (Latin-1 for a string), which may be of
+   * another length; TCP sequence numbers of later packets are adjusted. The
+   * context's `bytes`, `payloadOffset` and `payloadLength` then describe the
+   * rewritten packet. Returns false (changing nothing) when the engine does
+   * not translate, the protocol cannot be rewritten, the range lies outside
+   * the payload or the datagram would exceed 65535 bytes.
+   */
+  rewrite(offset: number, length: number, text: string | Uint8Array): boolean;
 }
 
 /** The connection a helper was attached to is leaving the table. */
@@ -285,7 +311,20 @@ export interface ExpiryContext<S = unknown> extends HookContext {
 
 /** Where a quoted datagram was found, or why it names no connection. */
 export type QuoteLookup =
-  | { readonly found: true; readonly connection: ConnectionView; readonly direction: Direction }
+  | {
+      readonly found: true;
+      readonly connection: ConnectionView;
+      /** The direction the quoted packet travelled (an error about it travels the other way). */
+      readonly direction: Direction;
+      /**
+       * Where an error about the quoted packet must be addressed (four address
+       * words): the destination of the connection's tuple in the error's
+       * direction, as Linux's `nf_conntrack_inet_error` checks; for a quote of
+       * a packet as it arrived before NAT (the router's own errors, which
+       * Linux relates by attaching the connection), the quoted packet's sender.
+       */
+      readonly errorDestination: Uint32Array;
+    }
   | { readonly found: false; readonly reason: number };
 
 /** What a relation hook answers: related to a connection in a direction, or INVALID for a reason. */
@@ -312,9 +351,11 @@ export interface RelateContext extends HookContext {
   /**
    * Decodes the datagram quoted at `offset` (as an ICMP error quotes the
    * packet that caused it: an IP header and at least the start of its
-   * transport header) and finds the connection it belongs to, with the
-   * direction the quoted packet travelled. Not found: a `Reason` (the quote
-   * is too short, quotes an ICMP error, or names no connection).
+   * transport header) and finds the connection it belongs to: by the
+   * quote's inverse, as Linux looks it up (which finds translated
+   * connections from the outside), else by the quote itself (a packet the
+   * router quoted as it arrived, before NAT). Not found: a `Reason` (the
+   * quote is too short, quotes an ICMP error, or names no connection).
    */
   findQuoted(offset: number, length: number): QuoteLookup;
 }

@@ -32,6 +32,11 @@ export const genericTracker: ProtocolTracker = {
     p.replyDport = 0;
     return Reason.NONE;
   },
+  invertKeys(_sport, _dport, out) {
+    out[0] = 0;
+    out[1] = 0;
+    return Reason.NONE;
+  },
   canCreate() {
     return Reason.NONE;
   },

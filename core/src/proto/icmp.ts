@@ -1,4 +1,5 @@
 import { IpProto, Reason } from "../constants.js";
+import { recomputePlain, recomputePseudo, replaceAddress, replaceHalf } from "../nat/checksum.js";
 import { plainChecksumOk, pseudoChecksumOk } from "../packet/checksum.js";
 import type { ParsedPacket } from "../packet/parsed-packet.js";
 import { PacketKind, TRACK_OK, type ProtocolTracker } from "./tracker.js";
@@ -36,6 +37,11 @@ function inverseTable(replyOf: Int16Array): Int16Array {
 }
 const V4_INVERSE = inverseTable(V4_REPLY_OF);
 const V6_INVERSE = inverseTable(V6_REPLY_OF);
+
+/** ICMPv4 queries and their replies: echo, timestamp, information, address mask. */
+function isV4Query(type: number): boolean {
+  return type === 0 || type === 8 || (type >= 13 && type <= 18);
+}
 
 /** The highest ICMPv4 type Linux accepts (`NR_ICMP_TYPES`). */
 const V4_MAX_TYPE = 18;
@@ -107,6 +113,33 @@ function makeTracker(v6: boolean): ProtocolTracker {
       p.replySport = p.sport;
       p.replyDport = (inv << 8) | p.icmpCode;
       return Reason.NONE;
+    },
+    invertKeys(sport, dport, out) {
+      const inv = inverse[dport >> 8]!;
+      if (inv < 0) return Reason.ICMP_UNKNOWN_TYPE;
+      out[0] = sport;
+      out[1] = (inv << 8) | (dport & 255);
+      return Reason.NONE;
+    },
+    natRewrite(b, l4, end, _side, sport, _dport, oldAt, addr, words) {
+      if (l4 + 8 > end) return false;
+      const type = b[l4]!;
+      // ICMPv6's checksum covers the pseudo-header (icmpv6_manip_pkt); ICMPv4's does not.
+      if (v6) replaceAddress(b, l4 + 2, oldAt, addr, words);
+      // Only queries carry an identifier; an error's bytes 4-7 are left alone (icmp_manip_pkt).
+      if (!(v6 ? type === 128 || type === 129 : isV4Query(type))) return true;
+      replaceHalf(b, l4 + 2, (b[l4 + 4]! << 8) | b[l4 + 5]!, sport);
+      b[l4 + 4] = sport >>> 8;
+      b[l4 + 5] = sport & 0xff;
+      return true;
+    },
+    natError: {
+      quoteAt: (p) => p.l4Offset + 8,
+      isRedirect: (p) => p.icmpType === (v6 ? 137 : 5),
+      fixChecksum(p) {
+        if (v6) recomputePseudo(p.bytes, p.l3Offset, p.l4Offset, p.l3End, p.protocol, p.l4Offset + 2, false);
+        else recomputePlain(p.bytes, p.l4Offset, p.l3End, p.l4Offset + 2);
+      },
     },
     canCreate(p) {
       if (replyOf[p.icmpType]! >= 0) return Reason.NONE;

@@ -58,6 +58,7 @@ const FUNCTIONS = [
   "classify",
   "quotable",
   "invert",
+  "invertKeys",
   "canCreate",
   "init",
   "packet",

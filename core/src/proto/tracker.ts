@@ -31,6 +31,15 @@ export interface TupleKeys {
   readonly icmp?: { readonly type: number; readonly code: number; readonly id: number };
 }
 
+/** How NAT finds and fixes the parts of an error message (see {@link ProtocolTracker.natError}). */
+export interface NatErrorLayout {
+  /** Offset of the quoted datagram in `p.bytes`. */
+  quoteAt(p: ParsedPacket): number;
+  isRedirect(p: ParsedPacket): boolean;
+  /** Recomputes the message's checksum over `p.bytes[p.l4Offset, p.l3End)` after the quote changed. */
+  fixChecksum(p: ParsedPacket): void;
+}
+
 /**
  * One transport protocol's part of connection tracking: a small table of
  * functions in the manner of Open vSwitch's `conntrack-*.c` and Linux's
@@ -84,6 +93,50 @@ export interface ProtocolTracker {
    * no inverse (Linux's `nf_ct_invert_tuple` failing).
    */
   invert(p: ParsedPacket): number;
+  /**
+   * The keys of the inverse of a tuple with keys `sport`, `dport` (Linux's
+   * `invert_tuple`), written to `out[0]`, `out[1]`; returns a `Reason` when
+   * there is none. NAT uses it on stored tuples.
+   */
+  invertKeys(sport: number, dport: number, out: Uint16Array): number;
+  /**
+   * NAT (optional; without it only addresses are translated, as Linux does
+   * for protocols it does not know). Rewrites the transport header at
+   * `b[l4]` for a manipulation of its source (`side` 0) or destination
+   * (`side` 1) to the keys `sport` / `dport` of the target tuple (a ported
+   * protocol writes the key of that side, ICMP writes the identifier, which
+   * is `sport`), and updates the transport checksum for them and for the
+   * address of that side changing from the bytes at `b[oldAddrAt]` to
+   * `newAddr` (`words` 1 or 4: the pseudo-header), as Linux's `manip_pkt` of
+   * the protocol does. `end` bounds the bytes present: a datagram quoted in an
+   * ICMP error may stop after 8 bytes of transport header, and then the
+   * checksum is left alone. Returns false when the header is too short to
+   * rewrite (the packet is dropped).
+   */
+  natRewrite?(b: Uint8Array, l4: number, end: number, side: 0 | 1, sport: number, dport: number, oldAddrAt: number, newAddr: ArrayLike<number>, words: number): boolean;
+  /**
+   * NAT payload rewriting (optional; without it helpers cannot rewrite this
+   * protocol's payload). A helper replaced payload bytes: the datagram at
+   * `b[l3]` now ends at `end`, its IP lengths are fixed; fix the transport
+   * header (a length field) and its checksum, as Linux's
+   * `nf_nat_mangle_tcp_packet` / `nf_nat_mangle_udp_packet` do.
+   */
+  natPayloadChanged?(b: Uint8Array, l3: number, l4: number, end: number): void;
+  /**
+   * NAT sequence adjustment (optional; TCP): shift this packet's sequence
+   * numbers by the offsets earlier rewrites left on connection `s`
+   * (`nf_ct_seq_adjust`). Returns 1 when the packet changed, 0 when not, -1
+   * when it must be dropped. A protocol with this hook gets a correction
+   * point recorded when a rewrite changes a payload's length.
+   */
+  adjustSequence?(t: ConnTable, s: number, dir: number, p: ParsedPacket): number;
+  /**
+   * NAT of the errors this protocol relates (optional; ICMP): where the
+   * quoted datagram starts, whether the error is a redirect (translated
+   * only for connections NAT left alone), and the checksum recomputed after
+   * the quote changed (`nf_nat_icmp_reply_translation`).
+   */
+  readonly natError?: NatErrorLayout;
   /** May this packet create a connection? `Reason.NONE` or why it is INVALID. Runs before a slot is taken. */
   canCreate(p: ParsedPacket, cfg: EngineConfig): number;
   /** Sets up the protocol state of freshly allocated slot `s` for its first packet (its time is `p.time[0]`). */

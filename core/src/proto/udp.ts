@@ -1,9 +1,10 @@
 import type { EngineConfig } from "../config.js";
 import { IpProto, Reason, Status } from "../constants.js";
+import { recomputePseudo } from "../nat/checksum.js";
 import { pseudoChecksumOk } from "../packet/checksum.js";
 import type { ParsedPacket } from "../packet/parsed-packet.js";
 import type { ConnTable } from "../table/conn-table.js";
-import { decodeQuotedPorts, invertPorts, portKeys } from "./ports.js";
+import { PortChecksum, decodeQuotedPorts, invertPortKeys, invertPorts, natRewritePorts, portKeys } from "./ports.js";
 import { PacketKind, TRACK_OK, type ProtocolTracker } from "./tracker.js";
 
 /** Seconds after its first packet before a replied flow gets the long timeout (Linux: 2 s). */
@@ -63,6 +64,19 @@ function makeTracker(lite: boolean): ProtocolTracker {
     classify: () => PacketKind.TRACK,
     quotable: () => Reason.NONE,
     invert: invertPorts,
+    invertKeys: invertPortKeys,
+    natRewrite: (b, l4, end, side, sport, dport, oldAt, addr, words) =>
+      natRewritePorts(lite ? PortChecksum.UDPLITE : PortChecksum.UDP, b, l4, end, side, sport, dport, oldAt, addr, words),
+    natPayloadChanged: lite
+      ? undefined
+      : (b, l3, l4, end) => {
+          // nf_nat_mangle_udp_packet: the new length, and the checksum when there was one.
+          const len = end - l4;
+          b[l4 + 4] = len >>> 8;
+          b[l4 + 5] = len & 0xff;
+          if (b[l4 + 6] === 0 && b[l4 + 7] === 0) return;
+          recomputePseudo(b, l3, l4, end, IpProto.UDP, l4 + 6, true);
+        },
     // UDP-Lite's checksum is mandatory (udplite_error).
     canCreate: (p) => (!lite || hasChecksum(p.bytes, p.l4Offset) ? Reason.NONE : Reason.BAD_CHECKSUM),
     init() {},

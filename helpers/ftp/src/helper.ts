@@ -3,6 +3,7 @@ import type { Helper, PacketContext } from "@alg-sdk/core";
 import { LineReassembler, type LineHandler } from "@alg-sdk/core/payload";
 import { FtpCommand, FtpMatch } from "./command.js";
 import { parseFtpCommand } from "./grammar.js";
+import { formatFtpNumbers } from "./nat.js";
 import { ftpRules, type FtpOptions } from "./options.js";
 import { FtpState } from "./state.js";
 
@@ -43,9 +44,12 @@ export function ftpHelper(options: FtpOptions = {}): Helper<FtpState, undefined>
 
   /**
    * Registers the expectation for a parsed command (`help()` after the
-   * match); returns the packet's verdict.
+   * match); on a translated connection also rewrites the command as
+   * nf_nat_ftp does. `at` is where the parsed text starts in the payload,
+   * or -1 when it is not in this packet (a line reassembled from earlier
+   * segments). Returns the packet's verdict.
    */
-  function expectData(ctx: Ctx): HelperVerdict {
+  function expectData(ctx: Ctx, at: number): HelperVerdict {
     const conn = ctx.connection;
     const dir = ctx.direction;
     const sender = conn.tuple(dir);
@@ -57,9 +61,24 @@ export function ftpHelper(options: FtpOptions = {}): Helper<FtpState, undefined>
       if (!loose) return HelperVerdict.ACCEPT;
       dst = cmd.address;
     }
-    const r = ctx.expect({ class: 0, protocol: "tcp", src: other.src, srcPort: null, dst, dstPort: cmd.port });
-    // Linux drops the packet when the expectation cannot be registered (busy, limit reached, …).
-    return r.ok ? HelperVerdict.ACCEPT : HelperVerdict.DROP;
+    if (!ctx.translated) {
+      const r = ctx.expect({ class: 0, protocol: "tcp", src: other.src, srcPort: null, dst, dstPort: cmd.port });
+      // Linux drops the packet when the expectation cannot be registered (busy, limit reached, …).
+      return r.ok ? HelperVerdict.ACCEPT : HelperVerdict.DROP;
+    }
+    // nf_nat_ftp: the command must name where the other side sees us, at a port that is free there.
+    if (at < 0) {
+      ctx.log.warn("command split across segments on a translated connection: it cannot be rewritten, nothing expected");
+      return HelperVerdict.ACCEPT;
+    }
+    const r = ctx.expect({ class: 0, protocol: "tcp", src: other.src, srcPort: null, dst, dstPort: cmd.port, searchPort: true });
+    if (!r.ok) return HelperVerdict.DROP;
+    const text = formatFtpNumbers(cmd.kind, ctx.family, other.dst, r.expectation.tuple.dstPort);
+    if (!ctx.rewrite(at + cmd.numberOffset, cmd.numberLength, text)) {
+      r.expectation.remove();
+      return HelperVerdict.DROP;
+    }
+    return HelperVerdict.ACCEPT;
   }
 
   /** Stream mode's per-line step; `ctx` is the packet being fed. */
@@ -68,7 +87,9 @@ export function ftpHelper(options: FtpOptions = {}): Helper<FtpState, undefined>
     line(buf, start, end) {
       const ctx = this.ctx!;
       const r = parseFtpCommand(buf, start, end, ctx.direction, ctx.family, ctx.connection.tuple(ctx.direction).src, cmd);
-      if (r === FtpMatch.FOUND) return expectData(ctx);
+      // A line inside this packet can be rewritten; one assembled from earlier segments cannot.
+      const inPacket = buf === ctx.bytes && start >= ctx.payloadOffset && end <= ctx.payloadOffset + ctx.payloadLength;
+      if (r === FtpMatch.FOUND) return expectData(ctx, inPacket ? start - ctx.payloadOffset : -1);
       return r === FtpMatch.PARTIAL ? HelperVerdict.PARTIAL : HelperVerdict.ACCEPT;
     },
   };
@@ -91,7 +112,7 @@ export function ftpHelper(options: FtpOptions = {}): Helper<FtpState, undefined>
         // Linux drops and forgets this segment, so its retransmission is parsed again.
         if (!lenient) return HelperVerdict.PARTIAL;
         verdict = HelperVerdict.PARTIAL;
-      } else if (r === FtpMatch.FOUND) verdict = expectData(ctx);
+      } else if (r === FtpMatch.FOUND) verdict = expectData(ctx, 0);
     }
     if (endsLine) tracker.lineEndsBefore(dir, after);
     return verdict;

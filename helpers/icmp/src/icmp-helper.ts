@@ -1,4 +1,4 @@
-import { defineHelper, IpProto, Reason } from "@alg-sdk/core";
+import { defineHelper, IpProto, Reason, sameAddress } from "@alg-sdk/core";
 import type { Helper, RelateAnswer, RelateContext } from "@alg-sdk/core";
 
 /** Options of {@link icmpHelper}. */
@@ -45,8 +45,8 @@ export function icmpHelper(options: IcmpHelperOptions = {}): Helper<undefined, u
       if (!q.found) return { invalid: q.reason };
       // The quoted packet travelled one way; its error travels back the other.
       const dir = q.direction === 0 ? 1 : 0;
-      // The error must go to where that direction's packets go: the endpoint that sent the quoted packet.
-      if (antiSpoofing && !q.connection.tuple(dir).destinationIs(ctx.dst)) return { invalid: Reason.ICMP_ERROR_SPOOFED };
+      // The error must go to the endpoint that sent the quoted packet, as that direction addresses it.
+      if (antiSpoofing && !sameAddress(q.errorDestination, ctx.dst)) return { invalid: Reason.ICMP_ERROR_SPOOFED };
       return { related: q.connection, direction: dir };
     },
   });

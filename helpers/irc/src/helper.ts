@@ -1,5 +1,5 @@
 import type { Helper, PacketContext } from "@alg-sdk/core";
-import { Direction, HelperVerdict, IpProto, PacketState, defineHelper } from "@alg-sdk/core";
+import { Direction, HelperVerdict, IpProto, PacketState, defineHelper, formatAddress } from "@alg-sdk/core";
 import { LineReassembler, type LineHandler } from "@alg-sdk/core/payload";
 import { DCC_TIMEOUT, MAX_DCC_CHANNELS } from "./constants.js";
 import { DccOffer } from "./offer.js";
@@ -47,13 +47,35 @@ export function ircHelper(options: IrcOptions = {}): Helper<IrcState, undefined>
   let expectedCount = 0;
   let current: Ctx | null = null;
 
-  /** Registers the expectation for `offer` (once per packet); a refusal drops the packet. */
-  function expectOffer(ctx: Ctx, offer: DccOffer): HelperVerdict {
+  /**
+   * Registers the expectation for `offer` (once per packet); a refusal drops
+   * the packet. On a translated connection the offer is rewritten to where
+   * the server side sees the client, as nf_nat_irc does; `inPacket` says
+   * whether the offer's text lies in this packet (where it can be rewritten).
+   */
+  function expectOffer(ctx: Ctx, offer: DccOffer, inPacket: boolean): HelperVerdict {
     for (let i = 0; i < expectedCount; i++) if (expected[i]!.sameTarget(offer)) return HelperVerdict.ACCEPT;
     if (expectedCount < MAX_OFFERS_PER_PACKET) expected[expectedCount++]!.copyTarget(offer);
-    const seen = ctx.connection.reply;
-    const r = ctx.expect({ class: 0, protocol: "tcp", src: null, srcPort: null, dst: seen.dst, dstPort: offer.port });
-    return r.ok ? HelperVerdict.ACCEPT : HelperVerdict.DROP;
+    // The peer connects to where the server side sees the client (the NAT address when translated).
+    const seen = ctx.connection.reply.dst;
+    if (!ctx.translated) {
+      const r = ctx.expect({ class: 0, protocol: "tcp", src: null, srcPort: null, dst: seen, dstPort: offer.port });
+      return r.ok ? HelperVerdict.ACCEPT : HelperVerdict.DROP;
+    }
+    if (!inPacket) {
+      ctx.log.warn("DCC offer split across segments on a translated connection: it cannot be rewritten, nothing expected");
+      return HelperVerdict.ACCEPT;
+    }
+    const r = ctx.expect({ class: 0, protocol: "tcp", src: null, srcPort: null, dst: seen, dstPort: offer.port, searchPort: true });
+    if (!r.ok) return HelperVerdict.DROP;
+    // nf_nat_irc writes the address as one decimal number (IPv4), then the port.
+    const address = ctx.family === 4 ? String(seen[0]! >>> 0) : formatAddress(6, seen);
+    const text = `${address} ${r.expectation.tuple.dstPort}`;
+    if (!ctx.rewrite(offer.textStart - ctx.payloadOffset, offer.textEnd - offer.textStart, text)) {
+      r.expectation.remove();
+      return HelperVerdict.DROP;
+    }
+    return HelperVerdict.ACCEPT;
   }
 
   /** Searches `buf[off, off + len)` as Linux searches a segment. */
@@ -61,7 +83,8 @@ export function ircHelper(options: IrcOptions = {}): Helper<IrcState, undefined>
     const conn = ctx.connection;
     const family = ctx.family === 6 ? 6 : 4;
     if (!findDccOffer(buf, off, len, family, conn.original.src, conn.reply.dst, found)) return HelperVerdict.ACCEPT;
-    return expectOffer(ctx, found);
+    const inPacket = buf === ctx.bytes && found.textStart >= ctx.payloadOffset && found.textEnd <= ctx.payloadOffset + ctx.payloadLength;
+    return expectOffer(ctx, found, inPacket);
   }
 
   /** Stream mode: every complete line the client sent, from its start. */

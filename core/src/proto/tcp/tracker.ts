@@ -4,9 +4,10 @@ import { pseudoChecksumOk } from "../../packet/checksum.js";
 import type { ParsedPacket } from "../../packet/parsed-packet.js";
 import type { ConnTable } from "../../table/conn-table.js";
 import { seqOffset } from "../../table/seqadj.js";
-import { decodeQuotedPorts, invertPorts, portKeys } from "../ports.js";
+import { PortChecksum, decodeQuotedPorts, invertPortKeys, invertPorts, natRewritePorts, portKeys } from "../ports.js";
 import { PacketKind, TRACK_KILL, TRACK_OK, TRACK_REOPEN, type ProtocolTracker } from "../tracker.js";
 import { decodeTcp } from "./decode.js";
+import { adjustTcpSequence, tcpPayloadChanged } from "./seqadj.js";
 import { LAST_ACK, LAST_DIR, LAST_END, LAST_FLAGS, LAST_INDEX, LAST_SEQ, LAST_WIN, LAST_WSCALE, RETRANS, TD_END, TD_FLAGS, TD_MAX_ACK, TD_MAX_END, TD_MAX_WIN, TD_SCALE, connBytes, connHalves, connWords, dirBytes, dirWords } from "./record.js";
 import {
   RST,
@@ -364,6 +365,10 @@ export const tcpTracker: ProtocolTracker = {
   classify: () => PacketKind.TRACK,
   quotable: () => Reason.NONE,
   invert: invertPorts,
+  invertKeys: invertPortKeys,
+  natRewrite: (b, l4, end, side, sport, dport, oldAt, addr, words) => natRewritePorts(PortChecksum.TCP, b, l4, end, side, sport, dport, oldAt, addr, words),
+  natPayloadChanged: tcpPayloadChanged,
+  adjustSequence: adjustTcpSequence,
   canCreate,
   init,
   packet,
