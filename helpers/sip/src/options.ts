@@ -23,9 +23,10 @@ export interface SipOptions {
    */
   readonly ports?: readonly number[];
   /**
-   * Seconds a SIP connection lives after each message with a payload
-   * (Linux's `sip_timeout`, default 3600), and the lifetime of a REGISTER's
-   * signalling expectation until the registrar confirms it.
+   * Seconds a SIP connection lives after each packet with a payload
+   * (Linux's `sip_timeout`, default 3600). Linux also assigns it to a
+   * REGISTER's signalling expectation, where its expectation core
+   * overrides it with the class policy (180 s); so does this helper.
    */
   readonly timeout?: number;
   /**

@@ -35,8 +35,11 @@ export function removeSignalling(ctx: SipContext): void {
 /**
  * REGISTER: expects the registrar (any port; anyone without
  * `directSignalling`) to connect to the first parsable Contact, over its
- * `transport=` (default: this connection's protocol), for `timeout`
- * seconds, the expected connection getting this helper.
+ * `transport=` (default: this connection's protocol), the expected
+ * connection getting this helper.
+ *
+ * The expectation lives the signalling policy's 180 s (not `timeout`: see
+ * the README) until the registrar's 2xx sets its lifetime to the expiry.
  *
  * Nothing is expected (the message passes) when the connection itself came
  * from an expectation, when the Contact is not the sender's own address
@@ -74,7 +77,8 @@ export function register(msg: SipMessage, cseq: number): HelperVerdict {
       dstPort: uri.port,
       flags: ExpectFlag.PERMANENT | ExpectFlag.INACTIVE,
       helper: msg.helperName,
-      timeout: msg.options.timeout,
+      // Linux sets sip_timeout here, but its expectation core then replaces any
+      // timeout with the class policy's on insertion: the expectation lives 180 s.
     });
     if (!e.ok) return msg.drop("cannot add expectation");
     msg.index.add(e.expectation, conn.id, conn.zone);
