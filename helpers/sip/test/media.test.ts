@@ -1,4 +1,6 @@
 import { tftpHelper } from "@alg-sdk/helper-tftp";
+import { helperHarness } from "@alg-sdk/testing";
+import { sipHelper } from "../src/index.js";
 import { describe, expect, it } from "vitest";
 import { CLIENT, SERVER, UdpSip, latin1 } from "./support/sip-session.js";
 import { request, response, sdp } from "./support/sip-text.js";
@@ -228,5 +230,17 @@ describe("limits and clashes", () => {
     // An SDP-looking payload on the media flow opens nothing.
     s.send(CLIENT, 20000, SERVER, 30000, invite(sdp({ media: [{ type: "audio", port: 40000 }] })));
     expect(s.pending()).toEqual(["10.0.2.2->10.0.1.2:20001/audio"]);
+  });
+
+  it("one helper object serving two engines keeps their calls apart", () => {
+    const helper = sipHelper();
+    const a = new UdpSip({}, helperHarness({ helpers: [helper] }));
+    const b = new UdpSip({ clientPort: 5062 }, helperHarness({ helpers: [helper] }));
+    a.fromClient(invite(sdp()));
+    // Another flow first, so that b's SIP connection has another id than a's.
+    b.send("10.0.1.7", 4000, SERVER, 4000, "x");
+    b.fromClient(invite(sdp()));
+    expect(a.pending()).toHaveLength(2);
+    expect(b.pending()).toHaveLength(2);
   });
 });
