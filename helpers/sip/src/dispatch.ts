@@ -20,7 +20,7 @@ interface Method {
   readonly response: ResponseHandler | null;
 }
 
-/** In Linux's order (a response's CSeq method is matched by prefix, so the order matters). */
+/** In Linux's order. */
 const METHODS: readonly Method[] = [
   { name: ascii("invite"), request: invite, response: sessionResponse },
   { name: ascii("update"), request: sessionUpdate, response: sessionResponse },

@@ -45,14 +45,14 @@ export function sipHelper(options: SipOptions = {}): Helper<SipState, undefined>
     if (index === undefined) indexes.set(ctx, (index = new ExpectationIndex()));
     return index;
   };
-  const processMessage = (start: number, end: number): HelperVerdict => processSipMessage(msg.bind(msg.ctx, msg.index, start, end));
+  const processMessage = (start: number, end: number): HelperVerdict => processSipMessage(msg.span(start, end));
 
   /** Linux's `sip_help_udp`: the datagram is one message. */
   function udpDatagram(ctx: SipContext): HelperVerdict {
     ctx.setTimeout(o.timeout);
     if (ctx.payloadLength < MIN_MESSAGE) return HelperVerdict.ACCEPT;
     const start = ctx.payloadOffset;
-    return processSipMessage(msg.bind(ctx, indexFor(ctx), start, start + ctx.payloadLength));
+    return processSipMessage(msg.span(start, start + ctx.payloadLength));
   }
 
   /** Linux's `sip_help_tcp`: established connections only, the messages a segment holds whole. */
@@ -61,7 +61,6 @@ export function sipHelper(options: SipOptions = {}): Helper<SipState, undefined>
     ctx.setTimeout(o.timeout);
     if (ctx.payloadLength < MIN_MESSAGE) return HelperVerdict.ACCEPT;
     const start = ctx.payloadOffset;
-    msg.bind(ctx, indexFor(ctx), start, start + ctx.payloadLength);
     return forEachTcpMessage(ctx.bytes, start, start + ctx.payloadLength, ctx.family, framing, processMessage);
   }
 
@@ -72,9 +71,13 @@ export function sipHelper(options: SipOptions = {}): Helper<SipState, undefined>
     createState: () => new SipState(),
     onPacket(ctx) {
       if (ctx.payloadLength === 0) return HelperVerdict.ACCEPT;
-      if (ctx.protocol === IpProto.UDP) return udpDatagram(ctx);
-      if (ctx.protocol === IpProto.TCP) return tcpSegment(ctx);
-      return HelperVerdict.ACCEPT;
+      if (ctx.protocol !== IpProto.UDP && ctx.protocol !== IpProto.TCP) return HelperVerdict.ACCEPT;
+      msg.bind(ctx, indexFor(ctx));
+      try {
+        return ctx.protocol === IpProto.UDP ? udpDatagram(ctx) : tcpSegment(ctx);
+      } finally {
+        msg.release();
+      }
     },
   });
 }

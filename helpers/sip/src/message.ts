@@ -5,6 +5,8 @@ import { UriTarget } from "./header-params.js";
 import type { ResolvedSipOptions } from "./options.js";
 import type { SipState } from "./state.js";
 
+const EMPTY = new Uint8Array(0);
+
 export type SipContext = PacketContext<SipState, undefined>;
 
 /**
@@ -15,8 +17,9 @@ export type SipContext = PacketContext<SipState, undefined>;
  * parsing allocates nothing.
  */
 export class SipMessage {
+  /** The packet's context while a packet is processed (the engine reuses it: released after each packet). */
   ctx!: SipContext;
-  bytes: Uint8Array = new Uint8Array(0);
+  bytes: Uint8Array = EMPTY;
   start = 0;
   end = 0;
   family = 4;
@@ -33,15 +36,26 @@ export class SipMessage {
     readonly helperName: string,
   ) {}
 
-  /** Points the message at `bytes[start, end)` of the packet `ctx` describes. */
-  bind(ctx: SipContext, index: ExpectationIndex, start: number, end: number): this {
+  /** Starts on the packet `ctx` describes, whose engine's SIP expectations are in `index`. */
+  bind(ctx: SipContext, index: ExpectationIndex): this {
     this.ctx = ctx;
     this.index = index;
     this.bytes = ctx.bytes;
-    this.start = start;
-    this.end = end;
     this.family = ctx.family;
     return this;
+  }
+
+  /** Points the message at `bytes[start, end)` of the packet (the datagram, or one message of a segment). */
+  span(start: number, end: number): this {
+    this.start = start;
+    this.end = end;
+    return this;
+  }
+
+  /** Forgets the packet: hooks must not keep the engine's context or bytes. */
+  release(): void {
+    this.ctx = undefined as unknown as SipContext;
+    this.bytes = EMPTY;
   }
 
   get state(): SipState {
