@@ -101,4 +101,25 @@ describe("SIP over TCP (sip_help_tcp)", () => {
     s.h.run(s.c.ackFrom("server"));
     expect(conn().timeout).toBeCloseTo(established, 0);
   });
+
+  it("a message written with compact header names (v, f, t, i, m, c, l) is framed and parsed", () => {
+    const body = sdp();
+    const compact = [
+      "INVITE sip:bob@10.0.2.2 SIP/2.0",
+      "v: SIP/2.0/TCP 10.0.1.2:40000",
+      "f: <sip:alice@10.0.1.2>;tag=1",
+      "t: <sip:bob@10.0.2.2>",
+      "i: c1@10.0.1.2",
+      "CSeq: 1 INVITE",
+      "m: <sip:alice@10.0.1.2:40000;transport=tcp>",
+      "c: application/sdp",
+      `l: ${body.length}`,
+      "",
+      body,
+    ].join("\r\n");
+    const s = new TcpSip();
+    s.fromClient(compact + compact.replace("CSeq: 1 INVITE", "CSeq: 2 INVITE").replace("m=audio 20000", "m=audio 22000"));
+    // Both messages were seen: the second INVITE replaced the first one's media.
+    expect(s.pending()).toEqual(["10.0.2.2->10.0.1.2:22000/audio", "10.0.2.2->10.0.1.2:22001/audio"]);
+  });
 });
