@@ -71,7 +71,8 @@ function request(msg: SipMessage): HelperVerdict {
       if (ctx.log.enabled) ctx.log.debug(`Via names port ${via.port}`, { port: via.port });
     }
   }
-  for (const method of METHODS) {
+  for (let i = 0; i < METHODS.length; i++) {
+    const method = METHODS[i]!;
     if (method.request === null) continue;
     const len = method.name.length;
     if (end - start < len + 2 || !caselessPrefix(b, start, method.name, len)) continue;
@@ -95,7 +96,8 @@ function response(msg: SipMessage): HelperVerdict {
   if (cseq < 0) return dropForCseq(msg, cseq);
   // One byte (normally a space) separates the number from the method.
   const methodAt = msg.match.off + msg.match.len + 1;
-  for (const method of METHODS) {
+  for (let i = 0; i < METHODS.length; i++) {
+    const method = METHODS[i]!;
     if (method.response === null) continue;
     if (end < methodAt + method.name.length || !caselessPrefix(b, methodAt, method.name, method.name.length)) continue;
     return method.response(msg, cseq, code);

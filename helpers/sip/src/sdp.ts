@@ -91,7 +91,8 @@ export const MAX_MEDIA_LINES = MEDIA_TYPES.length;
 
 /** The type of the `m=` value at `m` (case matters: "Audio" is no type), or null. */
 export function mediaTypeOf(b: Uint8Array, m: Match): SdpMediaType | null {
-  for (const t of MEDIA_TYPES) {
+  for (let i = 0; i < MEDIA_TYPES.length; i++) {
+    const t = MEDIA_TYPES[i]!;
     if (m.len >= t.name.length && matchesAt(b, m.off, m.off + m.len, t.name)) return t;
   }
   return null;
