@@ -16,6 +16,7 @@ export default defineConfig({
       { find: /^@alg-sdk\/helper-icmp$/, replacement: here("./helpers/icmp/src/index.ts") },
       { find: /^@alg-sdk\/helper-tftp$/, replacement: here("./helpers/tftp/src/index.ts") },
       { find: /^@alg-sdk\/rules$/, replacement: here("./rules/src/index.ts") },
+      { find: /^@alg-sdk\/helper-sip$/, replacement: here("./helpers/sip/src/index.ts") },
     ],
   },
   test: {
