@@ -5,6 +5,7 @@ import { createEngine, type EngineEvent, type EngineOptions } from "@alg-sdk/cor
 import { ftpHelper } from "@alg-sdk/helper-ftp";
 import { icmpHelper } from "@alg-sdk/helper-icmp";
 import { ircHelper } from "@alg-sdk/helper-irc";
+import { sipHelper } from "@alg-sdk/helper-sip";
 import { tftpHelper } from "@alg-sdk/helper-tftp";
 import { createLinkLayerInfo, decodeLinkLayer, readCapture } from "@alg-sdk/pcap";
 import { readLabels, type LinuxLabel } from "./support/labels.js";
@@ -74,6 +75,18 @@ describe("conformance with the Linux kernel's labels (every packet)", () => {
       expect(compare(labels, ours).bad).toEqual([]);
       expect(ours.filter((o) => o.label === "RELATED")).toHaveLength(2);
     }
+  });
+
+  it("sip-udp-ipv4: with the SIP helper on udp/5060 the call's RTP and RTCP flows are RELATED", () => {
+    for (const checksums of [false, true]) {
+      const { labels, ours } = replay("sip-udp-ipv4", { helpers: [sipHelper()], checksums });
+      expect(ours.length).toBe(labels.length);
+      expect(compare(labels, ours).bad).toEqual([]);
+      expect(ours.filter((o) => o.label === "RELATED").length).toBeGreaterThan(0);
+    }
+    // Without it the media's first packets are NEW: the helper is what agrees.
+    const without = replay("sip-udp-ipv4", {});
+    expect(compare(without.labels, without.ours).bad.length).toBeGreaterThan(0);
   });
 
   it("tftp-nohelper-ipv4: without a helper the same transfers' first packets are NEW", () => {

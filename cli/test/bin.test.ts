@@ -206,10 +206,14 @@ describe.skipIf(!built && !process.env.CI)("alg-sdk verify (built bin) agrees wi
     ["tcp-loose-off", ["--no-tcp-loose"]],
     ["ftp-active-ipv4", ["--checksums"]],
     ["icmp-errors", ["--checksums"]],
+    // Attached as the Linux router had them (the traces' replay.args).
+    ["tftp-ipv4", ["--helper", "tftp:udp/69"]],
+    ["sip-udp-ipv4", ["--helper", "sip:udp/5060"]],
   ];
+  const at = (scenario: string, file: string) => (existsSync(fixture(scenario, file)) ? fixture(scenario, file) : rootFixture(scenario, file));
   for (const [scenario, extra] of traces) {
     it(`${scenario}${extra.length > 0 ? ` (${extra.join(" ")})` : ""}`, () => {
-      const r = cli(["verify", ...extra, fixture(scenario, "trace-raw.pcap"), fixture(scenario, "labels.jsonl")]);
+      const r = cli(["verify", ...extra, at(scenario, "trace-raw.pcap"), at(scenario, "labels.jsonl")]);
       expect(r.stderr).toBe("");
       expect(r.stdout).toMatch(/^all \d+ packets agree with the labels/m);
       expect(r.code).toBe(0);
@@ -299,7 +303,7 @@ describe.skipIf(!built && !process.env.CI)("bad input: one error line, a non-zer
   });
 
   it("an unknown helper name", () => {
-    expectOneErrorLine(cli(["replay", "--helper", "ftpp", capture]), 2, /unknown helper "ftpp" \(known helpers: ftp, irc, tftp, icmp\)$/);
+    expectOneErrorLine(cli(["replay", "--helper", "ftpp", capture]), 2, /unknown helper "ftpp" \(known helpers: ftp, irc, tftp, sip, icmp\)$/);
   });
 
   it("a malformed option", () => {

@@ -39,6 +39,10 @@ const REGISTRY: Readonly<Record<string, HelperEntry>> = {
     package: "@alg-sdk/helper-tftp",
     load: async () => (await import("@alg-sdk/helper-tftp")).tftpHelper(),
   },
+  sip: {
+    package: "@alg-sdk/helper-sip",
+    load: async () => (await import("@alg-sdk/helper-sip")).sipHelper(),
+  },
   icmp: {
     package: "@alg-sdk/helper-icmp",
     load: async (s) => (await import("@alg-sdk/helper-icmp")).icmpHelper({ antiSpoofing: s.icmpAntiSpoofing }),
