@@ -55,6 +55,7 @@ export type {
   ExpectAllOutcome,
   ExpectationFilter,
   ExpectationHandle,
+  ExpectationQuery,
   ExpectationRequest,
   ExpectOutcome,
   ExpectPolicy,

@@ -168,10 +168,10 @@ describe("helper API v2: expectation handles", () => {
     expect(events.filter((e) => e.type === "expect-destroy").map((e) => (e as { reason: string }).reason)).toEqual(["timeout"]);
   });
 
-  it("expectations() lists the master's pending ones; removeExpectations() flushes all or one class", () => {
+  it("expectations() lists the master's pending ones newest first; removeExpectations() flushes all, one class or several", () => {
     const listed: number[][] = [];
     const removed: number[] = [];
-    const { engine } = engineWith(
+    const { engine, events } = engineWith(
       probe((ctx) => {
         const text = new TextDecoder().decode(ctx.bytes.subarray(ctx.payloadOffset, ctx.payloadOffset + ctx.payloadLength));
         if (text === "open") {
@@ -181,16 +181,89 @@ describe("helper API v2: expectation handles", () => {
         } else if (text === "list") {
           listed.push(ctx.expectations().map((e) => e.tuple.dstPort), ctx.expectations({ class: 1 }).map((e) => e.tuple.dstPort));
         } else if (text === "drop-b") removed.push(ctx.removeExpectations({ class: 1 }));
-        else if (text === "drop-all") removed.push(ctx.removeExpectations());
+        else if (text === "drop-none") removed.push(ctx.removeExpectations({ class: [] }));
+        else if (text === "drop-all") removed.push(ctx.removeExpectations({ class: [0, 1] }));
       }),
     );
     engine.process(control("open"), 1);
     engine.process(control("list"), 2);
     engine.process(control("drop-b"), 3);
-    engine.process(control("drop-all"), 4);
-    expect(listed).toEqual([[5000, 5001, 5002], [5002]]);
-    expect(removed).toEqual([1, 2]);
+    engine.process(control("drop-none"), 4);
+    engine.process(control("drop-all"), 5);
+    // Linux's per-master list is newest first, and flush_expectations walks it in that order.
+    expect(listed).toEqual([[5002, 5001, 5000], [5002]]);
+    expect(removed).toEqual([1, 0, 2]);
+    expect(events.flatMap((e) => (e.type === "expect-destroy" ? [e.expectation.tuple.dstPort] : []))).toEqual([5002, 5001, 5000]);
     expect(engine.expectationCount).toBe(0);
+  });
+
+  it("when the master goes, its expectations are removed newest first (nf_ct_remove_expectations)", () => {
+    const { engine, events } = engineWith(
+      probe((ctx) => {
+        ctx.expect(request({ dstPort: 5000 }));
+        ctx.expect(request({ dstPort: 5001 }));
+      }),
+    );
+    engine.process(control("open"), 1);
+    engine.expire(40); // the unreplied UDP master times out after 30 s; its expectations had 100 s
+    expect(engine.connectionCount).toBe(0);
+    expect(events.flatMap((e) => (e.type === "expect-destroy" ? [`${e.expectation.tuple.dstPort} ${e.reason}`] : []))).toEqual([
+      "5001 master-destroyed",
+      "5000 master-destroyed",
+    ]);
+  });
+
+  it("skipMaster: an identical expectation of another master answers already instead of busy (NF_CT_EXP_F_SKIP_MASTER)", () => {
+    const seen: string[] = [];
+    const { engine } = engineWith(
+      probe((ctx) => {
+        const text = new TextDecoder().decode(ctx.bytes.subarray(ctx.payloadOffset, ctx.payloadOffset + ctx.payloadLength));
+        const skip = text !== "plain";
+        const r = ctx.expect(request({ src: null, skipMaster: skip, ...(text === "overlap" ? { src: SERVER } : {}) }));
+        seen.push(r.ok ? (r.replaced ? "replaced" : "created") : r.reason);
+      }),
+    );
+    engine.process(control("first", 40000), 1);
+    engine.process(control("first", 40000), 2); // same master, same class: replaced, flag or not
+    engine.process(control("same", 40001), 3); // another master, identical: already
+    engine.process(control("plain", 40002), 4); // another master, identical, no flag: busy
+    engine.process(control("overlap", 40003), 5); // another master, overlapping but not identical: busy even with the flag
+    expect(seen).toEqual(["created", "replaced", "already", "busy", "busy"]);
+    expect(engine.expectationCount).toBe(1);
+  });
+
+  it("findExpectation finds the newest pending expectation a tuple would match, INACTIVE ones and other masters' included", () => {
+    const found: unknown[] = [];
+    let ids: number[] = [];
+    const { engine } = engineWith(
+      probe((ctx) => {
+        const text = new TextDecoder().decode(ctx.bytes.subarray(ctx.payloadOffset, ctx.payloadOffset + ctx.payloadLength));
+        if (text === "make") {
+          const r = ctx.expect(request({ src: null, dstPort: 7000, class: 1, flags: ExpectFlag.INACTIVE }));
+          if (r.ok) ids = [r.expectation.masterId, ctx.connection.id];
+          return;
+        }
+        const at = (q: Parameters<typeof ctx.findExpectation>[0]) => {
+          const e = ctx.findExpectation(q);
+          return e === null ? null : { class: e.class, master: e.master?.id === ctx.connection.id ? "me" : "other", helper: e.helper };
+        };
+        found.push(
+          at({ protocol: "tcp", src: SERVER, srcPort: 1234, dst: CLIENT, dstPort: 7000 }),
+          at({ protocol: 6, dst: CLIENT, dstPort: 7000 }),
+          at({ protocol: "udp", dst: CLIENT, dstPort: 7000 }),
+          at({ protocol: "tcp", dst: CLIENT, dstPort: 7001 }),
+          at({ protocol: "tcp", dst: "fd00::1", dstPort: 7000 }),
+          at(null as never),
+        );
+      }),
+    );
+    engine.process(control("make", 40000), 1);
+    engine.process(control("look", 40000), 2);
+    engine.process(control("look", 40001), 3);
+    expect(ids[0]).toBe(ids[1]);
+    const mine = { class: 1, master: "me", helper: "probe" };
+    const theirs = { ...mine, master: "other" };
+    expect(found).toEqual([mine, mine, null, null, null, null, theirs, theirs, null, null, null, null]);
   });
 
   it("expectAll registers every expectation or none: a malformed one registers nothing", () => {

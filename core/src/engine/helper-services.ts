@@ -6,7 +6,7 @@ import { setSeqAdjustment } from "../table/seqadj.js";
 import { Expectation } from "../expect/expectation.js";
 import type { ExpectationEnd, ExpectationRegistry } from "../expect/registry.js";
 import { InsertResult } from "../expect/registry.js";
-import { checkRequest } from "../expect/request.js";
+import { checkQuery, checkRequest } from "../expect/request.js";
 import type { ContextHost } from "../helper/contexts.js";
 import { ExpectationRef, type ExpectationControl } from "../helper/expectation-ref.js";
 import type { HelperSet } from "../helper/helper-set.js";
@@ -15,6 +15,7 @@ import type {
   ExpectAllOutcome,
   ExpectationFilter,
   ExpectationHandle,
+  ExpectationQuery,
   ExpectationRequest,
   ExpectOutcome,
   ExpectRefusal,
@@ -25,6 +26,7 @@ import { ParsedPacket } from "../packet/parsed-packet.js";
 import type { TrackerRegistry } from "../proto/registry.js";
 import type { ConnTable } from "../table/conn-table.js";
 import { EventBit, type EventHub } from "./event-hub.js";
+import type { ExpectationInfo } from "./info.js";
 import type { Snapshots } from "./snapshots.js";
 import type { EngineStats } from "./stats.js";
 
@@ -79,7 +81,7 @@ export class HelperServices implements ContextHost, ExpectationControl {
     const made = this.build(slot, helper, dir, request);
     if (typeof made === "string") return this.refuse(helper, slot, made);
     const policy = this.p.helperSet.list[helper]!.policies[made.cls]!;
-    const res = this.insert(made, policy.maxExpected, request.searchPort === true);
+    const res = this.insert(made, policy.maxExpected, request.searchPort === true, request.skipMaster === true);
     if (res < 0) return this.refuse(helper, slot, REFUSALS[res]!);
     return { ok: true, expectation: new ExpectationRef(made, this), replaced: res === InsertResult.REPLACED };
   }
@@ -89,15 +91,15 @@ export class HelperServices implements ContextHost, ExpectationControl {
    * when its own is taken (`nf_nat_exp_find_port`: the same port, then up to
    * 128 random ones between it and 65535).
    */
-  private insert(e: Expectation, maxExpected: number, searchPort: boolean): InsertResult {
+  private insert(e: Expectation, maxExpected: number, searchPort: boolean, skipMaster: boolean): InsertResult {
     const registry = this.p.expectations();
     const nat = this.p.nat;
-    if (!searchPort || nat === null || e.natPort < 0) return registry.insert(e, maxExpected);
+    if (!searchPort || nat === null || e.natPort < 0) return registry.insert(e, maxExpected, skipMaster);
     const min = e.dport;
     const range = 65535 - min;
     let left = Math.min(range, 128);
     for (;;) {
-      const res = registry.insert(e, maxExpected);
+      const res = registry.insert(e, maxExpected, skipMaster);
       if (res !== InsertResult.BUSY || --left < 0) return res;
       e.dport = nat.randomBetween(min, min + range - 1);
       e.key = registry.keyOf(e.family, e.proto, e.zone, e.dst, e.dport);
@@ -160,7 +162,7 @@ export class HelperServices implements ContextHost, ExpectationControl {
     for (let i = 0; i < made.length; i++) {
       const e = made[i]!;
       const policy = this.p.helperSet.list[helper]!.policies[e.cls]!;
-      const res = this.insert(e, policy.maxExpected, requests[i]!.searchPort === true);
+      const res = this.insert(e, policy.maxExpected, requests[i]!.searchPort === true, requests[i]!.skipMaster === true);
       if (res < 0) {
         // All or nothing: take back what this group registered (as Linux's SIP helper unexpects RTP when RTCP fails).
         for (const h of done) h.remove();
@@ -174,25 +176,34 @@ export class HelperServices implements ContextHost, ExpectationControl {
   expectationsOf(slot: number, filter: ExpectationFilter | undefined): ExpectationHandle[] {
     const t = this.p.table;
     if (!t.inUse(slot)) return [];
-    const cls = filter?.class;
+    const wanted = classFilter(filter);
     return this.p
       .expectations()
       .ofMaster(t.id(slot))
-      .filter((e) => cls === undefined || e.cls === cls)
+      .filter((e) => wanted(e.cls))
       .map((e) => new ExpectationRef(e, this));
   }
 
   removeExpectationsOf(slot: number, filter: ExpectationFilter | undefined): number {
     const t = this.p.table;
     if (!t.inUse(slot)) return 0;
-    const cls = filter?.class;
+    const wanted = classFilter(filter);
     const registry = this.p.expectations();
     let n = 0;
-    for (const e of [...registry.ofMaster(t.id(slot))]) {
-      if (cls !== undefined && e.cls !== cls) continue;
-      if (registry.remove(e, "removed")) n++;
+    for (const e of registry.ofMaster(t.id(slot))) {
+      if (wanted(e.cls) && registry.remove(e, "removed")) n++;
     }
     return n;
+  }
+
+  findExpectation(slot: number, query: ExpectationQuery): ExpectationInfo | null {
+    const t = this.p.table;
+    if (!t.inUse(slot)) return null;
+    const family = t.family(slot);
+    const q = checkQuery(query, family, t.protocol(slot), this.p.trackers);
+    if (q === null) return null;
+    const e = this.p.expectations().find(family, q.proto, t.zone(slot), q.src, q.dst, q.sport, q.dport);
+    return e === undefined ? null : this.p.snapshots.expectation(e);
   }
 
   remove(e: Expectation): boolean {
@@ -348,4 +359,12 @@ function latin1Text(b: Uint8Array, at: number, n: number): string {
   let s = "";
   for (let i = 0; i < n; i++) s += String.fromCharCode(b[at + i]!);
   return s;
+}
+
+/** The classes a filter selects: one, a list, or all. */
+function classFilter(filter: ExpectationFilter | undefined): (cls: number) => boolean {
+  const c = filter?.class;
+  if (c === undefined) return () => true;
+  if (typeof c === "number") return (cls) => cls === c;
+  return Array.isArray(c) ? (cls) => c.includes(cls) : () => false;
 }

@@ -18,7 +18,11 @@ export const InsertResult = {
   CREATED: 0,
   /** Replaced an identical expectation of the same master and class (its timer restarted). */
   REPLACED: 1,
-  /** An identical expectation of the same master has another class (Linux's -EALREADY). */
+  /**
+   * An identical expectation of the same master has another class, or, when
+   * the request skips the master check, an identical one of another master
+   * exists (Linux's -EALREADY).
+   */
   ALREADY: -1,
   /** Overlaps an expectation of another master (-EBUSY). */
   BUSY: -2,
@@ -37,7 +41,11 @@ const ZERO = new Uint32Array(4);
  */
 export class ExpectationRegistry {
   private readonly buckets = new Map<number, Expectation[]>();
-  /** Pending expectations of each master, oldest first, by master connection id. */
+  /**
+   * Pending expectations of each master, oldest first, by master connection
+   * id. Linux's per-master list (`help->expectations`) is newest first; the
+   * readers below walk these arrays backwards to go in its order.
+   */
   private readonly byMaster = new Map<number, Expectation[]>();
   private readonly timers = new TimerHeap();
   private nextId = 1;
@@ -69,16 +77,18 @@ export class ExpectationRegistry {
    * class (0: none). Follows `__nf_ct_expect_check`: an identical expectation
    * of the same master is replaced (or refused if its class differs), an
    * overlapping one of another master refuses, the master's oldest of the
-   * class is evicted at the limit, and the global maximum refuses.
+   * class is evicted at the limit, and the global maximum refuses. With
+   * `skipMaster` (`NF_CT_EXP_F_SKIP_MASTER`) an identical expectation of
+   * another master answers ALREADY instead of BUSY.
    */
-  insert(e: Expectation, maxExpected: number): InsertResult {
+  insert(e: Expectation, maxExpected: number, skipMaster = false): InsertResult {
     const bucket = this.buckets.get(e.key);
     let replaced = false;
     if (bucket) {
       for (let i = 0; i < bucket.length; i++) {
         const other = bucket[i]!;
-        if (other.masterId === e.masterId && sameExpectation(other, e)) {
-          if (other.cls !== e.cls) return InsertResult.ALREADY;
+        if ((skipMaster || other.masterId === e.masterId) && sameExpectation(other, e)) {
+          if (other.cls !== e.cls || other.masterId !== e.masterId) return InsertResult.ALREADY;
           this.remove(other, "replaced");
           replaced = true;
           break;
@@ -146,16 +156,30 @@ export class ExpectationRegistry {
     return undefined;
   }
 
-  /** Removes every expectation of a master (the master connection is going away). */
-  removeMaster(masterId: number): void {
-    const mine = this.byMaster.get(masterId);
-    if (!mine) return;
-    for (const e of [...mine]) this.remove(e, "master-destroyed");
+  /**
+   * The newest pending expectation, INACTIVE ones included, that a
+   * connection with this original tuple would match (`__nf_ct_expect_find`).
+   */
+  find(family: number, proto: number, zone: number, src: Uint32Array, dst: Uint32Array, sport: number, dport: number): Expectation | undefined {
+    if (this.count === 0) return undefined;
+    const bucket = this.buckets.get(this.keyOf(family, proto, zone, dst, dport));
+    if (!bucket) return undefined;
+    for (let i = bucket.length - 1; i >= 0; i--) {
+      const e = bucket[i]!;
+      if (matches(e, family, proto, zone, src, dst, sport, dport)) return e;
+    }
+    return undefined;
   }
 
-  /** Pending expectations of a master, oldest first (a live array: copy before removing). */
-  ofMaster(masterId: number): readonly Expectation[] {
-    return this.byMaster.get(masterId) ?? [];
+  /** Removes every expectation of a master, newest first (`nf_ct_remove_expectations`: the master is going away). */
+  removeMaster(masterId: number): void {
+    for (const e of this.ofMaster(masterId)) this.remove(e, "master-destroyed");
+  }
+
+  /** Pending expectations of a master, newest first as Linux keeps them (a copy). */
+  ofMaster(masterId: number): Expectation[] {
+    const mine = this.byMaster.get(masterId);
+    return mine === undefined ? [] : mine.slice().reverse();
   }
 
   /** Restarts `e`'s timer with `seconds` from `now`. */

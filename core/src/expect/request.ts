@@ -1,5 +1,5 @@
 import { parseAddress } from "../address.js";
-import { ExpectFlag, type AddressInput, type ExpectationRequest, type ExpectPolicy, type ExpectRefusal } from "../helper/types.js";
+import { ExpectFlag, type AddressInput, type ExpectationQuery, type ExpectationRequest, type ExpectPolicy, type ExpectRefusal } from "../helper/types.js";
 import type { TrackerRegistry } from "../proto/registry.js";
 
 /** A request checked and turned into numbers, ready to become an `Expectation`. */
@@ -73,6 +73,7 @@ export function checkRequest(req: ExpectationRequest, scope: RequestScope): Chec
   }
 
   if (req.searchPort !== undefined && typeof req.searchPort !== "boolean") return "bad-request";
+  if (req.skipMaster !== undefined && typeof req.skipMaster !== "boolean") return "bad-request";
   const timeout = req.timeout ?? policy.timeout;
   if (typeof timeout !== "number" || !Number.isFinite(timeout) || timeout <= 0) return "bad-timeout";
 
@@ -90,6 +91,35 @@ export function checkRequest(req: ExpectationRequest, scope: RequestScope): Chec
     timeout,
     searchPort: req.searchPort === true,
   };
+}
+
+/** A lookup tuple checked and turned into numbers. */
+export interface CheckedQuery {
+  readonly proto: number;
+  readonly src: Uint32Array;
+  readonly sport: number;
+  readonly dst: Uint32Array;
+  readonly dport: number;
+}
+
+/**
+ * Checks the tuple of an expectation lookup as {@link checkRequest} checks
+ * a request; null when a field is malformed (a lookup answers "none" then).
+ */
+export function checkQuery(q: ExpectationQuery, family: number, masterProto: number, trackers: TrackerRegistry): CheckedQuery | null {
+  if (q === null || typeof q !== "object") return null;
+  let proto = masterProto;
+  if (typeof q.protocol === "string") proto = trackers.numberOf(q.protocol);
+  else if (typeof q.protocol === "number") proto = Number.isInteger(q.protocol) && q.protocol >= 0 && q.protocol <= 255 ? q.protocol : -1;
+  else if (q.protocol !== undefined) proto = -1;
+  if (proto < 0) return null;
+  const dst = addressWords(q.dst, family);
+  if (typeof dst === "string") return null;
+  const src = q.src === null || q.src === undefined ? new Uint32Array(4) : addressWords(q.src, family);
+  if (typeof src === "string") return null;
+  const sport = q.srcPort ?? 0;
+  if (!isPort(q.dstPort) || !isPort(sport)) return null;
+  return { proto, src, sport, dst, dport: q.dstPort };
 }
 
 function isPort(v: unknown): v is number {

@@ -8,6 +8,7 @@ import type {
   ExpectAllOutcome,
   ExpectationFilter,
   ExpectationHandle,
+  ExpectationQuery,
   ExpectationRequest,
   ExpectOutcome,
   ExpiryContext,
@@ -27,6 +28,7 @@ export interface ContextHost {
   rewrite(slot: number, helper: number, dir: number, offset: number, length: number, text: string | Uint8Array): boolean;
   expectationsOf(slot: number, filter: ExpectationFilter | undefined): ExpectationHandle[];
   removeExpectationsOf(slot: number, filter: ExpectationFilter | undefined): number;
+  findExpectation(slot: number, query: ExpectationQuery): ExpectationInfo | null;
   setTimeout(slot: number, seconds: number): void;
   findQuoted(bytes: Uint8Array, offset: number, length: number, zone: number): QuoteLookup;
   attachHelper(slot: number, name: string): boolean;
@@ -110,6 +112,9 @@ export class PacketCtx implements PacketContext<unknown, unknown> {
   }
   removeExpectations(filter?: ExpectationFilter): number {
     return this.host.removeExpectationsOf(this.slot, filter);
+  }
+  findExpectation(query: ExpectationQuery): ExpectationInfo | null {
+    return this.host.findExpectation(this.slot, query);
   }
   setTimeout(seconds: number): void {
     this.host.setTimeout(this.slot, seconds);

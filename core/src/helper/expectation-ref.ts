@@ -25,6 +25,9 @@ export class ExpectationRef implements ExpectationHandle {
   get class(): number {
     return this.e.cls;
   }
+  get masterId(): number {
+    return this.e.masterId;
+  }
   get tuple(): Tuple {
     const e = this.e;
     return (this.tupleValue ??= new Tuple(e.family === 6 ? 6 : 4, e.proto, e.src.slice(), e.dst.slice(), e.sport & e.sportMask, e.dport));

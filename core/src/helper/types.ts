@@ -91,6 +91,28 @@ export interface ExpectationRequest {
    * payload. Only used on translated connections.
    */
   readonly searchPort?: boolean;
+  /**
+   * An identical expectation (same tuple and mask) of another master is not
+   * a clash: the request is refused with "already" instead of "busy"
+   * (Linux's `NF_CT_EXP_F_SKIP_MASTER`, which SIP uses so two calls of one
+   * phone may announce the same media).
+   */
+  readonly skipMaster?: boolean;
+}
+
+/**
+ * A connection's original tuple for {@link PacketContext.findExpectation};
+ * the family and zone are the asking connection's.
+ */
+export interface ExpectationQuery {
+  /** Transport protocol (name or number). Default: the asking connection's. */
+  readonly protocol?: string | number;
+  /** Source address; `null` or omitted: the zero address. */
+  readonly src?: AddressInput | null;
+  /** Source port; omitted: 0. */
+  readonly srcPort?: number;
+  readonly dst: AddressInput;
+  readonly dstPort: number;
 }
 
 /** Why the engine refused an expectation. */
@@ -125,6 +147,8 @@ export interface ExpectationHandle {
   /** Id (as in events). */
   readonly id: number;
   readonly class: number;
+  /** Id of the master connection that registered it. */
+  readonly masterId: number;
   /** The expected connection's original tuple; wildcard parts are 0 / "0.0.0.0" / "::". */
   readonly tuple: Tuple;
   /** Source address and port must match (false: any source / any port). */
@@ -156,8 +180,8 @@ export type ExpectAllOutcome =
 
 /** Which of a master's expectations {@link PacketContext.removeExpectations} and friends act on. */
 export interface ExpectationFilter {
-  /** Only this class. */
-  readonly class?: number;
+  /** Only this class, or these classes. */
+  readonly class?: number | readonly number[];
 }
 
 /**
@@ -248,10 +272,19 @@ export interface PacketContext<S = unknown, O = unknown> extends HookContext {
   expect(request: ExpectationRequest): ExpectOutcome;
   /** Registers several expectations, all or none (RTP and RTCP together). */
   expectAll(requests: readonly ExpectationRequest[]): ExpectAllOutcome;
-  /** This connection's pending expectations, oldest first. */
+  /** This connection's pending expectations, newest first (the order of Linux's per-master list). */
   expectations(filter?: ExpectationFilter): ExpectationHandle[];
-  /** Removes this connection's pending expectations (Linux's `flush_expectations`); returns how many. */
+  /** Removes this connection's pending expectations, newest first (Linux's `flush_expectations`); returns how many. */
   removeExpectations(filter?: ExpectationFilter): number;
+  /**
+   * The newest pending expectation of any master, INACTIVE ones included,
+   * that a connection with this original tuple (in this connection's family
+   * and zone) would match, or null (Linux's `__nf_ct_expect_find`, which
+   * SIP uses to leave media another call already expects alone). A
+   * malformed query finds nothing. Compare `master.id` with
+   * `connection.id` to tell this connection's own expectations.
+   */
+  findExpectation(query: ExpectationQuery): ExpectationInfo | null;
   /** Sets this connection's timeout to `seconds` from now (Linux's `nf_ct_refresh`, as SIP does). */
   setTimeout(seconds: number): void;
   /**

@@ -1,7 +1,6 @@
 import { HelperVerdict, IpProto, PacketState, defineHelper, type Helper } from "@alg-sdk/core";
 import { MIN_MESSAGE } from "./constants.js";
 import { processSipMessage } from "./dispatch.js";
-import { ExpectationIndex } from "./expectation-index.js";
 import { Match } from "./header-match.js";
 import { SipMessage, type SipContext } from "./message.js";
 import { resolveSipOptions, sipRules, type SipOptions } from "./options.js";
@@ -38,13 +37,6 @@ export function sipHelper(options: SipOptions = {}): Helper<SipState, undefined>
   const o = resolveSipOptions(options);
   const msg = new SipMessage(o, NAME);
   const framing = new Match();
-  // The expectations this helper made, per engine (each engine has its own packet context).
-  const indexes = new WeakMap<object, ExpectationIndex>();
-  const indexFor = (ctx: SipContext): ExpectationIndex => {
-    let index = indexes.get(ctx);
-    if (index === undefined) indexes.set(ctx, (index = new ExpectationIndex()));
-    return index;
-  };
   const processMessage = (start: number, end: number): HelperVerdict => processSipMessage(msg.span(start, end));
 
   /** Linux's `sip_help_udp`: the datagram is one message. */
@@ -72,7 +64,7 @@ export function sipHelper(options: SipOptions = {}): Helper<SipState, undefined>
     onPacket(ctx) {
       if (ctx.payloadLength === 0) return HelperVerdict.ACCEPT;
       if (ctx.protocol !== IpProto.UDP && ctx.protocol !== IpProto.TCP) return HelperVerdict.ACCEPT;
-      msg.bind(ctx, indexFor(ctx));
+      msg.bind(ctx);
       try {
         return ctx.protocol === IpProto.UDP ? udpDatagram(ctx) : tcpSegment(ctx);
       } finally {

@@ -3,8 +3,6 @@ import { SipClass } from "./constants.js";
 import { peerAddress, senderAddress } from "./endpoints.js";
 import type { SipContext, SipMessage } from "./message.js";
 
-const ANY = new Uint32Array(4);
-
 /** What registering one media expectation gave: the handle, ALREADY (Linux's -EALREADY, taken as success) or REFUSED. */
 const ALREADY = true;
 const REFUSED = false;
@@ -12,22 +10,14 @@ const REFUSED = false;
 /**
  * One RTP or RTCP expectation (`nf_ct_expect_related` with
  * `NF_CT_EXP_F_SKIP_MASTER`): UDP from `src` (null: anyone), any port, to
- * `dst`:`port`, the class's three minutes.
+ * `dst`:`port`, the class's three minutes. Linux takes "already expected"
+ * (under another class, or by another call) as success: a message must not
+ * be dropped for announcing a stream twice.
  */
 function expectStream(msg: SipMessage, src: ArrayLike<number> | null, dst: Uint32Array, port: number, cls: number): ExpectationHandle | boolean {
-  const ctx = msg.ctx;
-  const conn = ctx.connection;
-  const r = ctx.expect({ class: cls, protocol: IpProto.UDP, src, srcPort: null, dst, dstPort: port });
-  if (r.ok) {
-    msg.index.add(r.expectation, conn.id, conn.zone);
-    return r.expectation;
-  }
-  // Linux pretends success when the same stream is already expected under
-  // another class (endpoints reusing a port for two media types), or by
-  // another call: it must not drop a message for announcing it twice.
-  if (r.reason === "already") return ALREADY;
-  if (r.reason === "busy" && msg.index.findIdentical(conn.zone, msg.family, IpProto.UDP, src, dst, port, conn.id) !== null) return ALREADY;
-  return REFUSED;
+  const r = msg.ctx.expect({ class: cls, protocol: IpProto.UDP, src, srcPort: null, dst, dstPort: port, skipMaster: true });
+  if (r.ok) return r.expectation;
+  return r.reason === "already" ? ALREADY : REFUSED;
 }
 
 /**
@@ -56,9 +46,8 @@ export function expectMedia(msg: SipMessage, address: Uint32Array, port: number,
   } else if (o.externalMedia !== null && o.externalMedia(address, ctx.dst, msg.family === 6 ? 6 : 4)) {
     return HelperVerdict.ACCEPT;
   }
-  const conn = ctx.connection;
-  const other = msg.index.find(conn.zone, msg.family, IpProto.UDP, src ?? ANY, address, port);
-  if (other !== null && other.masterId !== conn.id && other.cls === cls) return HelperVerdict.ACCEPT;
+  const other = ctx.findExpectation({ protocol: IpProto.UDP, src, dst: address, dstPort: port });
+  if (other !== null && other.master?.id !== ctx.connection.id && other.helper === msg.helperName && other.class === cls) return HelperVerdict.ACCEPT;
 
   const base = port & ~1;
   const rtp = expectStream(msg, src, address, base, cls);
@@ -70,13 +59,12 @@ export function expectMedia(msg: SipMessage, address: Uint32Array, port: number,
 
 /**
  * Linux's `flush_expectations(ct, true)`: removes every media expectation
- * of the connection, newest first (the order of Linux's per-master list,
- * so the destroy events come in Linux's order).
+ * of the connection, newest first as the engine removes them (the order of
+ * Linux's per-master list, so the destroy events come in Linux's order).
  */
 export function removeMedia(ctx: SipContext): void {
-  const pending = ctx.expectations();
-  for (let i = pending.length - 1; i >= 0; i--) {
-    const e = pending[i]!;
-    if (e.class !== SipClass.SIGNALLING) e.remove();
-  }
+  ctx.removeExpectations({ class: MEDIA_CLASSES });
 }
+
+/** Every class but signalling (Linux flushes by `class != SIP_EXPECT_SIGNALLING`). */
+const MEDIA_CLASSES: readonly number[] = [SipClass.AUDIO, SipClass.VIDEO, SipClass.IMAGE];

@@ -1,5 +1,4 @@
 import { HelperVerdict, type PacketContext } from "@alg-sdk/core";
-import type { ExpectationIndex } from "./expectation-index.js";
 import { Match } from "./header-match.js";
 import { UriTarget } from "./header-params.js";
 import type { ResolvedSipOptions } from "./options.js";
@@ -23,8 +22,6 @@ export class SipMessage {
   start = 0;
   end = 0;
   family = 4;
-  /** The SIP expectations of the context's engine. */
-  index!: ExpectationIndex;
   readonly match = new Match();
   readonly uri = new UriTarget();
   /** SDP session and media addresses. */
@@ -36,10 +33,9 @@ export class SipMessage {
     readonly helperName: string,
   ) {}
 
-  /** Starts on the packet `ctx` describes, whose engine's SIP expectations are in `index`. */
-  bind(ctx: SipContext, index: ExpectationIndex): this {
+  /** Starts on the packet `ctx` describes. */
+  bind(ctx: SipContext): this {
     this.ctx = ctx;
-    this.index = index;
     this.bytes = ctx.bytes;
     this.family = ctx.family;
     return this;

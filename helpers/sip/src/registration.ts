@@ -28,8 +28,7 @@ function expiresHeader(msg: SipMessage): number {
 
 /** Linux's `flush_expectations(ct, false)`: removes the connection's (single) signalling expectation. */
 export function removeSignalling(ctx: SipContext): void {
-  const pending = ctx.expectations({ class: SipClass.SIGNALLING });
-  for (let i = pending.length - 1; i >= 0; i--) if (pending[i]!.remove()) return;
+  for (const e of ctx.expectations({ class: SipClass.SIGNALLING })) if (e.remove()) return;
 }
 
 /**
@@ -81,7 +80,6 @@ export function register(msg: SipMessage, cseq: number): HelperVerdict {
       // timeout with the class policy's on insertion: the expectation lives 180 s.
     });
     if (!e.ok) return msg.drop("cannot add expectation");
-    msg.index.add(e.expectation, conn.id, conn.zone);
   }
   msg.state.registerCseq = cseq;
   return HelperVerdict.ACCEPT;
@@ -93,9 +91,7 @@ export function register(msg: SipMessage, cseq: number): HelperVerdict {
  * active. False when there is none.
  */
 function confirmRegistration(ctx: SipContext, address: Uint32Array, proto: number, port: number, seconds: number): boolean {
-  const pending = ctx.expectations({ class: SipClass.SIGNALLING });
-  for (let i = pending.length - 1; i >= 0; i--) {
-    const e = pending[i]!;
+  for (const e of ctx.expectations({ class: SipClass.SIGNALLING })) {
     const t = e.tuple;
     if (t.protocol !== proto || t.dstPort !== port || !sameAddress(t.dst, address)) continue;
     if (e.refresh(seconds)) {
