@@ -1,41 +1,32 @@
-import { createEngine, decodePacket, formatAddress, natTarget, ParsedPacket, Reason, type Engine, type PolicyPacket } from "@alg-sdk/core";
-import { checksumProblems, tcp, tcpConversation, type ConversationPacket } from "@alg-sdk/testing";
+import { createEngine, decodePacket, natTarget, ParsedPacket, type Engine, type PolicyPacket } from "@alg-sdk/core";
+import { checksumProblems, egressOf, tcp, tcpConversation, type ConversationPacket } from "@alg-sdk/testing";
 import { describe, expect, it } from "vitest";
 import { ftpHelper } from "../src/index.js";
 
-/** What left the engine for one packet, decoded. */
-interface Out {
-  readonly src: string;
-  readonly dst: string;
-  readonly sport: number;
-  readonly dport: number;
-  readonly seq: number;
-  readonly ack: number;
-  readonly payload: string;
-  readonly sack: number[];
-  readonly state: string;
-}
-
-function send(e: Engine, packet: ConversationPacket | Uint8Array, ts = 1): Out {
-  const r = e.process(Uint8Array.from(packet instanceof Uint8Array ? packet : packet.bytes), ts);
-  expect(r.outBytes, `${r.verdictName} ${r.reasonName}`).not.toBeNull();
-  const b = r.outBytes!.slice(r.outOffset, r.outOffset + r.outLength);
-  expect(checksumProblems(b)).toEqual([]);
+/** SACK block edges of a TCP segment's options. */
+function sackEdges(b: Uint8Array): number[] {
   const p = new ParsedPacket();
-  expect(decodePacket(b, 0, b.length, p)).toBe(Reason.NONE);
-  let payload = "";
-  for (let i = 0; i < p.payloadLength; i++) payload += String.fromCharCode(b[p.payloadOffset + i]!);
-  const sack: number[] = [];
+  decodePacket(b, 0, b.length, p);
+  const edges: number[] = [];
   for (let i = p.l4Offset + 20; i < p.l4Offset + p.tcpHeaderLength; ) {
     const kind = b[i]!;
     if (kind <= 1) {
       i++;
       continue;
     }
-    if (kind === 5) for (let o = i + 2; o < i + b[i + 1]!; o += 4) sack.push(((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0);
+    if (kind === 5) for (let o = i + 2; o < i + b[i + 1]!; o += 4) edges.push(((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0);
     i += b[i + 1]!;
   }
-  return { src: formatAddress(p.family, p.src), dst: formatAddress(p.family, p.dst), sport: p.sport, dport: p.dport, seq: p.seq, ack: p.ack, payload, sack, state: r.stateName };
+  return edges;
+}
+
+/** What left the engine for one packet, decoded; its checksums must verify. */
+function send(e: Engine, packet: ConversationPacket | Uint8Array, ts = 1) {
+  const r = e.process(Uint8Array.from(packet instanceof Uint8Array ? packet : packet.bytes), ts);
+  const out = egressOf(r);
+  expect(out, `${r.verdictName} ${r.reasonName}`).not.toBeNull();
+  expect(checksumProblems(out!.bytes)).toEqual([]);
+  return { ...out!, payload: out!.text, sport: out!.srcPort, dport: out!.dstPort, sack: sackEdges(out!.bytes), state: r.stateName };
 }
 
 const snat = (family: 4 | 6, to: string) => ({
