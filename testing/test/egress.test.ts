@@ -1,4 +1,4 @@
-import { createEngine, natTarget } from "@alg-sdk/core";
+import { createEngine, FilterVerdict, natTarget } from "@alg-sdk/core";
 import { describe, expect, it } from "vitest";
 import { egressOf, tcp, udp } from "../src/index.js";
 
@@ -13,7 +13,7 @@ describe("egressOf", () => {
   });
 
   it("is null for a dropped packet", () => {
-    const e = createEngine({ policy: { filter: () => "drop" }, hashSeed: 1 });
+    const e = createEngine({ policy: { filter: () => FilterVerdict.DROP }, hashSeed: 1 });
     expect(egressOf(e.process(tcp({ src: "10.0.0.1", dst: "192.0.2.1", sport: 4000, dport: 80, flags: "S" }), 1))).toBeNull();
   });
 });
