@@ -93,7 +93,7 @@ describe("NAT properties (random traffic through SNAT)", () => {
             seen.rewrites += r.rewrites;
             if (r.reasonName === "nat-failed") seen.failedBindings++;
             if (out === null) {
-              // Only a binding that could not be made (64 ports for many flows) or the tracker's own refusals drop.
+              // Only a binding that could not be made (4 ports for many flows) or the tracker's own refusals drop.
               expect(["nat-failed", "tcp-invalid-flags", "tcp-bad-state", "tcp-out-of-window", "tcp-ack-over-window", null]).toContain(r.reasonName);
             } else {
               expect(checksumProblems(out.bytes)).toEqual([]);
