@@ -9,10 +9,14 @@
 
 const TWO_32 = 0x1_0000_0000;
 
-/** Folds a non-negative sum of 32-bit terms to 32 bits with end-around carries (repeated `csum_add`). */
-function fold32(sum: number): number {
-  while (sum >= TWO_32) sum = (sum % TWO_32) + Math.floor(sum / TWO_32);
-  return sum;
+/**
+ * `csum_add` on 32-bit values: the sum with its carry out of bit 31 added
+ * back in. Both terms are below 2^32, so one subtraction does it (no
+ * division: this runs for every translated packet).
+ */
+function csumAdd(a: number, b: number): number {
+  const t = a + b;
+  return t >= TWO_32 ? t - 0xffff_ffff : t;
 }
 
 /** `csum_fold`: 32 bits to 16 with end-around carries, then inverted. */
@@ -44,7 +48,7 @@ export class ChecksumUpdate {
 
   /** `csum_sub(sum, old)` then `csum_add(sum, new)` for one 32-bit word. */
   replace32(oldWord: number, newWord: number): this {
-    this.sum = fold32(this.sum + (~oldWord >>> 0) + (newWord >>> 0));
+    this.sum = csumAdd(csumAdd(this.sum, ~oldWord >>> 0), newWord >>> 0);
     return this;
   }
 
@@ -63,7 +67,11 @@ export class ChecksumUpdate {
 
 const update = new ChecksumUpdate();
 
-/** `csum_replace4` / `inet_proto_csum_replace4`: the checksum at `at` after one 32-bit word changed. */
+/**
+ * `csum_replace4` / `inet_proto_csum_replace4`: the checksum at `at` after
+ * one 32-bit word changed. Words may be given signed (`| 0`), which hot
+ * callers do: a number above 2^31 passed to a call is allocated by V8.
+ */
 export function replaceWord(b: Uint8Array, at: number, oldWord: number, newWord: number): void {
   update.begin(b, at).replace32(oldWord, newWord).end(b, at);
 }
@@ -82,8 +90,8 @@ export function replaceAddress(b: Uint8Array, at: number, oldAt: number, newAddr
   update.begin(b, at);
   for (let w = 0; w < words; w++) {
     const o = oldAt + w * 4;
-    const old = ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
-    update.replace32(old, newAddr[w]! >>> 0);
+    const old = (b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!;
+    update.replace32(old, newAddr[w]! | 0);
   }
   update.end(b, at);
 }

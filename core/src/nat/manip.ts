@@ -36,9 +36,10 @@ export function manipDatagram(
     const first = (((b[l3 + 6]! << 8) | b[l3 + 7]!) & 0x1fff) === 0;
     const rewrite = trackers.get(b[l3 + 9]!).natRewrite;
     if (first && rewrite !== undefined && !rewrite(b, l4, end, side, sport, dport, addrAt, addr, 1)) return false;
-    const old = ((b[addrAt]! << 24) | (b[addrAt + 1]! << 16) | (b[addrAt + 2]! << 8) | b[addrAt + 3]!) >>> 0;
-    replaceWord(b, l3 + 10, old, addr[0]! >>> 0);
-    writeWord(b, addrAt, addr[0]!);
+    // Signed words: an unsigned one above 2^31 would be allocated at each call.
+    const old = (b[addrAt]! << 24) | (b[addrAt + 1]! << 16) | (b[addrAt + 2]! << 8) | b[addrAt + 3]!;
+    replaceWord(b, l3 + 10, old, addr[0]! | 0);
+    writeWord(b, addrAt, addr[0]! | 0);
     return true;
   }
   const addrAt = l3 + (side === Side.SOURCE ? 8 : 24);
@@ -47,7 +48,7 @@ export function manipDatagram(
     const rewrite = trackers.get(walk.next).natRewrite;
     if (rewrite !== undefined && !rewrite(b, walk.offset, end, side, sport, dport, addrAt, addr, 4)) return false;
   }
-  for (let w = 0; w < 4; w++) writeWord(b, addrAt + w * 4, addr[w]!);
+  for (let w = 0; w < 4; w++) writeWord(b, addrAt + w * 4, addr[w]! | 0);
   return true;
 }
 

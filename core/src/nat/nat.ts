@@ -33,6 +33,8 @@ export class Nat {
   private readonly mirror = new NatTuple();
   private readonly range = new NatRange();
   private readonly keys = new Uint16Array(2);
+  /** The address a packet manipulation writes. */
+  private readonly address = new Uint32Array(4);
   private readonly random: NatRandom;
 
   constructor(
@@ -115,21 +117,26 @@ export class Nat {
     let bit = CHANGED[side];
     if (dir === 1) bit ^= NAT_MASK;
     if ((t.status(s) & bit) === 0) return 0;
-    // The packet must look like the inverse of the other direction's tuple.
-    const m = this.mirror.fromSlot(t, s, dir ^ 1);
-    if (this.trackers.get(m.proto).invertKeys(m.sport, m.dport, this.keys) !== Reason.NONE) return -1;
-    const addr = side === Side.SOURCE ? m.dst : m.src;
+    // The packet must look like the inverse of the other direction's tuple:
+    // its source is that tuple's destination, and the other way round.
+    // Only the address this side needs is copied (this runs per packet).
+    const other = dir ^ 1;
+    const tracker = this.trackers.get(t.protocol(s));
+    if (tracker.invertKeys(t.port(s, other * 2), t.port(s, other * 2 + 1), this.keys) !== Reason.NONE) return -1;
+    const at = side === Side.SOURCE ? t.dstAt(s, other) : t.srcAt(s, other);
+    const addr = this.address;
+    const u32 = t.u32;
+    for (let w = 0; w < 4; w++) addr[w] = u32[at + w]!;
     const sport = this.keys[0]!;
     const dport = this.keys[1]!;
     if (!manipDatagram(p.bytes, p.l3Offset, p.l3End, side, addr, sport, dport, this.trackers)) return -1;
     // The pipeline after this stage (filter, helpers) sees the packet as it now is.
-    const ported = this.trackers.get(m.proto).hasPorts;
     if (side === Side.SOURCE) {
-      p.src.set(addr);
+      for (let w = 0; w < 4; w++) p.src[w] = addr[w]!;
       p.sport = sport;
     } else {
-      p.dst.set(addr);
-      if (ported) p.dport = dport;
+      for (let w = 0; w < 4; w++) p.dst[w] = addr[w]!;
+      if (tracker.hasPorts) p.dport = dport;
       else p.sport = sport;
     }
     return 1;

@@ -21,10 +21,13 @@ export function seqOffset(t: ConnTable, s: number, dir: number, seq: number): nu
   return ((u32[o]! - seq) | 0) < 0 ? u32[o + 2]! | 0 : u32[o + 1]! | 0;
 }
 
-/** The correction point and offsets of direction `dir`. */
-export function seqAdjustment(t: ConnTable, s: number, dir: number): { position: number; before: number; after: number } {
-  const o = at(t, s, dir);
-  return { position: t.u32[o]!, before: t.u32[o + 1]! | 0, after: t.u32[o + 2]! | 0 };
+/**
+ * Word offset in `t.u32` of direction `dir`'s correction point; the offset
+ * before it and the offset after it follow (read them `| 0`: signed).
+ * An offset rather than an object: this is read for every adjusted packet.
+ */
+export function seqAdjustmentAt(t: ConnTable, s: number, dir: number): number {
+  return at(t, s, dir);
 }
 
 /**

@@ -1,13 +1,17 @@
 import { recomputePseudo, replaceWord } from "../../nat/checksum.js";
 import type { ParsedPacket } from "../../packet/parsed-packet.js";
 import type { ConnTable } from "../../table/conn-table.js";
-import { seqAdjustment } from "../../table/seqadj.js";
+import { seqAdjustmentAt } from "../../table/seqadj.js";
 import { ACK, after } from "./states.js";
 
 const SACK = 5;
 
-function readU32(b: Uint8Array, o: number): number {
-  return ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
+// Sequence numbers travel between functions as signed 32-bit values: an
+// unsigned one above 2^31 is not a small integer, and V8 would allocate a
+// number for it at every call (this runs for every adjusted packet).
+
+function readI32(b: Uint8Array, o: number): number {
+  return (b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!;
 }
 
 function writeU32(b: Uint8Array, o: number, v: number): void {
@@ -23,10 +27,10 @@ function writeU32(b: Uint8Array, o: number, v: number): void {
  * unchanged value). Returns 1 when the value changed.
  */
 function setField(b: Uint8Array, at: number, sumAt: number, value: number): number {
-  const old = readU32(b, at);
-  replaceWord(b, sumAt, old, value >>> 0);
+  const old = readI32(b, at);
+  replaceWord(b, sumAt, old, value);
   writeU32(b, at, value);
-  return old === value >>> 0 ? 0 : 1;
+  return old === (value | 0) ? 0 : 1;
 }
 
 /**
@@ -36,7 +40,7 @@ function setField(b: Uint8Array, at: number, sumAt: number, value: number): numb
  * (`nf_ct_seq_adjust`, `nf_ct_sack_block_adjust`).
  */
 function unshift(v: number, position: number, before: number, afterOffset: number): number {
-  return after((v - before) >>> 0, position) ? (v - afterOffset) >>> 0 : (v - before) >>> 0;
+  return after((v - before) | 0, position) ? (v - afterOffset) | 0 : (v - before) | 0;
 }
 
 /**
@@ -50,14 +54,18 @@ export function adjustTcpSequence(t: ConnTable, s: number, dir: number, p: Parse
   const b = p.bytes;
   const l4 = p.l4Offset;
   const sumAt = l4 + 16;
-  const mine = seqAdjustment(t, s, dir);
-  const seq = readU32(b, l4 + 4);
-  const seqOff = after(seq, mine.position) ? mine.after : mine.before;
-  let changed = setField(b, l4 + 4, sumAt, (seq + seqOff) >>> 0);
+  const u32 = t.u32;
+  const mine = seqAdjustmentAt(t, s, dir);
+  const seq = readI32(b, l4 + 4);
+  const seqOff = after(seq, u32[mine]! | 0) ? u32[mine + 2]! | 0 : u32[mine + 1]! | 0;
+  let changed = setField(b, l4 + 4, sumAt, (seq + seqOff) | 0);
   if ((b[l4 + 13]! & ACK) === 0) return changed;
-  const other = seqAdjustment(t, s, dir ^ 1);
-  changed |= setField(b, l4 + 8, sumAt, unshift(readU32(b, l4 + 8), other.position, other.before, other.after));
-  const sack = adjustSackBlocks(b, l4, sumAt, other.position, other.before, other.after);
+  const other = seqAdjustmentAt(t, s, dir ^ 1);
+  const position = u32[other]! | 0;
+  const before = u32[other + 1]! | 0;
+  const afterOffset = u32[other + 2]! | 0;
+  changed |= setField(b, l4 + 8, sumAt, unshift(readI32(b, l4 + 8), position, before, afterOffset));
+  const sack = adjustSackBlocks(b, l4, sumAt, position, before, afterOffset);
   return sack < 0 ? -1 : changed | sack;
 }
 
@@ -77,8 +85,8 @@ function adjustSackBlocks(b: Uint8Array, l4: number, sumAt: number, position: nu
     if (i + 1 === end || i + size > end || size < 2) return -1;
     if (kind === SACK && size >= 10 && ((size - 2) & 7) === 0) {
       for (let o = i + 2; o < i + size; o += 8) {
-        changed |= setField(b, o, sumAt, unshift(readU32(b, o), position, before, afterOffset));
-        changed |= setField(b, o + 4, sumAt, unshift(readU32(b, o + 4), position, before, afterOffset));
+        changed |= setField(b, o, sumAt, unshift(readI32(b, o), position, before, afterOffset));
+        changed |= setField(b, o + 4, sumAt, unshift(readI32(b, o + 4), position, before, afterOffset));
       }
     }
     i += size;
