@@ -13,6 +13,7 @@ export default defineConfig({
       { find: /^@alg-sdk\/helper-ftp$/, replacement: here("./helpers/ftp/src/index.ts") },
       { find: /^@alg-sdk\/helper-irc$/, replacement: here("./helpers/irc/src/index.ts") },
       { find: /^@alg-sdk\/helper-icmp$/, replacement: here("./helpers/icmp/src/index.ts") },
+      { find: /^@alg-sdk\/daemon$/, replacement: here("./daemon/src/index.ts") },
     ],
   },
   test: {
