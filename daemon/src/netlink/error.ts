@@ -22,7 +22,7 @@ export function decodeError(m: NlMessage): NlError | null {
   const error = view.getInt32(m.payload, true);
   const hasHeader = m.end - m.payload >= 4 + NLMSG_HDRLEN;
   return {
-    errno: -error,
+    errno: error === 0 ? 0 : -error,
     requestSeq: hasHeader ? view.getUint32(m.payload + 4 + 8, true) : m.seq,
     requestType: hasHeader ? view.getUint16(m.payload + 4 + 4, true) : 0,
   };
