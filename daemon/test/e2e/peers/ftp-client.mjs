@@ -58,7 +58,9 @@ function connectControl() {
     s.on("data", onData);
     s.on("error", (e) => reject(e));
     control = s;
-    reply().then(
+    const greeting = reply();
+    greeting.catch(() => {});
+    greeting.then(
       (line) => {
         clearTimeout(t);
         resolve(line);
@@ -145,6 +147,8 @@ const commands = {
   },
   async retr(name) {
     const start = send(`RETR ${name}`);
+    // Its answer is awaited after the data; a timeout meanwhile must not end the process.
+    start.catch(() => {});
     const sock = await dataSource();
     const data = await readAll(sock);
     const first = await start;
@@ -157,6 +161,9 @@ const commands = {
     return {};
   },
 };
+
+// A late failure of an abandoned step is already reported by the step's own bound.
+process.on("unhandledRejection", () => {});
 
 const rl = createInterface({ input: process.stdin });
 for await (const line of rl) {
