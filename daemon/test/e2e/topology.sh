@@ -8,7 +8,11 @@ p=${2:?prefix}
 C=$p-c R=$p-r S=$p-s
 
 down() {
-  for ns in "$C" "$R" "$S"; do ip netns del "$ns" 2>/dev/null || true; done
+  for ns in "$C" "$R" "$S"; do
+    # Processes left in a namespace (a server's per-session children) keep it alive after its name is gone.
+    ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null || true
+    ip netns del "$ns" 2>/dev/null || true
+  done
 }
 
 if [[ $cmd == down ]]; then down; exit 0; fi
@@ -24,8 +28,6 @@ ip -n "$R" addr add 10.201.2.1/24 dev "$p-r2"
 ip -n "$S" addr add 10.201.2.2/24 dev "$p-s0"
 for pair in "$C:$p-c0" "$R:$p-r1" "$R:$p-r2" "$S:$p-s0"; do
   ip -n "${pair%%:*}" link set "${pair#*:}" up
-  # Checksums are computed in software, so what the router queues is what the wire would carry.
-  ip netns exec "${pair%%:*}" ethtool -K "${pair#*:}" tx off >/dev/null 2>&1 || true
 done
 ip -n "$C" route add default via 10.201.1.1
 ip -n "$S" route add default via 10.201.2.1

@@ -1,0 +1,168 @@
+#!/usr/bin/env node
+// Bench of alg-sdk-daemon (not a test): packets per second through NFQUEUE
+// with per-packet and with batch verdicts, against plain kernel forwarding in
+// the same run, and the latency the daemon adds per control packet (p50,
+// p99). Needs root; builds three network namespaces (daemon/test/e2e/
+// topology.sh) and removes them at the end. Traffic never leaves them.
+//
+//   npm run build && node bench/daemon.mjs [--seconds 3] [--rtts 2000]
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+const arg = (name, dflt) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? Number(process.argv[i + 1]) : dflt;
+};
+const SECONDS = arg("--seconds", 3);
+const RTTS = arg("--rtts", 2000);
+const here = (p) => fileURLToPath(new URL(p, import.meta.url));
+const TOPOLOGY = here("../daemon/test/e2e/topology.sh");
+const BIN = here("../daemon/dist/bin.js");
+const PEERS = here("./daemon-peers/");
+const P = `algb${process.pid % 10000}`;
+const [C, R, S] = [`${P}-c`, `${P}-r`, `${P}-s`];
+const SERVER = "10.201.2.2";
+const UDP_PORT = 5001;
+const CTRL_PORT = 21;
+
+if (process.getuid?.() !== 0) {
+  console.error("bench/daemon.mjs needs root (network namespaces, NFQUEUE)");
+  process.exit(2);
+}
+
+const inNs = (ns, cmd, args, input) => execFileSync("ip", ["netns", "exec", ns, cmd, ...args], { encoding: "utf8", input });
+const spawnNs = (ns, cmd, args) => spawn("ip", ["netns", "exec", ns, cmd, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+const firstLine = (child, re = /./) =>
+  new Promise((resolve, reject) => {
+    let text = "";
+    const t = setTimeout(() => reject(new Error(`no output matching ${re}: ${text}`)), 15000);
+    const on = (d) => {
+      text += d;
+      const line = text.split("\n").find((l) => re.test(l));
+      if (line !== undefined) {
+        clearTimeout(t);
+        child.stdout.off("data", on);
+        child.stderr.off("data", on);
+        resolve(line);
+      }
+    };
+    child.stdout.setEncoding("utf8").on("data", on);
+    child.stderr.setEncoding("utf8").on("data", on);
+  });
+const exit = (child) => new Promise((r) => (child.exitCode !== null ? r() : child.once("exit", r)));
+
+/** The router's rules: forward policy drop; optionally queue the bench traffic. */
+function firewall(queue) {
+  inNs(R, "nft", ["flush", "ruleset"]);
+  inNs(
+    R,
+    "nft",
+    ["-f", "-"],
+    `table inet fw {
+  ct helper standin { type "sane" protocol tcp; l3proto ip; }
+  chain prerouting_helpers { type filter hook prerouting priority filter; policy accept;
+    tcp dport ${CTRL_PORT} ct state new ct helper set "standin" }
+  chain forward_filter { type filter hook forward priority filter; policy drop;
+    ct state established,related accept
+    tcp dport ${CTRL_PORT} accept
+    udp dport ${UDP_PORT} accept }
+}`,
+  );
+  if (!queue) return;
+  for (const m of [["-p", "udp", "--dport", String(UDP_PORT)], ["-p", "tcp", "--dport", String(CTRL_PORT)], ["-p", "tcp", "--sport", String(CTRL_PORT)]]) {
+    inNs(R, "iptables-nft", ["-t", "mangle", "-A", "FORWARD", ...m, "-j", "NFQUEUE", "--queue-num", "0"]);
+  }
+}
+
+async function startDaemon(verdicts) {
+  const d = spawnNs(R, process.execPath, [BIN, "--helper", "ftp", "--verdicts", verdicts, "--queue-maxlen", "8192"]);
+  await firstLine(d, /serving queue|start failed/);
+  return d;
+}
+
+async function stopDaemon(d) {
+  let stats = "";
+  d.stderr.on("data", (x) => (stats += x));
+  d.kill("SIGTERM");
+  await exit(d);
+  const line = stats.split("\n").find((l) => l.includes(" stats {"));
+  return line ? JSON.parse(line.slice(line.indexOf("{"))) : null;
+}
+
+/** Blasts UDP through the router for SECONDS; the receiver's rate is the throughput. */
+async function throughput() {
+  const rx = spawnNs(S, process.execPath, [PEERS + "udp-count.mjs", String(UDP_PORT)]);
+  await firstLine(rx, /ready/);
+  const tx = spawnSync("ip", ["netns", "exec", C, process.execPath, PEERS + "udp-blast.mjs", SERVER, String(UDP_PORT), String(SECONDS)], { encoding: "utf8" });
+  const sent = JSON.parse(tx.stdout.trim()).sent;
+  await new Promise((r) => setTimeout(r, 300));
+  const done = firstLine(rx, /count/);
+  rx.kill("SIGTERM");
+  const { count } = JSON.parse(await done);
+  return { sent, received: count, pps: Math.round(count / SECONDS), offered: Math.round(sent / SECONDS) };
+}
+
+/** Round trips of control lines through the router; returns RTTs in microseconds. */
+async function rtts(line) {
+  const echo = spawnNs(S, process.execPath, [PEERS + "tcp-echo.mjs", String(CTRL_PORT)]);
+  await firstLine(echo, /ready/);
+  const r = spawnSync("ip", ["netns", "exec", C, process.execPath, PEERS + "tcp-rtt.mjs", SERVER, String(CTRL_PORT), String(RTTS), line], { encoding: "utf8", maxBuffer: 64 << 20 });
+  echo.kill();
+  await exit(echo);
+  const o = JSON.parse(r.stdout.trim());
+  if (o.error) throw new Error(`rtt run failed: ${o.error}`);
+  return o.rtts.slice(Math.min(100, o.rtts.length >> 4)); // leave out the warm-up
+}
+
+const pct = (xs, p) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+};
+
+async function main() {
+  execFileSync("bash", [TOPOLOGY, "up", P]);
+  const results = {};
+  try {
+    firewall(false);
+    results.kernel = await throughput();
+    const rttKernel = await rtts("NOOP");
+
+    firewall(true);
+    let d = await startDaemon("single");
+    results.single = await throughput();
+    results.single.daemon = await stopDaemon(d);
+
+    d = await startDaemon("batch");
+    results.batch = await throughput();
+    const rttQueued = await rtts("NOOP");
+    const rttExpect = await rtts("PORT 10,201,1,2,{n}");
+    results.batch.daemon = await stopDaemon(d);
+
+    const fmt = (n) => n.toLocaleString("en-US");
+    console.log(`alg-sdk-daemon bench: ${SECONDS} s UDP blast per case, ${RTTS} control round trips; node ${process.version}, ${spawnSync("nproc").stdout.toString().trim()} CPUs`);
+    console.log("");
+    console.log("throughput (64-byte UDP through the router; offered = what one Node sender managed)");
+    for (const [name, label] of [["kernel", "kernel forwarding, no queue"], ["single", "NFQUEUE + daemon, per-packet verdicts"], ["batch", "NFQUEUE + daemon, batch verdicts"]]) {
+      const r = results[name];
+      const extra = r.daemon ? `  (daemon: ${fmt(r.daemon.packets)} packets, ${fmt(r.daemon.verdicts.messages)} verdict messages, ${r.daemon.errors.enobufs} ENOBUFS)` : "";
+      console.log(`  ${label.padEnd(40)} ${fmt(r.pps).padStart(9)} pkt/s   offered ${fmt(r.offered).padStart(9)} pkt/s${extra}`);
+    }
+    console.log("");
+    console.log("control-packet latency (one TCP round trip = 2 packets; echo server on tcp/21)");
+    const row = (label, xs) => console.log(`  ${label.padEnd(40)} p50 ${pct(xs, 50).toFixed(0).padStart(5)} us   p99 ${pct(xs, 99).toFixed(0).padStart(5)} us`);
+    row("kernel forwarding, no queue", rttKernel);
+    row("queued, daemon (NOOP lines)", rttQueued);
+    row("queued, daemon, EXP_NEW per PORT line", rttExpect);
+    const per = (xs, p) => ((pct(xs, p) - pct(rttKernel, p)) / 2).toFixed(0);
+    console.log(`  added per queued control packet:        p50 ${per(rttQueued, 50)} us   p99 ${per(rttQueued, 99)} us`);
+    console.log(`  added per packet that creates an expectation (EXP_NEW before the verdict): p50 ${((pct(rttExpect, 50) - pct(rttQueued, 50))).toFixed(0)} us more than a plain queued round trip`);
+  } finally {
+    execFileSync("bash", [TOPOLOGY, "down", P]);
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  spawnSync("bash", [TOPOLOGY, "down", P]);
+  process.exit(1);
+});
