@@ -5,7 +5,7 @@
 // p99). Needs root; builds three network namespaces (daemon/test/e2e/
 // topology.sh) and removes them at the end. Traffic never leaves them.
 //
-//   npm run build && node bench/daemon.mjs [--seconds 2] [--rtts 2000]
+//   npm run build && node bench/daemon.mjs [--seconds 2] [--repeat 3] [--rtts 2000]
 //
 // The sender is pinned to CPU 0 (the router's softirq work for its packets
 // runs there too) and the daemon to CPU 1, so the two do not take turns.
@@ -112,7 +112,10 @@ function forwarded() {
  * where a receiving process would compete with the sender for the 2 CPUs.
  * The server drops the datagrams in its input hook.
  */
-async function throughputAt(rate) {
+/** Repetitions of each offered rate: the machine's vCPUs are shared, so single runs scatter. */
+const REPEAT = arg("--repeat", 3);
+
+async function throughputOnce(rate) {
   const before = forwarded();
   const tx = spawnSync("ip", ["netns", "exec", C, ...pin(0), process.execPath, PEERS + "udp-blast.mjs", SERVER, String(UDP_PORT), String(SECONDS), String(rate)], { encoding: "utf8" });
   const sent = JSON.parse(tx.stdout.trim()).sent;
@@ -122,11 +125,27 @@ async function throughputAt(rate) {
   return { offered: Math.round(sent / SECONDS), pps: Math.round(count / SECONDS) };
 }
 
+/** The median of REPEAT runs at one offered rate. */
+async function throughputAt(rate) {
+  const runs = [];
+  for (let i = 0; i < REPEAT; i++) runs.push(await throughputOnce(rate));
+  runs.sort((a, b) => a.pps - b.pps);
+  return runs[runs.length >> 1];
+}
+
 /** Forwarded rate at each offered rate of RATES. */
 async function throughput() {
   const steps = [];
   for (const rate of RATES) steps.push(await throughputAt(rate));
   return { steps, best: Math.max(...steps.map((s) => s.pps)) };
+}
+
+/** The socket path alone: bench/daemon-peers/minimal-verdicts.mjs (same socket package and codecs, no engine). */
+async function startMinimal(verdicts) {
+  const [cmd, ...pre] = [...pin(1), process.execPath];
+  const m = spawnNs(R, cmd, [...pre, PEERS + "minimal-verdicts.mjs", verdicts]);
+  await firstLine(m, /ready/);
+  return m;
 }
 
 /** Round trips of control lines through the router; returns RTTs in microseconds. */
@@ -160,6 +179,15 @@ async function main() {
     results.single = await throughput();
     results.single.daemon = await stopDaemon(d);
 
+    let m = await startMinimal("single");
+    results.minimalSingle = await throughput();
+    m.kill("SIGTERM");
+    await exit(m);
+    m = await startMinimal("batch");
+    results.minimalBatch = await throughput();
+    m.kill("SIGTERM");
+    await exit(m);
+
     d = await startDaemon("batch");
     results.batch = await throughput();
     const rttQueued = await rtts("NOOP");
@@ -167,11 +195,17 @@ async function main() {
     results.batch.daemon = await stopDaemon(d);
 
     const fmt = (n) => n.toLocaleString("en-US");
-    console.log(`alg-sdk-daemon bench: ${SECONDS} s per offered rate, ${RTTS} control round trips; node ${process.version}, ${spawnSync("nproc").stdout.toString().trim()} CPUs`);
+    console.log(`alg-sdk-daemon bench: ${SECONDS} s per offered rate, median of ${REPEAT}, ${RTTS} control round trips; node ${process.version}, ${spawnSync("nproc").stdout.toString().trim()} CPUs`);
     console.log("");
     console.log("throughput: 64-byte UDP through the router, counted after its forward filter (pkt/s forwarded at each offered rate)");
     console.log(`  ${"offered".padEnd(40)} ${results.kernel.steps.map((s) => fmt(s.offered).padStart(9)).join("")}`);
-    for (const [name, label] of [["kernel", "kernel forwarding, no queue"], ["single", "NFQUEUE + daemon, per-packet verdicts"], ["batch", "NFQUEUE + daemon, batch verdicts"]]) {
+    for (const [name, label] of [
+      ["kernel", "kernel forwarding, no queue"],
+      ["single", "NFQUEUE + daemon, per-packet verdicts"],
+      ["batch", "NFQUEUE + daemon, batch verdicts"],
+      ["minimalSingle", "NFQUEUE + socket only, per-packet"],
+      ["minimalBatch", "NFQUEUE + socket only, batch"],
+    ]) {
       const r = results[name];
       console.log(`  ${label.padEnd(40)} ${r.steps.map((s) => fmt(s.pps).padStart(9)).join("")}   best ${fmt(r.best)}`);
     }
