@@ -31,8 +31,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     await daemon.start(config);
   } catch (e) {
+    // A helper that cannot be built is a configuration mistake (2); anything from the kernel is 1.
     log.error(`start failed: ${(e as Error).message}`);
-    return 1;
+    return e instanceof ConfigError ? 2 : 1;
   }
   return new Promise<number>((resolve) => {
     const stop = (signal: string): void => {

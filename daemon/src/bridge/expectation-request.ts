@@ -1,6 +1,6 @@
 import type { ExpectationInfo, TupleInfo } from "@alg-sdk/core";
 import type { KernelExpectationRequest } from "../ctnetlink/expect.js";
-import { invertTuple, type CtTuple } from "../ctnetlink/tuple.js";
+import type { CtTuple } from "../ctnetlink/tuple.js";
 import { addressBytes } from "./address.js";
 
 /** An engine tuple (text) as ctnetlink bytes; null when an address does not parse. */
@@ -45,4 +45,3 @@ export function kernelExpectation(e: ExpectationInfo, kernelMaster: CtTuple | nu
   };
 }
 
-export { invertTuple };

@@ -1,6 +1,5 @@
 import { encodeExpectDelete, encodeExpectNew, type KernelExpectationRequest } from "../ctnetlink/expect.js";
 import type { CtTuple } from "../ctnetlink/tuple.js";
-import { errnoName } from "../netlink/error.js";
 import type { RequestChannel } from "../transport/requests.js";
 
 /** Creates and deletes expectations in the kernel over ctnetlink; answers are errnos, never exceptions. */
@@ -23,4 +22,3 @@ export class KernelExpectations {
   }
 }
 
-export { errnoName };

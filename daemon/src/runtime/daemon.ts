@@ -130,8 +130,11 @@ export class Daemon {
     const options: EngineOptions = {
       helpers: this.helperSet.helpers as EngineOptions["helpers"],
       attach: this.helperSet.attach,
-      // Expectations live in the kernel; the engine's copies only need to outlive the packets that make them.
       helperErrorVerdict: "accept",
+      // The engine never sees the data connections, so its copies of expectations are never matched and
+      // stay until their timeout: room for 65,536 keeps a busy server (about 200 new ones a second at
+      // 300 s) from filling the table, where a full table would make helpers drop (as nf_ct_expect_max does).
+      maxExpectations: 65536,
     };
     this.engine = createEngine(options);
     this.processor?.close();

@@ -1,9 +1,9 @@
-import { NLMSG_HDRLEN, NlMsgType } from "../netlink/constants.js";
+import { NLMSG_HDRLEN, NfVerdict, NlMsgType } from "../netlink/constants.js";
 import { decodeError, errnoName } from "../netlink/error.js";
-import { splitMessages } from "../netlink/reader.js";
+import { splitMessages, type NlMessage } from "../netlink/reader.js";
 import { encodeQueueConfig } from "../nfqueue/config.js";
 import { NfqCfgCmd, NfqCopyMode } from "../nfqueue/constants.js";
-import { decodeQueuedPacket, PACKET_MESSAGE_TYPE } from "../nfqueue/packet.js";
+import { decodeQueuedPacket, PACKET_MESSAGE_TYPE, type QueuedPacket } from "../nfqueue/packet.js";
 import { RequestChannel } from "../transport/requests.js";
 import type { NetlinkSocket } from "../transport/socket.js";
 import type { Counters } from "./counters.js";
@@ -21,7 +21,7 @@ export interface QueueSettings {
 }
 
 /** Handles one decoded packet: returns nothing, gives its verdict through the sequencer. */
-export type PacketHandler = (packet: NonNullable<ReturnType<typeof decodeQueuedPacket>>, sequencer: VerdictSequencer) => void;
+export type PacketHandler = (packet: QueuedPacket, sequencer: VerdictSequencer) => void;
 
 /**
  * One NFQUEUE queue on its own socket: binds it, reads packet messages,
@@ -108,7 +108,7 @@ export class QueueWorker {
           // A bug in the handler must not cost the packet its verdict, nor the daemon its life.
           this.counters.netlinkErrors++;
           this.log.limited("error", "handler", `queue ${this.settings.queue}: packet ${p.id}: ${String(e)}`);
-          this.sequencer.ready(p.id, 1);
+          this.sequencer.ready(p.id, NfVerdict.ACCEPT);
         }
         continue;
       }
@@ -120,7 +120,7 @@ export class QueueWorker {
     }
   }
 
-  private routeError(m: ReturnType<typeof splitMessages>["messages"][number], datagram: Uint8Array): void {
+  private routeError(m: NlMessage, datagram: Uint8Array): void {
     const e = decodeError(m);
     if (!e) {
       this.counters.malformed++;
