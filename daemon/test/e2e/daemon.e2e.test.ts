@@ -246,6 +246,24 @@ describe.skipIf(why !== null)(`alg-sdk-daemon end to end${why ? ` — skipped: $
     expect(await stopDaemon(d)).toBe(0);
   }, 120_000);
 
+  it("without the stand-in kernel helper the kernel refuses the expectations: counted and logged, transfer fails, daemon lives on", async () => {
+    firewall({ standin: false, queue: "plain" });
+    const d = await startDaemon(["--helper", "ftp", "--events"]);
+    const c = new FtpClient();
+    expect((await c.step("login")).ok).toBe(true);
+    expect((await c.step("pasv")).ok).toBe(true);
+    expect((await c.step("retr data.bin")).ok).toBe(false);
+    c.close();
+    await d.out.waitFor(/kernel=EOPNOTSUPP \(95\)$/, 3000);
+    expect(d.err.lines.join("\n")).toMatch(/kernel refused an expectation of ftp: EOPNOTSUPP \(95\) \(the master connection has no kernel helper/);
+    const mark = d.err.lines.length;
+    d.proc.kill("SIGUSR1");
+    const s = await stats(d, mark);
+    expect(s.expectations.created).toBe(0);
+    expect(s.expectations.refusedBy["EOPNOTSUPP (95)"]).toBeGreaterThan(0);
+    expect(await stopDaemon(d)).toBe(0);
+  }, 60_000);
+
   for (const bypass of [true, false]) {
     it(`a daemon killed mid-session (${bypass ? "with" : "without"} queue bypass): ${bypass ? "control goes on, new data connections fail" : "the control connection stalls"}`, async () => {
       firewall({ standin: true, queue: bypass ? "bypass" : "plain" });
