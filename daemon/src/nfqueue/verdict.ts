@@ -1,27 +1,57 @@
 import { Attrs, nfgenHeader, type NlMessage } from "../netlink/reader.js";
-import { MessageBuilder } from "../netlink/builder.js";
-import { Family, NfnlSubsys, nfnlType } from "../netlink/constants.js";
+import { Family, NfnlSubsys, NlmFlag, nfnlType } from "../netlink/constants.js";
 import { NfqAttr, NfqMsg } from "./constants.js";
 
-function verdictHeader(verdict: number, id: number): Uint8Array {
-  // struct nfqnl_msg_verdict_hdr { __be32 verdict; __be32 id; }
-  const h = new Uint8Array(8);
-  const v = new DataView(h.buffer);
-  v.setUint32(0, verdict >>> 0, false);
-  v.setUint32(4, id >>> 0, false);
-  return h;
-}
+const VERDICT_TYPE = nfnlType(NfnlSubsys.QUEUE, NfqMsg.VERDICT);
+const BATCH_TYPE = nfnlType(NfnlSubsys.QUEUE, NfqMsg.VERDICT_BATCH);
 
 /**
- * A verdict for one packet (NFQNL_MSG_VERDICT, nfqnl_recv_verdict). No ACK
- * is asked: a verdict answer per packet would double the traffic, and an
- * error (unknown id) only comes back when something is already wrong.
+ * Writes a verdict message in its fixed layout: nlmsghdr (16), nfgenmsg (4),
+ * NFQA_VERDICT_HDR (4 + struct nfqnl_msg_verdict_hdr { __be32 verdict;
+ * __be32 id; }), and NFQA_MARK (4 + __be32) when a mark is given. Written
+ * directly rather than through MessageBuilder: it is the one message sent
+ * per packet.
  */
+function verdictMessage(type: number, queue: number, id: number, verdict: number, seq: number, mark: number | undefined): Uint8Array {
+  const len = mark === undefined ? 32 : 40;
+  // Byte stores, no DataView: one allocation per verdict.
+  const m = new Uint8Array(len);
+  le16(m, 0, len);
+  le16(m, 4, type);
+  // No NLM_F_ACK: an answer per packet would double the traffic; errors still come back.
+  le16(m, 6, NlmFlag.REQUEST);
+  le16(m, 8, seq & 0xffff);
+  le16(m, 10, (seq >>> 16) & 0xffff);
+  m[16] = Family.UNSPEC;
+  m[18] = (queue >> 8) & 0xff;
+  m[19] = queue & 0xff;
+  m[20] = 12;
+  m[22] = NfqAttr.VERDICT_HDR;
+  be32(m, 24, verdict);
+  be32(m, 28, id);
+  if (mark !== undefined) {
+    m[32] = 8;
+    m[34] = NfqAttr.MARK;
+    be32(m, 36, mark);
+  }
+  return m;
+}
+
+function le16(m: Uint8Array, at: number, v: number): void {
+  m[at] = v & 0xff;
+  m[at + 1] = (v >> 8) & 0xff;
+}
+
+function be32(m: Uint8Array, at: number, v: number): void {
+  m[at] = (v >>> 24) & 0xff;
+  m[at + 1] = (v >>> 16) & 0xff;
+  m[at + 2] = (v >>> 8) & 0xff;
+  m[at + 3] = v & 0xff;
+}
+
+/** A verdict for one packet (NFQNL_MSG_VERDICT, nfqnl_recv_verdict). */
 export function encodeVerdict(queue: number, id: number, verdict: number, seq: number, mark?: number): Uint8Array {
-  const b = new MessageBuilder(nfnlType(NfnlSubsys.QUEUE, NfqMsg.VERDICT), 0x1, seq, Family.UNSPEC, queue, 32);
-  b.bytes(NfqAttr.VERDICT_HDR, verdictHeader(verdict, id));
-  if (mark !== undefined) b.be32(NfqAttr.MARK, mark);
-  return b.finish();
+  return verdictMessage(VERDICT_TYPE, queue, id, verdict, seq, mark);
 }
 
 /**
@@ -30,10 +60,7 @@ export function encodeVerdict(queue: number, id: number, verdict: number, seq: n
  * decided every such packet the same way.
  */
 export function encodeBatchVerdict(queue: number, maxId: number, verdict: number, seq: number, mark?: number): Uint8Array {
-  const b = new MessageBuilder(nfnlType(NfnlSubsys.QUEUE, NfqMsg.VERDICT_BATCH), 0x1, seq, Family.UNSPEC, queue, 32);
-  b.bytes(NfqAttr.VERDICT_HDR, verdictHeader(verdict, maxId));
-  if (mark !== undefined) b.be32(NfqAttr.MARK, mark);
-  return b.finish();
+  return verdictMessage(BATCH_TYPE, queue, maxId, verdict, seq, mark);
 }
 
 /** A decoded verdict message (for tests and tools that watch the daemon's output). */
@@ -47,8 +74,8 @@ export interface DecodedVerdict {
 
 /** Decodes a verdict or batch verdict message; null for anything else. */
 export function decodeVerdict(m: NlMessage): DecodedVerdict | null {
-  const batch = m.type === nfnlType(NfnlSubsys.QUEUE, NfqMsg.VERDICT_BATCH);
-  if (!batch && m.type !== nfnlType(NfnlSubsys.QUEUE, NfqMsg.VERDICT)) return null;
+  const batch = m.type === BATCH_TYPE;
+  if (!batch && m.type !== VERDICT_TYPE) return null;
   const gen = nfgenHeader(m);
   const a = Attrs.ofMessage(m);
   const hdr = a.raw(NfqAttr.VERDICT_HDR);
