@@ -21,7 +21,7 @@ const TOOLS = ["nft", "iptables-nft", "conntrack", "vsftpd", "lftp"];
 const STEP_MS = 2000;
 
 const net = new Topology(`algd${process.pid % 100000}`);
-const { CLIENT_IP, SERVER_IP } = Topology;
+const { CLIENT_IP, SERVER_IP, SERVER_IP6 } = Topology;
 const work = mkdtempSync(join(tmpdir(), "alg-daemon-e2e-"));
 const ftpRoot = join(work, "ftp");
 const sha256 = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
@@ -39,7 +39,7 @@ function firewall(o: { standin: boolean; queue: "none" | "plain" | "bypass" }): 
   net.run(net.router, "nft", ["flush", "ruleset"]);
   const rules = `
 table inet fw {
-  ct helper standin { type "sane" protocol tcp; l3proto ip; }
+  ct helper standin { type "sane" protocol tcp; l3proto inet; }
   chain prerouting_helpers {
     type filter hook prerouting priority filter; policy accept;
     ${o.standin ? `tcp dport { 21, 6667 } ct state new ct helper set "standin"` : ""}
@@ -53,8 +53,10 @@ table inet fw {
   net.run(net.router, "nft", ["-f", "-"], rules);
   if (o.queue === "none") return;
   const bypass = o.queue === "bypass" ? ["--queue-bypass"] : [];
-  for (const dir of ["--dports", "--sports"]) {
-    net.run(net.router, "iptables-nft", ["-t", "mangle", "-A", "FORWARD", "-p", "tcp", "-m", "multiport", dir, "21,6667", "-j", "NFQUEUE", "--queue-num", "0", ...bypass]);
+  for (const tool of ["iptables-nft", "ip6tables-nft"]) {
+    for (const dir of ["--dports", "--sports"]) {
+      net.run(net.router, tool, ["-t", "mangle", "-A", "FORWARD", "-p", "tcp", "-m", "multiport", dir, "21,6667", "-j", "NFQUEUE", "--queue-num", "0", ...bypass]);
+    }
   }
 }
 
@@ -80,13 +82,13 @@ async function stopDaemon(d: Daemon): Promise<number | null> {
 }
 
 /** lftp downloads data.bin; resolves whether it worked and the file is the server's. */
-function lftpGet(passive: boolean): { ok: boolean; detail: string } {
+function lftpGet(passive: boolean, host = SERVER_IP): { ok: boolean; detail: string } {
   const out = join(work, `got-${passive ? "pasv" : "port"}-${Date.now()}.bin`);
   const script = `set net:timeout 2; set net:max-retries 1; set net:reconnect-interval-base 1; set ftp:passive-mode ${passive ? "on" : "off"}; get data.bin -o ${out}; bye`;
-  const r = net.try(net.client, "lftp", ["-e", script, `ftp://${SERVER_IP}`], 30_000);
+  const r = net.try(net.client, "lftp", ["-e", script, `ftp://${host.includes(":") ? `[${host}]` : host}`], 30_000);
   const got = existsSync(out) ? readFileSync(out) : null;
   const ok = r.status === 0 && got !== null && sha256(got) === fileSha;
-  return { ok, detail: `lftp ${passive ? "passive" : "active"}: status ${r.status}, ${got ? got.length : "no"} bytes; ${r.stderr.trim()}` };
+  return { ok, detail: `lftp ${passive ? "passive" : "active"} to ${host}: status ${r.status}, ${got ? got.length : "no"} bytes; ${r.stderr.trim()}` };
 }
 
 /** The line-driven FTP client of peers/ftp-client.mjs. */
@@ -142,7 +144,7 @@ describe.skipIf(why !== null)(`alg-sdk-daemon end to end${why ? ` — skipped: $
     writeFileSync(
       conf,
       [
-        "listen=YES", "listen_ipv6=NO", "background=NO", "anonymous_enable=YES", "local_enable=NO", "write_enable=NO",
+        "listen=NO", "listen_ipv6=YES", "background=NO", "anonymous_enable=YES", "local_enable=NO", "write_enable=NO",
         `anon_root=${ftpRoot}`, "no_anon_password=YES", "pasv_enable=YES", "port_enable=YES", "connect_from_port_20=NO",
         "seccomp_sandbox=NO", "secure_chroot_dir=/var/run/vsftpd/empty", "xferlog_enable=NO", "",
       ].join("\n"),
@@ -194,6 +196,7 @@ describe.skipIf(why !== null)(`alg-sdk-daemon end to end${why ? ` — skipped: $
     c.close();
     expect(lftpGet(true).ok).toBe(false);
     expect(lftpGet(false).ok).toBe(false);
+    expect(lftpGet(true, SERVER_IP6).ok).toBe(false);
     expect(ircDcc().ok).toBe(false);
   }, 90_000);
 
@@ -209,6 +212,11 @@ describe.skipIf(why !== null)(`alg-sdk-daemon end to end${why ? ` — skipped: $
     expect(passive.ok, passive.detail).toBe(true);
     const active = lftpGet(false);
     expect(active.ok, active.detail).toBe(true);
+    // IPv6: EPSV and EPRT, 16-byte tuples and masks in the kernel requests.
+    for (const passive6 of [true, false]) {
+      const r = lftpGet(passive6, SERVER_IP6);
+      expect(r.ok, r.detail).toBe(true);
+    }
 
     // A pending expectation, seen in the kernel's table between PASV and the data connection.
     const c = new FtpClient();
@@ -229,8 +237,9 @@ describe.skipIf(why !== null)(`alg-sdk-daemon end to end${why ? ` — skipped: $
     await d.out.waitFor(/helper=irc kernel=ok$/, 3000);
     // Every expectation the daemon reports as created is one the kernel announced.
     const created = d.out.lines.filter((l) => l.startsWith("[NEW]") && l.endsWith("kernel=ok"));
-    // lftp passive and active, the scripted PASV, the DCC offer.
-    expect(created.length, d.out.lines.join("\n")).toBe(4);
+    // lftp passive and active over IPv4 and IPv6, the scripted PASV, the DCC offer.
+    expect(created.length, d.out.lines.join("\n")).toBe(6);
+    expect(created.filter((l) => l.includes("master-dst=fd00:201:2::2"))).toHaveLength(2);
     for (const line of created) {
       const dport = /dport=(\d+) mask-src/.exec(line)![1];
       await ev.waitFor(new RegExp(`\\[NEW\\] .*dport=${dport} mask-src.*helper=sane`), 3000);

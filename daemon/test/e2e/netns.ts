@@ -26,6 +26,7 @@ export class Topology {
   readonly server: string;
   static readonly CLIENT_IP = "10.201.1.2";
   static readonly SERVER_IP = "10.201.2.2";
+  static readonly SERVER_IP6 = "fd00:201:2::2";
 
   constructor(readonly prefix: string) {
     this.client = `${prefix}-c`;
