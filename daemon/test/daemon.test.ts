@@ -128,6 +128,28 @@ describe("Daemon (against a stand-in kernel)", () => {
     await t.d.stop();
   });
 
+  it("stop() drains: a packet still waiting for its expectation gets its verdict before the queue is unbound", async () => {
+    const k = standinKernel();
+    const t = await start(k);
+    openControl(t);
+    await tick();
+    const base = k.answer;
+    k.answer = (m) => (m.type === EXPECT_NEW_TYPE ? "hold" : base(m));
+    const portId = t.feed(t.conv.client("PORT 10,201,1,2,19,137\r\n")[0]!.bytes);
+    await tick();
+    const stopping = t.d.stop();
+    await tick();
+    // Still serving: the verdict waits for the kernel, the queue is still bound.
+    const unbinds = () => k.sent.filter((s) => s.socket === 1 && s.message.type === CONFIG && Attrs.ofMessage(s.message).raw(NfqCfgAttr.CMD)?.[0] === 2);
+    expect(unbinds()).toHaveLength(0);
+    k.release(0);
+    await stopping;
+    const order = k.sent.filter((s) => s.socket === 1).map((s) => (s.message.type === VERDICT ? `verdict ${decodeVerdict(s.message)!.id}` : s.message.type === CONFIG ? "config" : "other"));
+    expect(order.lastIndexOf(`verdict ${portId}`)).toBeLessThan(order.lastIndexOf("config"));
+    expect(unbinds()).toHaveLength(1);
+    expect(t.logs.some((l) => / stats \{/.test(l))).toBe(true);
+  });
+
   it("turns the helper's drop into NF_DROP", async () => {
     const k = standinKernel();
     const t = await start(k);
