@@ -198,6 +198,15 @@ describe("Daemon (against a stand-in kernel)", () => {
     expect(t.logs.join("\n")).toMatch(/mode cthelper: user-space helper\(s\) alg-ftp registered on queue 0/);
   });
 
+  it("stops at once, saying why, when netfilter refuses the process (no CAP_NET_ADMIN)", async () => {
+    const k = new FakeKernel();
+    k.answer = () => 1;
+    const d = new Daemon(createLogger("error", () => {}), () => {}, () => k.open());
+    await expect(d.start(validateConfig({ helpers: [{ name: "ftp" }] }))).rejects.toThrow(/EPERM \(1\); it needs CAP_NET_ADMIN/);
+    // Nothing but the probe was sent: no queue was touched.
+    expect(k.sent).toHaveLength(1);
+  });
+
   it("refuses to start in cthelper mode on a kernel without it", async () => {
     const k = standinKernel();
     const d = new Daemon(createLogger("error", () => {}), () => {}, () => k.open());

@@ -19,11 +19,12 @@ export interface KernelCapabilities {
  * EINVAL (or EOPNOTSUPP after a failed module load) for a subsystem that is
  * not there, and DONE (possibly after helper messages) when it is.
  */
-export async function probeCthelper(ch: RequestChannel, timeoutMs: number): Promise<{ ok: boolean; detail: string }> {
+export async function probeCthelper(ch: RequestChannel, timeoutMs: number): Promise<{ ok: boolean; errno: number; detail: string }> {
   const seq = ch.nextSeq();
   const a = await ch.request(encodeHelperGetDump(seq), seq, timeoutMs, true);
-  if (a.errno === 0) return { ok: true, detail: `nfnetlink_cthelper present (${a.messages.length} helper(s) registered)` };
-  return { ok: false, detail: `nfnetlink_cthelper absent: GET answered ${errnoName(a.errno)}` };
+  if (a.errno === 0) return { ok: true, errno: 0, detail: `nfnetlink_cthelper present (${a.messages.length} helper(s) registered)` };
+  if (a.errno === Errno.EPERM) return { ok: false, errno: a.errno, detail: "netfilter refuses this process: EPERM (1); it needs CAP_NET_ADMIN" };
+  return { ok: false, errno: a.errno, detail: `nfnetlink_cthelper absent: GET answered ${errnoName(a.errno)}` };
 }
 
 /**

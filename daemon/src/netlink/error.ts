@@ -53,6 +53,7 @@ export function errnoName(errno: number): string {
 }
 
 export const Errno = {
+  EPERM: 1,
   ENOENT: 2,
   EBUSY: 16,
   EEXIST: 17,

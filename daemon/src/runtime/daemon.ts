@@ -6,7 +6,7 @@ import { HELPER_NAME_MAX } from "../cthelper/constants.js";
 import type { KernelExpectationRequest } from "../ctnetlink/expect.js";
 import type { DaemonConfig } from "../config/types.js";
 import { Family } from "../netlink/constants.js";
-import { errnoName } from "../netlink/error.js";
+import { Errno, errnoName } from "../netlink/error.js";
 import { NfqCfgFlag } from "../nfqueue/constants.js";
 import type { QueuedPacket } from "../nfqueue/packet.js";
 import { KernelExpectations } from "../kernel/expectations.js";
@@ -84,6 +84,7 @@ export class Daemon {
     this.kernel = new KernelExpectations(this.channel, Math.max(1000, config.verdictTimeoutMs * 4));
 
     const cth = await probeCthelper(this.channel, CONTROL_TIMEOUT_MS);
+    if (cth.errno === Errno.EPERM) throw new Error(`${cth.detail} (run it as root, or give it the capability: see docs/daemon.md, Security)`);
     const qct = await probeQueueConntrack(this.channel, PROBE_QUEUE, CONTROL_TIMEOUT_MS);
     this.capabilities = { cthelper: cth.ok, cthelperDetail: cth.detail, queueConntrack: qct.ok, queueConntrackDetail: qct.detail };
     this.log.info(`kernel: ${cth.detail}`);
