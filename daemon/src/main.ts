@@ -2,6 +2,8 @@ import { parseArgs, USAGE } from "./config/args.js";
 import { loadConfig } from "./config/load.js";
 import { ConfigError } from "./config/validate.js";
 import { Daemon } from "./runtime/daemon.js";
+import { buildHelpers } from "./runtime/helper-set.js";
+import { cthelperRules, ruleAttachments, standinRules } from "./rules/print-rules.js";
 import { createLogger } from "./runtime/log.js";
 
 export const VERSION = "0.1.0";
@@ -23,6 +25,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     if (process.platform !== "linux") throw new ConfigError("alg-sdk-daemon runs on Linux only (NFQUEUE and ctnetlink)");
     config = await loadConfig(args);
+    if (args.printRules) {
+      const attach = ruleAttachments((await buildHelpers(config.helpers)).attach);
+      process.stdout.write(args.printRules === "standin" ? standinRules(attach, config.queues) : cthelperRules(attach, config.userspaceHelperPrefix));
+      return 0;
+    }
   } catch (e) {
     log.error((e as Error).message);
     return 2;

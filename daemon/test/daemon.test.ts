@@ -1,5 +1,6 @@
 import { ftpHelper } from "@alg-sdk/helper-ftp";
-import { tcpConversation } from "@alg-sdk/testing";
+import { tcpConversation, udp } from "@alg-sdk/testing";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { validateConfig } from "../src/config/validate.js";
 import { CthMsg } from "../src/cthelper/constants.js";
@@ -95,6 +96,27 @@ describe("Daemon (against a stand-in kernel)", () => {
     expect(t.d.counters.expectationsCreated).toBe(1);
     expect(t.events[0]).toMatch(/^\[NEW\] 300 proto=6 src=10\.201\.2\.2 dst=10\.201\.1\.2 sport=0 dport=5001 .* helper=ftp kernel=ok$/);
     await t.d.stop();
+  });
+
+  it("for an expectation asked by its connection's first packet, gives the verdict first and creates the expectation right after", async () => {
+    const k = standinKernel();
+    const helper = fileURLToPath(new URL("./e2e/peers/tftp-like-helper.mjs", import.meta.url));
+    const logs: string[] = [];
+    const d = new Daemon(createLogger("debug", (l) => logs.push(l)), () => {}, () => k.open());
+    await d.start(validateConfig({ helpers: [{ module: helper }], verdicts: "single" }));
+    const request = udp({ src: "10.201.1.2", dst: "10.201.2.2", sport: 40000, dport: 69, payload: "\x00\x01data.bin\x00octet\x00" });
+    k.socket(1).deliver(packetMessage(0, 7, request));
+    await tick();
+    const order = k.sent.map((s) => (s.message.type === VERDICT ? `verdict ${decodeVerdict(s.message)!.id}` : s.message.type === EXPECT_NEW_TYPE ? "EXP_NEW" : "")).filter(Boolean);
+    // The kernel cannot find an unconfirmed master: the verdict goes first.
+    expect(order).toEqual(["verdict 7", "EXP_NEW"]);
+    expect(d.counters.expectationsCreated).toBe(1);
+    // A retransmitted request belongs to a connection the kernel has confirmed: expectation first.
+    k.socket(1).deliver(packetMessage(0, 8, request));
+    await tick();
+    const later = k.sent.map((s) => (s.message.type === VERDICT ? `verdict ${decodeVerdict(s.message)!.id}` : s.message.type === EXPECT_NEW_TYPE ? "EXP_NEW" : "")).filter(Boolean);
+    expect(later.slice(2)).toEqual(["EXP_NEW", "verdict 8"]);
+    await d.stop();
   });
 
   it("gives the verdict at the bound when the kernel does not answer, and counts both", async () => {

@@ -6,6 +6,8 @@ export interface ParsedArgs {
   readonly help: boolean;
   readonly version: boolean;
   readonly configFile: string | null;
+  /** Print the firewall rules for this mode and exit (no kernel access). */
+  readonly printRules: "standin" | "cthelper" | null;
   /** Settings given as flags; they override the config file's. */
   readonly settings: Record<string, unknown>;
 }
@@ -36,6 +38,8 @@ Linux only, needs CAP_NET_ADMIN. See docs/daemon.md for the firewall rules.
   --stats-interval SEC     print counters every SEC seconds (also on SIGUSR1)
   --drain MS               most SIGTERM waits for the queue to go quiet (default 2000)
   --log-level LEVEL        error, warn, info (default) or debug
+  --print-rules standin|cthelper
+                           print the nft/iptables rules for the configured helpers and exit
   --help, --version
 
 Signals: SIGHUP reloads the configuration, SIGUSR1 prints counters,
@@ -58,6 +62,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   const helpers: Record<string, unknown>[] = [];
   const queues: number[] = [];
   let configFile: string | null = null;
+  let printRules: ParsedArgs["printRules"] = null;
   let help = false;
   let version = false;
   const last = (flag: string): Record<string, unknown> => {
@@ -153,11 +158,17 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       case "--log-level":
         settings.logLevel = value();
         break;
+      case "--print-rules": {
+        const mode = value();
+        if (mode !== "standin" && mode !== "cthelper") throw new ConfigError(`--print-rules: "standin" or "cthelper", not ${JSON.stringify(mode)}`);
+        printRules = mode;
+        break;
+      }
       default:
         throw new ConfigError(`unknown option ${JSON.stringify(arg)} (see --help)`);
     }
   }
   if (queues.length > 0) settings.queues = queues;
   if (helpers.length > 0) settings.helpers = helpers as HelperConfig[];
-  return { help, version, configFile, settings };
+  return { help, version, configFile, printRules, settings };
 }

@@ -1,3 +1,4 @@
+import { statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { isAbsolute, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -20,13 +21,19 @@ export function looksLikeHelper(v: unknown): v is { readonly name: string } {
   return typeof v === "object" && v !== null && typeof (v as { name?: unknown }).name === "string";
 }
 
-function isPath(spec: string): boolean {
-  return spec.startsWith(".") || isAbsolute(spec);
+/** "./x.mjs", "/opt/x.mjs", or "helpers/x.mjs" when that file exists (else it is a package name). */
+function isPath(spec: string, baseDir: string): boolean {
+  if (spec.startsWith(".") || isAbsolute(spec)) return true;
+  try {
+    return statSync(resolve(baseDir, spec)).isFile();
+  } catch {
+    return false;
+  }
 }
 
 /** Resolves a package name from `baseDir` first (the user's project), then from here. */
 async function importSpecifier(spec: string, baseDir: string): Promise<Record<string, unknown>> {
-  if (isPath(spec)) return (await import(pathToFileURL(resolve(baseDir, spec)).href)) as Record<string, unknown>;
+  if (isPath(spec, baseDir)) return (await import(pathToFileURL(resolve(baseDir, spec)).href)) as Record<string, unknown>;
   try {
     const resolved = createRequire(resolve(baseDir, "package.json")).resolve(spec);
     return (await import(pathToFileURL(resolved).href)) as Record<string, unknown>;

@@ -164,15 +164,22 @@ export class Daemon {
       sequencer.ready(p.id, outcome.verdict);
       return;
     }
-    const work = outcome.created.map((e) => {
+    const requests: { req: KernelExpectationRequest; helper: string }[] = [];
+    for (const e of outcome.created) {
       const req = kernelExpectation(e, this.processor.kernelTuple(e.master?.id ?? outcome.connectionId));
-      if (!req) {
-        this.counters.expectationsUntranslatable++;
-        return Promise.resolve();
-      }
-      return this.kernel.create(req).then((errno) => this.reportCreate(req, e.helper, errno));
-    });
-    sequencer.after(p.id, outcome.verdict, Promise.all(work));
+      if (req) requests.push({ req, helper: e.helper });
+      else this.counters.expectationsUntranslatable++;
+    }
+    const createAll = () => Promise.all(requests.map(({ req, helper }) => this.kernel.create(req).then((errno) => this.reportCreate(req, helper, errno))));
+    if (outcome.newConnection) {
+      // The packet that asked is its connection's first (a TFTP request, say): the kernel
+      // confirms that conntrack only when the packet leaves, so EXP_NEW before the verdict would
+      // find no master (ENOENT). Create the expectations right after the verdict instead; an
+      // answer quicker than that meets no expectation and is dropped (the client retries).
+      sequencer.ready(p.id, outcome.verdict, () => void createAll());
+      return;
+    }
+    sequencer.after(p.id, outcome.verdict, createAll());
   }
 
   private reportCreate(req: KernelExpectationRequest, helper: string, errno: number): void {

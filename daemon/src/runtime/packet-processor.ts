@@ -19,6 +19,12 @@ export interface PacketOutcome {
   /** Expectations a helper removed (or its policy evicted), to delete in the kernel. */
   readonly removed: readonly { readonly expectation: ExpectationInfo; readonly reason: string }[];
   readonly helperErrors: number;
+  /**
+   * The packet created its connection in the engine: in the kernel its
+   * conntrack is not confirmed (not findable by ctnetlink) until the packet
+   * has passed the postrouting hook, i.e. until after its verdict.
+   */
+  readonly newConnection: boolean;
 }
 
 /** Most kernel master tuples remembered; the oldest goes first. */
@@ -35,6 +41,7 @@ export class PacketProcessor {
   private created: ExpectationInfo[] = [];
   private removed: { expectation: ExpectationInfo; reason: string }[] = [];
   private helperErrors = 0;
+  private newConnection = false;
   /** Engine connection id → the kernel's original tuple for it, when queued packets carry their conntrack. */
   private readonly kernelTuples = new Map<number, CtTuple>();
   private readonly unsubscribe: () => void;
@@ -58,12 +65,16 @@ export class PacketProcessor {
             this.helperErrors++;
             onHelperError(e);
             break;
+          case "conn-new":
+            this.newConnection = true;
+            break;
           case "conn-destroy":
             this.kernelTuples.delete(e.connection.id);
             break;
         }
       },
-      { types: ["expect-new", "expect-destroy", "helper-error", "conn-destroy"] },
+      // The daemon's engine sees only helped connections' packets, so connection events are few.
+      { types: ["expect-new", "expect-destroy", "helper-error", "conn-new", "conn-destroy"] },
     );
   }
 
@@ -76,6 +87,7 @@ export class PacketProcessor {
     this.created = [];
     this.removed = [];
     this.helperErrors = 0;
+    this.newConnection = false;
     const zone = p.conntrack ? p.conntrack.zone : this.defaultZone;
     const r = this.engine.process(p.payload, this.clock(), zone);
     const connectionId = r.connectionId;
@@ -93,6 +105,7 @@ export class PacketProcessor {
       created: this.created,
       removed: this.removed,
       helperErrors: this.helperErrors,
+      newConnection: this.newConnection,
     };
   }
 

@@ -7,6 +7,8 @@ interface Entry {
   readonly id: number;
   readonly verdict: number;
   ready: boolean;
+  /** Runs once the verdict has been handed to the socket. */
+  readonly onSent?: () => void;
 }
 
 /**
@@ -36,9 +38,13 @@ export class VerdictSequencer {
     return this.entries.length - this.head;
   }
 
-  /** Adds a packet whose verdict is known and needs nothing more. */
-  ready(id: number, verdict: number): void {
-    this.entries.push({ id, verdict, ready: true });
+  /**
+   * Adds a packet whose verdict is known. `onSent` runs right after its
+   * verdict went to the kernel (the daemon creates a first packet's
+   * expectations then: see Daemon.handlePacket).
+   */
+  ready(id: number, verdict: number, onSent?: () => void): void {
+    this.entries.push(onSent ? { id, verdict, ready: true, onSent } : { id, verdict, ready: true });
     this.schedule();
   }
 
@@ -79,6 +85,7 @@ export class VerdictSequencer {
 
   flush(): void {
     const out: Uint8Array[] = [];
+    const after: (() => void)[] = [];
     while (this.head < this.entries.length && this.entries[this.head]!.ready) {
       const first = this.entries[this.head]!;
       let last = this.head;
@@ -95,6 +102,10 @@ export class VerdictSequencer {
       this.counters.verdictMessages++;
       if (first.verdict === NfVerdict.DROP) this.counters.verdictsDrop += run;
       else this.counters.verdictsAccept += run;
+      for (let i = this.head; i <= last; i++) {
+        const f = this.entries[i]!.onSent;
+        if (f) after.push(f);
+      }
       this.head = last + 1;
     }
     // Compact now and then so the array does not grow without end.
@@ -103,5 +114,6 @@ export class VerdictSequencer {
       this.head = 0;
     }
     if (out.length > 0) this.send(out.length === 1 ? out[0]! : concatMessages(out));
+    for (const f of after) f();
   }
 }

@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { ChildProcess } from "node:child_process";
+import { spawnSync, type ChildProcess } from "node:child_process";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { Lines, Topology, exited, missingTools, unavailable } from "./netns.js";
 
@@ -154,6 +154,9 @@ describe.skipIf(why !== null)(`alg-sdk-daemon end to end${why ? ` — skipped: $
     const irc = net.spawn(net.server, process.execPath, [join(PEERS, "irc-peer.mjs"), "server", "-", String(STEP_MS)]);
     background.push(irc);
     await new Lines(irc.stdout).waitFor(/listening/, 5000);
+    const udp = net.spawn(net.server, process.execPath, [join(PEERS, "udp-peer.mjs"), "server"]);
+    background.push(udp);
+    await new Lines(udp.stdout).waitFor(/listening/, 5000);
     // vsftpd says nothing when ready: wait until the control port answers (no firewall yet).
     firewall({ standin: false, queue: "none" });
     for (let i = 0; i < 50; i++) {
@@ -270,6 +273,32 @@ describe.skipIf(why !== null)(`alg-sdk-daemon end to end${why ? ` — skipped: $
     const s = await stats(d, mark);
     expect(s.expectations.created).toBe(0);
     expect(s.expectations.refusedBy["EOPNOTSUPP (95)"]).toBeGreaterThan(0);
+    expect(await stopDaemon(d)).toBe(0);
+  }, 60_000);
+
+  it("a third-party UDP helper loaded by path, with the rules --print-rules prints (UDP stand-in amanda): the answer from a new port passes only with the daemon", async () => {
+    const helper = ["--helper-module", join(PEERS, "tftp-like-helper.mjs")];
+    const printed = spawnSync(process.execPath, [BIN, ...helper, "--print-rules", "standin"], { encoding: "utf8" });
+    expect(printed.status, printed.stderr).toBe(0);
+    expect(printed.stdout).toMatch(/type "amanda" protocol udp/);
+    const applyPrinted = () => {
+      firewall({ standin: false, queue: "none" });
+      net.run(net.router, "nft", ["add", "rule", "inet", "fw", "forward_filter", "udp", "dport", "69", "accept"]);
+      net.run(net.router, "sh", ["-e"], printed.stdout);
+    };
+    const exchange = () => {
+      const r = net.try(net.client, process.execPath, [join(PEERS, "udp-peer.mjs"), "client", SERVER_IP, String(STEP_MS)], 15_000);
+      return JSON.parse(r.stdout.trim().split("\n").pop() || '{"ok":false}') as { ok: boolean; tries?: number };
+    };
+    applyPrinted();
+    // Without the daemon the queue drops the request (no bypass in the printed rules).
+    expect(exchange().ok).toBe(false);
+    const d = await startDaemon([...helper, "--events"]);
+    // The request is its connection's first packet: the daemon creates the expectation right after
+    // the verdict, so the server's quick answer may beat it; the client retransmits, as TFTP does.
+    const r = exchange();
+    expect(r.ok, JSON.stringify(r)).toBe(true);
+    await d.out.waitFor(/^\[NEW\] 300 proto=17 src=10\.201\.2\.2 dst=10\.201\.1\.2 sport=0 .* helper=tftp-like kernel=ok$/, 3000);
     expect(await stopDaemon(d)).toBe(0);
   }, 60_000);
 
