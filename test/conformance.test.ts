@@ -5,6 +5,8 @@ import { createEngine, type EngineEvent, type EngineOptions } from "@alg-sdk/cor
 import { ftpHelper } from "@alg-sdk/helper-ftp";
 import { icmpHelper } from "@alg-sdk/helper-icmp";
 import { ircHelper } from "@alg-sdk/helper-irc";
+import { sipHelper } from "@alg-sdk/helper-sip";
+import { tftpHelper } from "@alg-sdk/helper-tftp";
 import { createLinkLayerInfo, decodeLinkLayer, readCapture } from "@alg-sdk/pcap";
 import { readLabels, type LinuxLabel } from "./support/labels.js";
 
@@ -66,6 +68,34 @@ describe("conformance with the Linux kernel's labels (every packet)", () => {
     }
   });
 
+  it("tftp-ipv4: with the TFTP helper on udp/69 the server's transfer flows are RELATED", () => {
+    for (const checksums of [false, true]) {
+      const { labels, ours } = replay("tftp-ipv4", { helpers: [tftpHelper()], checksums });
+      expect(ours.length).toBe(labels.length);
+      expect(compare(labels, ours).bad).toEqual([]);
+      expect(ours.filter((o) => o.label === "RELATED")).toHaveLength(2);
+    }
+  });
+
+  it("sip-udp-ipv4: with the SIP helper on udp/5060 the call's RTP and RTCP flows are RELATED", () => {
+    for (const checksums of [false, true]) {
+      const { labels, ours } = replay("sip-udp-ipv4", { helpers: [sipHelper()], checksums });
+      expect(ours.length).toBe(labels.length);
+      expect(compare(labels, ours).bad).toEqual([]);
+      expect(ours.filter((o) => o.label === "RELATED").length).toBeGreaterThan(0);
+    }
+    // Without it the media's first packets are NEW: the helper is what agrees.
+    const without = replay("sip-udp-ipv4", {});
+    expect(compare(without.labels, without.ours).bad.length).toBeGreaterThan(0);
+  });
+
+  it("tftp-nohelper-ipv4: without a helper the same transfers' first packets are NEW", () => {
+    const { labels, ours } = replay("tftp-nohelper-ipv4", {});
+    expect(ours.length).toBe(labels.length);
+    expect(compare(labels, ours).bad).toEqual([]);
+    expect(ours.filter((o) => o.label === "RELATED")).toHaveLength(0);
+  });
+
   it("tcp-loose-off: with loose pickup off a stray ACK is INVALID", () => {
     const { labels, ours } = replay("tcp-loose-off", { ...allHelpers(), tcp: { loose: false } });
     expect(compare(labels, ours).bad).toEqual([]);
@@ -116,9 +146,9 @@ describe("expectations match Linux's expect.log", () => {
         };
       });
 
-  for (const scenario of ["ftp-active-ipv4", "ftp-passive-ipv4", "irc-dcc"]) {
+  for (const scenario of ["ftp-active-ipv4", "ftp-passive-ipv4", "irc-dcc", "tftp-ipv4"]) {
     it(`${scenario}: same expectations (tuple, mask, timeout, class, helper)`, () => {
-      const { events } = replay(scenario, allHelpers());
+      const { events } = replay(scenario, { helpers: [...allHelpers().helpers!, tftpHelper()] });
       const created = events.flatMap((e) =>
         e.type === "expect-new"
           ? [

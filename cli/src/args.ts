@@ -3,8 +3,10 @@ import type { Timeouts } from "@alg-sdk/core";
 import { didYouMean } from "./closest.js";
 import { OPTIONS } from "./options-table.js";
 import { UsageError } from "./errors.js";
-import { parseHelperSpec, type HelperSpec } from "./helper-spec.js";
-import type { HelperSwitches } from "./helpers.js";
+import type { HelperSwitches } from "./helpers/load.js";
+import type { HelperModuleSpec } from "./helpers/module-loader.js";
+import { helperModuleSpecs } from "./helpers/module-spec.js";
+import { parseHelperSpec, type HelperSpec } from "./helpers/spec.js";
 import { parseTimeouts } from "./timeouts.js";
 
 export const COMMANDS = ["replay", "verify", "watch"] as const;
@@ -22,6 +24,8 @@ export interface CliOptions {
   readonly format: Format;
   /** `null`: the default helpers; `[]`: none (`--no-helpers`). */
   readonly helpers: readonly HelperSpec[] | null;
+  /** `--helper-module`s, in order, each with its `--helper-options`. */
+  readonly helperModules: readonly HelperModuleSpec[];
   readonly switches: HelperSwitches;
   readonly zone: number;
   readonly tcp: { readonly loose: boolean; readonly beLiberal: boolean; readonly maxRetrans?: number };
@@ -31,6 +35,10 @@ export interface CliOptions {
   readonly maxConnections?: number;
   readonly maxExpectations?: number;
   readonly rules: string | null;
+  /** `--write`: a pcap file of every packet as it leaves (raw IP), or null. */
+  readonly write: string | null;
+  /** `--emit-bytes`: jsonl packet lines carry the datagram as it leaves, in hex. */
+  readonly emitBytes: boolean;
   readonly progress: "auto" | "always" | "never";
   /** Per-packet lines (default: on, except watch's human format, which prints events). */
   readonly packets: boolean;
@@ -51,7 +59,8 @@ export type CommandLine =
 export function parseCommandLine(argv: readonly string[]): CommandLine {
   let parsed;
   try {
-    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+    // Tokens keep the order of the options: each --helper-options belongs to the --helper-module before it.
+    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true, tokens: true });
   } catch (error) {
     throw new UsageError(describeParseError(error));
   }
@@ -69,6 +78,7 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
     labels: command === "verify" ? files[1]! : null,
     format,
     helpers: helperSpecs(v.helper, v["no-helpers"] === true),
+    helperModules: helperModuleSpecs(parsed.tokens ?? []),
     switches: {
       ftpLoose: v["ftp-loose"] === true,
       ftpStream: v["ftp-stream"] === true,
@@ -88,6 +98,8 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
     ...optional("maxConnections", integer("--max-connections", v["max-connections"], 1, 2 ** 26)),
     ...optional("maxExpectations", integer("--max-expectations", v["max-expectations"], 1, 2 ** 24)),
     rules: v.rules ?? null,
+    write: v.write ?? null,
+    emitBytes: emitBytes(v["emit-bytes"] === true, format),
     progress: pair("progress", v.progress, v["no-progress"]) === undefined ? "auto" : v.progress ? "always" : "never",
     // watch prints events in human form by default; jsonl keeps its one-object-per-packet contract everywhere.
     packets: pair("packets", v.packets, v["no-packets"]) ?? (command !== "watch" || format === "jsonl"),
@@ -99,6 +111,11 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
     worker: pair("worker", v.worker, v["no-worker"]) === undefined ? "auto" : v.worker ? "always" : "never",
   };
   return { kind: "run", options };
+}
+
+function emitBytes(on: boolean, format: Format): boolean {
+  if (on && format !== "jsonl") throw new UsageError(`--emit-bytes adds the datagram to the packet lines of --format jsonl; the ${format} format has none`);
+  return on;
 }
 
 function commandName(name: string): Command {

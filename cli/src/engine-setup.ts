@@ -1,22 +1,28 @@
 import { createEngine, type Engine } from "@alg-sdk/core";
+import type { RulesPolicy } from "@alg-sdk/rules";
 import type { CliOptions } from "./args.js";
 import { UsageError } from "./errors.js";
-import { loadHelpers } from "./helpers.js";
-import type { Firewall } from "./rules/evaluate.js";
-import { loadFirewall } from "./rules/load.js";
+import { loadHelpers } from "./helpers/load.js";
+import { loadRules } from "./rules-load.js";
+
+/** A `--rules` file and the policy compiled from it (which the engine runs and which counts what it decided). */
+export interface LoadedRules {
+  readonly file: string;
+  readonly policy: RulesPolicy;
+}
 
 /** What every command builds from the options before reading packets. */
 export interface Setup {
   readonly engine: Engine;
   /** Printable helper list: `ftp (tcp/21)`, … */
   readonly helpers: string[];
-  readonly firewall: { readonly file: string; readonly fw: Firewall } | null;
+  readonly rules: LoadedRules | null;
 }
 
 /** Loads helpers and rules and creates the engine; every mistake is a UsageError raised before any output. */
 export async function setUp(o: CliOptions): Promise<Setup> {
-  const firewall = o.rules === null ? null : { file: o.rules, fw: await loadFirewall(o.rules) };
-  const h = await loadHelpers(o.helpers, o.switches);
+  const rules = o.rules === null ? null : { file: o.rules, policy: await loadRules(o.rules) };
+  const h = await loadHelpers(o.helpers, o.switches, o.helperModules);
   let engine: Engine;
   try {
     engine = createEngine({
@@ -26,12 +32,15 @@ export async function setUp(o: CliOptions): Promise<Setup> {
       tcp: o.tcp,
       checksums: o.checksums,
       timeouts: o.timeouts,
+      // The engine runs the rules: NAT on a connection's first packet, the filter on every packet.
+      ...(rules !== null ? { policy: rules.policy } : {}),
       ...(o.maxConnections !== undefined ? { maxConnections: o.maxConnections, initialCapacity: Math.min(1024, o.maxConnections) } : {}),
       ...(o.maxExpectations !== undefined ? { maxExpectations: o.maxExpectations } : {}),
     });
   } catch (error) {
+    // Bad options, or a --helper-module whose helper the engine refuses.
     if (error instanceof RangeError || (error instanceof Error && /helper/.test(error.message))) throw new UsageError(error.message);
     throw error;
   }
-  return { engine, helpers: h.description, firewall };
+  return { engine, helpers: h.description, rules };
 }

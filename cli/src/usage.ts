@@ -1,5 +1,5 @@
 import type { Command } from "./args.js";
-import { DEFAULT_HELPERS, HELPER_NAMES } from "./helpers.js";
+import { DEFAULT_HELPERS, HELPER_NAMES } from "./helpers/load.js";
 import { timeoutNames } from "./timeouts.js";
 
 const COMMAND_HELP: Readonly<Record<Command, string>> = {
@@ -7,7 +7,8 @@ const COMMAND_HELP: Readonly<Record<Command, string>> = {
   Runs every packet of a pcap or pcapng file (- for standard input) through
   the connection-tracking engine and prints one line per packet, the
   connection and expectation tables (conntrack -L, conntrack -L expect) and
-  totals. With --rules, also what a stateful firewall would pass and drop.`,
+  totals. With --rules, the engine also runs a ruleset: NAT (dnat/snat) and
+  a stateful filter; --write saves the packets as they leave.`,
   verify: `alg-sdk verify <capture> <labels.jsonl> [options]
   Replays the capture and compares every packet's state, direction and
   EXPECTED status with a labels file (one JSON object per line with index,
@@ -29,6 +30,10 @@ Output
                                  json: one summary document at the end
   --no-packets                   no per-packet lines (replay); --packets: add them (watch)
   --no-tables                    no connection/expectation tables at the end
+  --emit-bytes                   jsonl: add "out", the IP datagram as it leaves
+                                 (hex; null when dropped or held)
+  --write FILE                   write every packet as it leaves (NAT applied,
+                                 dropped ones omitted) to a raw-IP pcap file
   --progress, --no-progress      force the progress bar on/off (default: only
                                  when stderr is a terminal)
 
@@ -37,7 +42,13 @@ Helpers (default: ${DEFAULT_HELPERS.join(", ")}; known: ${HELPER_NAMES.join(", "
                                  use this helper (repeatable; replaces the
                                  default set), optionally attached to PROTO/PORT
                                  instead of its usual port: --helper ftp:tcp/2121
-  --no-helpers                   no helpers at all
+  --no-helpers                   no helpers at all (but those of --helper-module)
+  --helper-module MODULE[#EXPORT]
+                                 load a third-party helper: a package name or a
+                                 path whose default (or only) export is a
+                                 helper or a factory; repeatable
+  --helper-options JSON          options for the factory of the --helper-module
+                                 just before: --helper-options '{"ports":[6969]}'
   --ftp-loose                    ftp: expect data connections even to an address
                                  other than the sender's (Linux's loose=1)
   --ftp-stream                   ftp: reassemble the control stream, so commands
@@ -59,9 +70,11 @@ Tracking (Linux's sysctls)
   --max-connections N            nf_conntrack_max (default 262144)
   --max-expectations N           nf_conntrack_expect_max (default 4096)
 
-Firewall
-  --rules FILE                   evaluate a stateful ruleset on every packet
+Rules (NAT and firewall)
+  --rules FILE                   run an nft-style ruleset in the engine
                                  (grammar: docs/cli.md), e.g.
+                                   ip daddr 10.0.1.200 tcp dport 21 dnat to 10.0.2.2
+                                   ip saddr 10.0.1.0/24 snat to 10.0.2.100
                                    policy drop
                                    ct state established,related accept
                                    ct state new tcp dport 21 accept

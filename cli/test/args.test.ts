@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { parseCommandLine, type CliOptions } from "../src/args.js";
 import { UsageError } from "../src/errors.js";
-import { parseHelperSpec } from "../src/helper-spec.js";
-import { checkHelperNames } from "../src/helpers.js";
+import { parseHelperSpec } from "../src/helpers/spec.js";
+import { checkHelperNames } from "../src/helpers/load.js";
 import { parseTimeouts } from "../src/timeouts.js";
 
 function options(...argv: string[]): CliOptions {
@@ -34,6 +34,9 @@ describe("command line", () => {
       tcp: { loose: true, beLiberal: false },
       timeouts: {},
       rules: null,
+      write: null,
+      emitBytes: false,
+      helperModules: [],
       progress: "auto",
       packets: true,
       tables: true,
@@ -60,6 +63,7 @@ describe("command line", () => {
       "--timeout", "tcp-established=3600", "--timeout", "udp-unreplied=10",
       "--max-connections", "1000", "--max-expectations", "10", "--rules", "fw.rules",
       "--no-progress", "--no-packets", "--tables", "--table-limit", "0", "--no-worker",
+      "--write", "out.pcap", "--helper-module", "./tftp.js", "--helper-options", '{"ports":[6969]}',
     );
     expect(o).toMatchObject({
       command: "verify",
@@ -78,6 +82,9 @@ describe("command line", () => {
       maxConnections: 1000,
       maxExpectations: 10,
       rules: "fw.rules",
+      write: "out.pcap",
+      emitBytes: false,
+      helperModules: [{ module: "./tftp.js", exportName: null, options: { ports: [6969] } }],
       progress: "never",
       packets: false,
       tables: true,
@@ -93,6 +100,9 @@ describe("command line", () => {
     expect(options("replay", "x", "-f", "json")).toMatchObject({ format: "json", tables: false });
     expect(options("replay", "x", "--no-helpers").helpers).toEqual([]);
     expect(options("replay", "x", "--progress").progress).toBe("always");
+    expect(options("replay", "x", "-f", "jsonl", "--emit-bytes").emitBytes).toBe(true);
+    expect(usageError("replay", "x", "--emit-bytes")).toBe("--emit-bytes adds the datagram to the packet lines of --format jsonl; the human format has none");
+    expect(usageError("replay", "x", "-f", "json", "--emit-bytes")).toMatch(/the json format has none$/);
   });
 
   it("answers --help and --version", () => {
@@ -144,7 +154,7 @@ describe("--helper specs", () => {
     expect(message(() => parseHelperSpec("ftp:sctp/21"))).toBe('--helper "ftp:sctp/21": protocol must be tcp, udp or udplite, not "sctp"');
     expect(message(() => parseHelperSpec("ftp:tcp/0"))).toBe('--helper "ftp:tcp/0": port 0 is not between 1 and 65535');
     expect(message(() => parseHelperSpec("ftp:tcp/30-20"))).toBe('--helper "ftp:tcp/30-20": port range 30-20 is backwards');
-    expect(message(() => checkHelperNames([{ name: "ftpp", attach: null }]))).toBe('unknown helper "ftpp" (known helpers: ftp, irc, icmp)');
+    expect(message(() => checkHelperNames([{ name: "ftpp", attach: null }]))).toBe('unknown helper "ftpp" (known helpers: ftp, irc, tftp, sip, icmp)');
   });
 });
 

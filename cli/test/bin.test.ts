@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { readCapture } from "@alg-sdk/pcap";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 // These tests run the BUILT executable as a user does (`npm test` builds
@@ -16,6 +17,10 @@ if (!built) console.warn(`cli/test/bin.test.ts: skipped, ${bin} is missing (run 
 const capture = here("../../examples/captures/ftp-active-passive.pcap");
 const rules = here("../../examples/firewall.rules");
 const fixture = (scenario: string, file: string) => here(`./fixtures/conformance/${scenario}/${file}`);
+const repo = here("../../");
+const rootFixture = (scenario: string, file: string) => here(`../../test/fixtures/conformance/${scenario}/${file}`);
+// The example third-party helper, built as a workspace by `npm run build`.
+const tftpBuilt = existsSync(here("../../helpers/tftp/dist/index.js"));
 
 interface Result {
   code: number | null;
@@ -23,8 +28,8 @@ interface Result {
   stderr: string;
 }
 
-function cli(args: string[], input?: Buffer): Result {
-  const r = spawnSync(process.execPath, [bin, ...args], { input, encoding: "utf8", maxBuffer: 1 << 26, timeout: 60_000 });
+function cli(args: string[], input?: Buffer, cwd?: string): Result {
+  const r = spawnSync(process.execPath, [bin, ...args], { input, cwd, encoding: "utf8", maxBuffer: 1 << 26, timeout: 60_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -93,10 +98,101 @@ describe.skipIf(!built && !process.env.CI)("alg-sdk replay (built bin)", () => {
     expect(cli(["--version"]).stdout).toMatch(/^alg-sdk \d+\.\d+\.\d+\n$/);
     const help = cli(["--help"]);
     expect(help.code).toBe(0);
-    for (const word of ["replay", "verify", "watch", "--helper", "--no-tcp-loose", "--rules", "--format"]) expect(help.stdout).toContain(word);
+    for (const word of ["replay", "verify", "watch", "--helper", "--no-tcp-loose", "--rules", "--format", "--write", "--emit-bytes", "--helper-module", "--helper-options", "dnat to"]) {
+      expect(help.stdout).toContain(word);
+    }
     const bare = cli([]);
     expect(bare.code).toBe(2);
     expect(bare.stderr).toContain("alg-sdk replay <capture>");
+  });
+});
+
+describe.skipIf(!built && !process.env.CI)("the packets as they leave (built bin): --write and --emit-bytes", () => {
+  // Without the ftp helper, the firewall drops the data connections: those packets do not leave.
+  const args = ["replay", "--helper", "icmp", "--rules", rules, capture];
+  const input = [...readCapture(readFileSync(capture))];
+
+  it("--write: every packet that leaves, as raw IP with its capture time; dropped ones omitted", () => {
+    const out = join(dir, "leaving.pcap");
+    const jsonl = cli([...args, "--format", "jsonl", "--write", out]);
+    expect(jsonl.stderr).toBe("");
+    expect(jsonl.code).toBe(0);
+    const packets = jsonl.stdout.trim().split("\n").map((l) => JSON.parse(l) as { type: string; index: number; verdict: string });
+    const leaving = packets.filter((p) => p.type === "packet" && p.verdict === "accept").map((p) => p.index);
+    expect(leaving.length).toBeGreaterThan(80);
+    expect(leaving.length).toBeLessThan(123);
+    const written = [...readCapture(readFileSync(out))];
+    expect(written.map((r) => r.linkType)).toEqual(leaving.map(() => 101));
+    // No NAT in these rules: each packet leaves as it came, at its own time.
+    expect(written.map((r) => Buffer.from(r.data).toString("hex"))).toEqual(leaving.map((i) => Buffer.from(input[i]!.data).toString("hex")));
+    expect(written.map((r) => [r.tsSec, r.tsNanos])).toEqual(leaving.map((i) => [input[i]!.tsSec, input[i]!.tsNanos]));
+  });
+
+  it("--write with the human report writes the same file; an unwritable path is one error line", () => {
+    const a = join(dir, "a.pcap");
+    const b = join(dir, "b.pcap");
+    expect(cli([...args, "--format", "jsonl", "--write", a]).code).toBe(0);
+    expect(cli([...args, "--no-worker", "--write", b]).code).toBe(0);
+    expect(readFileSync(b)).toEqual(readFileSync(a));
+    expectOneErrorLine(cli([...args, "--write", join(dir, "no-such-dir", "x.pcap")]), 2, /--write .*x\.pcap: no such directory$/);
+  });
+
+  it("--emit-bytes: every packet line carries the datagram as it leaves in hex, null when dropped", () => {
+    const r = cli([...args, "--format", "jsonl", "--emit-bytes"]);
+    expect(r.code).toBe(0);
+    const packets = r.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { type: string; index: number; verdict: string; out?: string | null })
+      .filter((p) => p.type === "packet");
+    expect(packets).toHaveLength(123);
+    for (const p of packets) {
+      expect(Object.keys(p).at(-1), `packet ${p.index}`).toBe("out");
+      expect(p.out, `packet ${p.index}`).toBe(p.verdict === "drop" ? null : Buffer.from(input[p.index]!.data).toString("hex"));
+    }
+    expect(packets.filter((p) => p.out === null).length).toBeGreaterThan(0);
+  });
+
+  it("--emit-bytes belongs to the jsonl format", () => {
+    expectOneErrorLine(cli([...args, "--emit-bytes"]), 2, /--emit-bytes adds the datagram to the packet lines of --format jsonl/);
+  });
+});
+
+describe.skipIf((!built || !tftpBuilt) && !process.env.CI)("a helper package loaded as a third-party one (built bin): --helper-module with the TFTP helper", () => {
+  const trace = [rootFixture("tftp-ipv4", "trace-raw.pcap"), rootFixture("tftp-ipv4", "labels.jsonl")];
+
+  it("attached as the Linux router had it (replay.args: --helper tftp:udp/69), every packet agrees with Linux", () => {
+    const r = cli(["verify", ...trace, "--helper-module", "helpers/tftp", "--helper", "tftp:udp/69"], undefined, repo);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toContain("helpers  tftp (udp/69) from helpers/tftp");
+    expect(r.stdout).toMatch(/^\s+RELATED\s+2\s+2$/m);
+    expect(r.stdout).toContain("all 23 packets agree with the labels");
+    expect(r.code).toBe(0);
+  });
+
+  it("by package name, with options for its factory, next to the default helpers; the transfers come out RELATED", () => {
+    const r = cli(
+      ["replay", trace[0]!, "--format", "jsonl", "--helper-module", "@alg-sdk/helper-tftp", "--helper-options", '{"ports":[6969]}'],
+      undefined,
+      repo,
+    );
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const objects = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(objects.filter((o) => o.type === "packet" && o.state === "RELATED")).toHaveLength(2);
+    expect(objects.filter((o) => o.type === "expect-new").map((o) => o.helper)).toEqual(["tftp", "tftp"]);
+    expect(objects.at(-1)).toMatchObject({ helpers: ["ftp (tcp/21)", "irc (tcp/6667 ipv4)", "icmp", "tftp (udp/69, udp/6969) from @alg-sdk/helper-tftp"] });
+  });
+
+  it("without it the same trace disagrees: the helper is what makes the transfers RELATED", () => {
+    const r = cli(["verify", ...trace, "--helper", "ftp"], undefined, repo);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^\s+RELATED\s+2\s+0$/m);
+  });
+
+  it("a module that is not there, or options for a module that takes none, is one error line", () => {
+    expectOneErrorLine(cli(["replay", trace[0]!, "--helper-module", "./no-such-helper.js"], undefined, repo), 2, /--helper-module \.\/no-such-helper\.js: no such file or directory$/);
+    expectOneErrorLine(cli(["replay", trace[0]!, "--helper-options", "{}"], undefined, repo), 2, /--helper-options must follow the --helper-module/);
   });
 });
 
@@ -110,10 +206,14 @@ describe.skipIf(!built && !process.env.CI)("alg-sdk verify (built bin) agrees wi
     ["tcp-loose-off", ["--no-tcp-loose"]],
     ["ftp-active-ipv4", ["--checksums"]],
     ["icmp-errors", ["--checksums"]],
+    // Attached as the Linux router had them (the traces' replay.args).
+    ["tftp-ipv4", ["--helper", "tftp:udp/69"]],
+    ["sip-udp-ipv4", ["--helper", "sip:udp/5060"]],
   ];
+  const at = (scenario: string, file: string) => (existsSync(fixture(scenario, file)) ? fixture(scenario, file) : rootFixture(scenario, file));
   for (const [scenario, extra] of traces) {
     it(`${scenario}${extra.length > 0 ? ` (${extra.join(" ")})` : ""}`, () => {
-      const r = cli(["verify", ...extra, fixture(scenario, "trace-raw.pcap"), fixture(scenario, "labels.jsonl")]);
+      const r = cli(["verify", ...extra, at(scenario, "trace-raw.pcap"), at(scenario, "labels.jsonl")]);
       expect(r.stderr).toBe("");
       expect(r.stdout).toMatch(/^all \d+ packets agree with the labels/m);
       expect(r.code).toBe(0);
@@ -203,7 +303,7 @@ describe.skipIf(!built && !process.env.CI)("bad input: one error line, a non-zer
   });
 
   it("an unknown helper name", () => {
-    expectOneErrorLine(cli(["replay", "--helper", "ftpp", capture]), 2, /unknown helper "ftpp" \(known helpers: ftp, irc, icmp\)$/);
+    expectOneErrorLine(cli(["replay", "--helper", "ftpp", capture]), 2, /unknown helper "ftpp" \(known helpers: ftp, irc, tftp, sip, icmp\)$/);
   });
 
   it("a malformed option", () => {

@@ -1,8 +1,8 @@
 import { Writable } from "node:stream";
 import { createEngine, type ExpectationInfo } from "@alg-sdk/core";
 import { describe, expect, it } from "vitest";
-import { encode, putDigits, putIpv4, putUint, TimestampWriter, uintWidth } from "../src/output/bytes.js";
-import { expectationText, packetHeader, PacketLineWriter } from "../src/output/human-packet.js";
+import { encode, putDigits, putHex, putIpv4, putUint, TimestampWriter, uintWidth } from "../src/output/bytes.js";
+import { eventLine, expectationText, packetHeader, PacketLineWriter, translationLine } from "../src/output/human-packet.js";
 import { JsonlSink } from "../src/output/jsonl.js";
 import { BufferedWriter } from "../src/output/writer.js";
 import { Progress } from "../src/progress.js";
@@ -41,6 +41,9 @@ describe("byte formatting", () => {
     expect(text((b, p) => ts.put(b, p, 1795581213, 5000))).toBe("1795581213.000005");
     expect(text((b, p) => ts.put(b, p, 1795581214, 123456789))).toBe("1795581214.123456789");
     expect(JSON.parse(text((b, p) => ts.put(b, p, 1795581213, 931746000)))).toBe(1795581213.931746);
+    const bytes = new Uint8Array([0xff, 0x45, 0x00, 0x0a, 0xc8, 0x7f]);
+    expect(text((b, p) => putHex(b, p, bytes, 1, 4))).toBe("45000ac8");
+    expect(text((b, p) => putHex(b, p, bytes, 0, 0))).toBe("");
   });
 
   it("buffers, flushes in chunks and hands everything over at the end", async () => {
@@ -84,7 +87,7 @@ describe("byte formatting", () => {
 /** An outcome as the replay fills it (the tuple is decoded from `ip`). */
 function outcome(ip: Uint8Array, fields: Partial<PacketOutcome>): PacketOutcome {
   const o = new PacketOutcome(createEngine({}));
-  o.reset(ip, 0, ip.length, -1);
+  o.reset(ip, 0, ip.length);
   Object.assign(o, { index: 0, ts: 1795581213.931746, tsSec: 1795581213, tsNanos: 931746000, state: 0, direction: 0 }, fields);
   return o;
 }
@@ -109,7 +112,7 @@ describe("jsonl packet objects", () => {
   it("follow the documented contract exactly", async () => {
     const s = sink();
     const out = new BufferedWriter(s.stream);
-    const jsonl = new JsonlSink(out, { packets: true, tables: false });
+    const jsonl = new JsonlSink(out, { packets: true, tables: false, emitBytes: false });
     const ip = tcp([10, 0, 1, 2], [10, 0, 2, 2], 59638, 21);
     jsonl.packet(outcome(ip, { index: 0, helper: "ftp", connectionId: 1 }), []);
     jsonl.packet(outcome(ip, { index: 7, state: 3, direction: -1, reason: 22, tsNanos: 5000 }), []);
@@ -126,6 +129,67 @@ describe("jsonl packet objects", () => {
       "",
     ]);
     for (const line of s.text().trim().split("\n")) expect(() => JSON.parse(line)).not.toThrow();
+  });
+});
+
+describe("jsonl with --emit-bytes", () => {
+  it("adds the datagram as it leaves, in hex, after every other field; null when dropped or held", async () => {
+    const s = sink();
+    const out = new BufferedWriter(s.stream);
+    const jsonl = new JsonlSink(out, { packets: true, tables: false, emitBytes: true });
+    const ip = tcp([10, 0, 1, 2], [10, 0, 2, 2], 59638, 21);
+    // A translated copy leaving from another buffer, at an offset.
+    const leaving = new Uint8Array(4 + ip.length);
+    leaving.set(ip, 4);
+    leaving.set([10, 0, 2, 100], 4 + 12);
+    jsonl.packet(outcome(ip, { index: 0, connectionId: 1, outBytes: ip, outOffset: 0, outLength: ip.length }), []);
+    jsonl.packet(outcome(ip, { index: 1, connectionId: 1, fw: "accept", ruleLine: 3, outBytes: leaving, outOffset: 4, outLength: ip.length }), []);
+    jsonl.packet(outcome(ip, { index: 2, verdict: 1, reason: 23, fw: "drop", ruleLine: null, outBytes: null }), []);
+    jsonl.packet(outcome(ip, { index: 3, verdict: 2, state: 4, direction: -1, outBytes: null }), []);
+    await out.end();
+    const lines = s.text().trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
+    expect(lines.map((l) => Object.keys(l).at(-1))).toEqual(["out", "out", "out", "out"]);
+    expect(lines[0]!.out).toBe(hex(ip));
+    expect(lines[1]).toMatchObject({ fw: "accept", rule: 3, out: hex(leaving.subarray(4)) });
+    // Bytes 12-19: the translated source, then the destination.
+    expect((lines[1]!.out as string).slice(24, 40)).toBe("0a0002640a000202");
+    expect(lines[2]).toMatchObject({ verdict: "drop", fw: "drop", out: null });
+    expect(lines[3]).toEqual({ type: "held", index: 3, ts: 1795581213.931746, conn: null, out: null });
+  });
+});
+
+describe("human lines for NAT", () => {
+  const tuple = (src: string, sport: number, dst: string, dport: number) => ({ family: 4, protocol: 6, protocolName: "tcp", src, dst, srcPort: sport, dstPort: dport });
+  const connection = (original: object, reply: object) => ({ original, reply }) as unknown as Parameters<typeof translationLine>[0];
+
+  it("show a connection's translation as its reply tuple, named by what changed", () => {
+    const snat = connection(tuple("10.0.1.2", 60694, "10.0.2.2", 21), tuple("10.0.2.2", 21, "10.0.2.100", 60694));
+    expect(translationLine(snat)).toBe("        = snat: reply src=10.0.2.2 dst=10.0.2.100 sport=21 dport=60694\n");
+    const dnat = connection(tuple("10.0.1.2", 42342, "10.0.1.200", 21), tuple("10.0.2.2", 21, "10.0.1.2", 42342));
+    expect(translationLine(dnat)).toBe("        = dnat: reply src=10.0.2.2 dst=10.0.1.2 sport=21 dport=42342\n");
+    const both = connection(tuple("10.0.1.2", 1, "10.0.1.200", 21), tuple("10.0.2.2", 21, "10.0.2.100", 1024));
+    expect(translationLine(both)).toMatch(/= dnat \+ snat: reply src=10\.0\.2\.2 dst=10\.0\.2\.100 sport=21 dport=1024/);
+    const ping = connection(
+      { family: 4, protocol: 1, protocolName: "icmp", src: "10.0.1.2", dst: "10.0.2.2", srcPort: 0, dstPort: 0, icmp: { type: 8, code: 0, id: 17219 } },
+      { family: 4, protocol: 1, protocolName: "icmp", src: "10.0.2.2", dst: "10.0.2.100", srcPort: 0, dstPort: 0, icmp: { type: 0, code: 0, id: 17219 } },
+    );
+    expect(translationLine(ping)).toBe("        = snat: reply src=10.0.2.2 dst=10.0.2.100 type=0 code=0 id=17219\n");
+  });
+
+  it("show a payload rewrite with the bytes before and after", () => {
+    const line = eventLine({
+      type: "payload-rewrite",
+      ts: 1,
+      connectionId: 1,
+      helper: "ftp",
+      direction: 0,
+      seq: 100,
+      offset: 5,
+      before: "10,0,1,2,156,165",
+      after: "10,0,2,100,156,165",
+    });
+    expect(line).toBe('        ~ ftp rewrote "10,0,1,2,156,165" as "10,0,2,100,156,165" at payload offset 5\n');
   });
 });
 

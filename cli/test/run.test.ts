@@ -28,12 +28,17 @@ describe("replay (in process)", () => {
     );
   });
 
-  it("without the ftp helper the same ruleset drops the data connections", async () => {
-    const r = await runInProcess(["replay", "--helper", "icmp", "--rules", rules, "--no-packets", "--no-tables", capture]);
+  it("without the ftp helper the same ruleset drops the data connections, as the engine runs the filter", async () => {
+    const r = await runInProcess(["replay", "--helper", "icmp", "--rules", rules, "--no-tables", capture]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain("states        NEW 6   ESTABLISHED 117   RELATED 0");
-    // The first packet of each data connection is NEW, and only port 21 is open.
-    expect(r.stdout).toContain("firewall passed 119, dropped 4");
+    // The first packet of each data connection is NEW and only port 21 is open: the policy drops it, and
+    // the connection is never created, so the rest of the (recorded) exchange is NEW or INVALID and dropped too.
+    expect(r.stdout).toMatch(/^\s+24\s+\S+\s+tcp\s+10\.0\.2\.2:20\s+10\.0\.1\.2:47225\s+NEW\s+original\s+-\s+DROP \(policy\)$/m);
+    expect(r.stdout).toMatch(/^\s+25\s+\S+\s+tcp\s+10\.0\.1\.2:47225\s+10\.0\.2\.2:20\s+INVALID\s+-\s+-\s+DROP \(line 18\)\s+tcp-invalid-new$/m);
+    expect(r.stdout).toContain("states        NEW 22   ESTABLISHED 89   RELATED 0   INVALID 12");
+    expect(r.stdout).toContain("connections   2 created");
+    expect(r.stdout).toContain("invalid       tcp-invalid-new 12\n");
+    expect(r.stdout).toContain("firewall passed 91, dropped 32");
     expect(r.stdout).toContain("no connection was opened through an expectation");
   });
 

@@ -1,3 +1,5 @@
+import { readIpv6Words } from "./payload/ipv6-text.js";
+
 /**
  * Address words <-> text. The engine stores addresses as four 32-bit words
  * in network order (IPv4 in word 0); text is only for the slow path (events,
@@ -36,39 +38,29 @@ export function formatAddress(family: number, words: ArrayLike<number>, off = 0)
   return `${hex.slice(0, bestStart).join(":")}::${hex.slice(bestStart + bestLen).join(":")}`;
 }
 
-/** Parses IPv4 or IPv6 text into family and words; `null` if it is not an address. */
+/**
+ * Parses IPv4 (dotted decimal) or IPv6 text into family and words; `null`
+ * if it is not an address. IPv6 is read with the same rules as every other
+ * IPv6 text in alg-sdk (the kernel's `in6_pton`, see payload/ipv6-text.ts).
+ */
 export function parseAddress(text: string): { family: 4 | 6; words: Uint32Array } | null {
+  if (typeof text !== "string") return null;
   const words = new Uint32Array(4);
-  if (text.includes(".") && !text.includes(":")) {
+  if (!text.includes(":")) {
     const v = parseIpv4(text);
     if (v === null) return null;
     words[0] = v;
     return { family: 4, words };
   }
-  if (!text.includes(":")) return null;
-  let head = text;
-  let v4tail: number | null = null;
-  const lastColon = text.lastIndexOf(":");
-  if (text.slice(lastColon + 1).includes(".")) {
-    v4tail = parseIpv4(text.slice(lastColon + 1));
-    if (v4tail === null) return null;
-    head = `${text.slice(0, lastColon + 1)}0:0`;
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    // Outside Latin-1 nothing can be part of an address; NUL would end it early.
+    if (c === 0 || c > 0xff) return null;
+    bytes[i] = c;
   }
-  const parts = head.split("::");
-  if (parts.length > 2) return null;
-  const left = parts[0] === "" ? [] : parts[0]!.split(":");
-  const right = parts.length === 2 ? (parts[1] === "" ? [] : parts[1]!.split(":")) : [];
-  const missing = 8 - left.length - right.length;
-  if ((parts.length === 1 && missing !== 0) || (parts.length === 2 && missing < 1)) return null;
-  const all = [...left, ...Array<string>(parts.length === 2 ? missing : 0).fill("0"), ...right];
-  const groups: number[] = [];
-  for (const g of all) {
-    if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return null;
-    groups.push(parseInt(g, 16));
-  }
-  for (let i = 0; i < 4; i++) words[i] = ((groups[2 * i]! << 16) | groups[2 * i + 1]!) >>> 0;
-  if (v4tail !== null) words[3] = v4tail;
-  return { family: 6, words };
+  // No delimiter: only the end of the text may end the address.
+  return readIpv6Words(bytes, 0, bytes.length, -1, words) === bytes.length ? { family: 6, words } : null;
 }
 
 function parseIpv4(text: string): number | null {

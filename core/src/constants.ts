@@ -42,9 +42,20 @@ export const Status = {
   SEEN_REPLY: 1 << 1,
   ASSURED: 1 << 2,
   CONFIRMED: 1 << 3,
+  /** The source is translated (SNAT): the reply tuple's destination differs from the original source. */
+  SRC_NAT: 1 << 4,
+  /** The destination is translated (DNAT). */
+  DST_NAT: 1 << 5,
+  /** A helper changed a payload's length: TCP sequence numbers are adjusted. */
+  SEQ_ADJUST: 1 << 6,
+  SRC_NAT_DONE: 1 << 7,
+  DST_NAT_DONE: 1 << 8,
   DYING: 1 << 9,
   HELPER: 1 << 13,
 } as const;
+
+/** Either NAT bit: the reply tuple is not the inverted original. */
+export const NAT_MASK = Status.SRC_NAT | Status.DST_NAT;
 
 /** IANA protocol numbers the engine knows by name. */
 export const IpProto = {
@@ -103,6 +114,8 @@ export const Reason = {
   HELPER_ERROR: 43,
   /** The policy's filter dropped the packet. */
   FILTERED: 44,
+  /** NAT found no unique tuple for a new connection, or could not rewrite the packet. */
+  NAT_FAILED: 45,
 } as const;
 export type Reason = (typeof Reason)[keyof typeof Reason];
 
@@ -123,19 +136,4 @@ export function packetStateName(state: number): PacketStateName {
 
 export function directionName(dir: number): "original" | "reply" | null {
   return dir === 0 ? "original" : dir === 1 ? "reply" : null;
-}
-
-export function protocolName(proto: number): string {
-  switch (proto) {
-    case IpProto.TCP: return "tcp";
-    case IpProto.UDP: return "udp";
-    case IpProto.ICMP: return "icmp";
-    case IpProto.ICMPV6: return "icmpv6";
-    case IpProto.UDPLITE: return "udplite";
-    case IpProto.GRE: return "gre";
-    case IpProto.SCTP: return "sctp";
-    case IpProto.ESP: return "esp";
-    case IpProto.AH: return "ah";
-    default: return `unknown-${proto}`;
-  }
 }

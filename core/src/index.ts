@@ -7,6 +7,7 @@ import "reflect-metadata";
  * The public surface is everything exported here; nothing else is API.
  */
 
+// The engine.
 export { createEngine } from "./engine/create.js";
 export { Engine, ProcessFlag } from "./engine/engine.js";
 export type { EngineOptions } from "./engine/options.js";
@@ -25,9 +26,11 @@ export type { HelperAttachment, NotrackRule } from "./engine/rules.js";
 export type { SubscribeOptions } from "./engine/event-hub.js";
 export { formatConnection, formatExpectation } from "./engine/format.js";
 
+// Vocabulary.
 export {
   Direction,
   IpProto,
+  NAT_MASK,
   PacketState,
   PACKET_STATE_NAMES,
   Reason,
@@ -36,28 +39,58 @@ export {
   VERDICT_NAMES,
   directionName,
   packetStateName,
-  protocolName,
   reasonName,
 } from "./constants.js";
 export type { PacketStateName } from "./constants.js";
+export { Tuple, sameAddress } from "./tuple.js";
+export { formatAddress, parseAddress } from "./address.js";
 
-export { ExpectFlag, ExpectResult, HelperVerdict, defineHelper } from "./helper/types.js";
+// Helpers (API v2).
+export { ExpectFlag, HELPER_API_VERSION, HelperVerdict, defineHelper } from "./helper/types.js";
 export type {
   AddressInput,
   AttachRule,
+  ConnectionView,
+  DestroyContext,
+  ExpectAllOutcome,
+  ExpectationFilter,
+  ExpectationHandle,
+  ExpectationQuery,
   ExpectationRequest,
+  ExpectOutcome,
   ExpectPolicy,
+  ExpectRefusal,
+  ExpiryContext,
   Helper,
-  HelperContext,
+  HelperDefinition,
+  HelperLogger,
+  HookContext,
+  MatchContext,
+  PacketContext,
+  QuoteLookup,
+  RelateAnswer,
   RelateContext,
+  StateContext,
 } from "./helper/types.js";
 
+// Protocol trackers, for packages that add one.
+export { PacketKind, TRACK_KILL, TRACK_OK, TRACK_REOPEN } from "./proto/tracker.js";
+export type { ProtocolTracker, TupleKeys } from "./proto/tracker.js";
+export { protocolName } from "./proto/registry.js";
+export type { ConnTable } from "./table/conn-table.js";
+
+// Configuration.
 export type { EngineConfig, FragmentOptions, TcpOptions, Timeouts } from "./config.js";
 export { DEFAULT_FRAGMENT_OPTIONS, DEFAULT_TCP_OPTIONS, DEFAULT_TIMEOUTS } from "./config.js";
-export { formatAddress, parseAddress } from "./address.js";
 export { TOKENS } from "./tokens.js";
 
-// Packet decoding, for tools and helpers that read packets themselves.
+// Policy hooks (NAT and filter) and NAT targets.
+export { FilterVerdict } from "./policy/types.js";
+export type { NatTarget, PacketPolicy, PolicyPacket } from "./policy/types.js";
+export { natTarget } from "./policy/nat-target.js";
+export type { NatTargetSpec } from "./policy/nat-target.js";
+
+// Packet decoding, for tools, helpers and trackers that read packets themselves.
 export { decodePacket } from "./packet/decode.js";
 export { ParsedPacket, TcpFlag } from "./packet/parsed-packet.js";
 
@@ -65,9 +98,3 @@ export { ParsedPacket, TcpFlag } from "./packet/parsed-packet.js";
 // process never holds two containers.
 export { container, inject, injectAll, injectable, singleton } from "tsyringe";
 export type { DependencyContainer } from "tsyringe";
-
-// Policy hooks (NAT and filter) and NAT targets.
-export { FilterVerdict } from "./policy/types.js";
-export type { NatTarget, PacketPolicy, PolicyPacket } from "./policy/types.js";
-export { natTarget } from "./policy/nat-target.js";
-export type { NatTargetSpec } from "./policy/nat-target.js";

@@ -2,14 +2,17 @@ import { describe, expect, it } from "vitest";
 import {
   defineHelper,
   ExpectFlag,
-  ExpectResult,
   HelperVerdict,
   IpProto,
   type EngineEvent,
   type ExpectationRequest,
+  type ExpectOutcome,
 } from "../src/index.js";
 import { recordingEngine, run } from "./support/engine.js";
 import { bytes, ipv4, tcp, udp } from "./support/packets.js";
+
+/** "created", "replaced", or the refusal reason. */
+const outcomeLabel = (o: ExpectOutcome): string => (o.ok ? (o.replaced ? "replaced" : "created") : o.reason);
 
 const CLIENT = "10.0.1.2";
 const SERVER = "10.0.2.2";
@@ -21,11 +24,11 @@ const OTHER = "10.0.3.3";
  * "PARTIAL" reports a partial match. Every result is recorded.
  */
 function scriptedHelper(opts: { maxExpected?: number[]; onPartialMatch?: "drop" | "accept"; assign?: string } = {}) {
-  const results: ExpectResult[] = [];
+  const results: string[] = [];
   const helper = defineHelper({
     name: "script",
     policies: (opts.maxExpected ?? [2, 1]).map((maxExpected, i) => ({ name: `c${i}`, maxExpected, timeout: 300 })),
-    defaultRules: [{ protocol: "udp", port: 9999 }],
+    attach: [{ protocol: "udp", port: 9999 }],
     onPartialMatch: opts.onPartialMatch,
     onPacket(ctx) {
       const text = new TextDecoder().decode(ctx.bytes.subarray(ctx.payloadOffset, ctx.payloadOffset + ctx.payloadLength));
@@ -44,7 +47,7 @@ function scriptedHelper(opts: { maxExpected?: number[]; onPartialMatch?: "drop" 
           flags: (args.includes("permanent") ? ExpectFlag.PERMANENT : 0) | (args.includes("inactive") ? ExpectFlag.INACTIVE : 0),
           ...(opts.assign ? { helper: opts.assign } : {}),
         };
-        results.push(ctx.expect(req));
+        results.push(outcomeLabel(ctx.expect(req)));
       }
       return HelperVerdict.ACCEPT;
     },
@@ -75,7 +78,7 @@ describe("expectations (nf_conntrack_expect)", () => {
     expect(master.helper).toBe("script");
     engine.setMark(master.slot, 42);
     run(engine, control("EXPECT 5000"), 2);
-    expect(results).toEqual([ExpectResult.CREATED]);
+    expect(results).toEqual(["created"]);
     expect(engine.expectationCount).toBe(1);
     const first = run(engine, serverSyn(5000), 3);
     expect(first).toMatchObject({ state: "RELATED", dir: "original", expected: true, helper: null });
@@ -118,7 +121,7 @@ describe("expectations (nf_conntrack_expect)", () => {
     run(engine, control("EXPECT 5000"), 1);
     run(engine, control("EXPECT 5000"), 20);
     run(engine, control("EXPECT 5000 1"), 21);
-    expect(results).toEqual([ExpectResult.CREATED, ExpectResult.REPLACED, ExpectResult.ALREADY]);
+    expect(results).toEqual(["created", "replaced", "already"]);
     expect(ofType(events, "expect-destroy").map((e) => e.reason)).toEqual(["replaced"]);
     // Keep the master alive (UDP, unreplied: 30 s) past the first timer.
     for (let t = 40; t <= 300; t += 20) run(engine, control("keepalive"), t);
@@ -132,13 +135,13 @@ describe("expectations (nf_conntrack_expect)", () => {
     const { engine, results } = setup();
     run(engine, control("EXPECT 5000 0 any", 40000), 1);
     run(engine, control("EXPECT 5000", 40001), 1);
-    expect(results).toEqual([ExpectResult.CREATED, ExpectResult.BUSY]);
+    expect(results).toEqual(["created", "busy"]);
   });
 
   it("at max_expected the master's oldest expectation of that class is evicted", () => {
     const { engine, events, results } = setup({ maxExpected: [2, 1] });
     run(engine, control("EXPECT 5001\nEXPECT 5002\nEXPECT 5003"), 1);
-    expect(results).toEqual([ExpectResult.CREATED, ExpectResult.CREATED, ExpectResult.CREATED]);
+    expect(results).toEqual(["created", "created", "created"]);
     expect(ofType(events, "expect-destroy").map((e) => [e.reason, e.expectation.tuple.dstPort])).toEqual([["evicted", 5001]]);
     run(engine, control("EXPECT 6001 1\nEXPECT 6002 1"), 2);
     expect([...engine.pendingExpectations()].map((e) => e.tuple.dstPort).sort()).toEqual([5002, 5003, 6002]);
@@ -151,7 +154,7 @@ describe("expectations (nf_conntrack_expect)", () => {
   it("the global maximum refuses new expectations", () => {
     const { engine, results } = setup({ maxExpected: [0] }, { maxExpectations: 2 });
     run(engine, control("EXPECT 5001\nEXPECT 5002\nEXPECT 5003"), 1);
-    expect(results).toEqual([ExpectResult.CREATED, ExpectResult.CREATED, ExpectResult.LIMIT]);
+    expect(results).toEqual(["created", "created", "limit"]);
     expect(engine.expectationCount).toBe(2);
   });
 
@@ -247,7 +250,7 @@ describe("helpers are contained", () => {
 
   it("a helper is never called for connections it is not attached to", () => {
     let calls = 0;
-    const counting = defineHelper({ name: "count", policies: [], defaultRules: [{ protocol: "udp", port: 9999 }], onPacket() { calls++; } });
+    const counting = defineHelper({ name: "count", policies: [], attach: [{ protocol: "udp", port: 9999 }], onPacket() { calls++; } });
     const { engine } = recordingEngine({ helpers: [counting] });
     for (let i = 0; i < 100; i++) run(engine, ipv4({ src: CLIENT, dst: SERVER, payload: udp({ sport: 1000 + i, dport: 80, payload: bytes("x") }) }), 1);
     expect(calls).toBe(0);

@@ -18,7 +18,7 @@ const seeds: Uint8Array[] = [
 const greedy = defineHelper({
   name: "greedy",
   policies: [{ maxExpected: 3, timeout: 300 }],
-  defaultRules: [{ protocol: "tcp" }, { protocol: "udp" }],
+  attach: [{ protocol: "tcp" }, { protocol: "udp" }],
   onPacket(ctx) {
     if (ctx.payloadLength > 0) {
       ctx.expect({ protocol: IpProto.TCP, src: ctx.dst, dst: ctx.src, dstPort: ctx.bytes[ctx.payloadOffset]! * 256 + 1 });

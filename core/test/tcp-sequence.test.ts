@@ -3,10 +3,10 @@ import { describe, expect, it } from "vitest";
 import { DEFAULT_FRAGMENT_OPTIONS, DEFAULT_TCP_OPTIONS, DEFAULT_TIMEOUTS, type EngineConfig } from "../src/config.js";
 import { Reason, Status } from "../src/constants.js";
 import { ParsedPacket } from "../src/packet/parsed-packet.js";
-import { tcpTracker } from "../src/proto/tcp.js";
+import { tcpTracker } from "../src/proto/tcp/tracker.js";
 import { TRACK_KILL, TRACK_REOPEN } from "../src/proto/tracker.js";
 import { ConnTable } from "../src/table/conn-table.js";
-import { B_PROTO_STATE, B_RETRANS, D_EXPIRES, H_STATUS } from "../src/table/layout.js";
+import { retrans } from "./support/tcp-fields.js";
 
 /** Trackers read the packet's time from `p.time[0]`, as the engine sets it. */
 function at(p: ParsedPacket, now: number): ParsedPacket {
@@ -78,7 +78,7 @@ function run(first: Step, steps: Step[], isn: [number, number], loose: boolean):
   const s = t.allocate();
   let now = 100;
   tcpTracker.init(t, s, at(p, now), c);
-  out.push(`first ${tcpTracker.packet(t, s, 0, at(p, now), c)} ${t.u8[(s << 7) + B_PROTO_STATE]} ${t.f64[(s << 4) + D_EXPIRES]! - now}`);
+  out.push(`first ${tcpTracker.packet(t, s, 0, at(p, now), c)} ${t.protoState(s)} ${t.expires(s) - now}`);
   // Until the server speaks its side is unknown (all zero, as in Linux), and
   // ACKs towards it are judged against that absolute zero. So the server
   // answers first; the property is about everything after.
@@ -91,8 +91,8 @@ function run(first: Step, steps: Step[], isn: [number, number], loose: boolean):
     now += 1;
     fill(st);
     const r = tcpTracker.packet(t, s, st.dir, at(p, now), c);
-    if (st.dir === 1 && r <= 0) t.u16[(s << 6) + H_STATUS] |= Status.SEEN_REPLY;
-    out.push(`${r} ${t.u8[(s << 7) + B_PROTO_STATE]} ${t.f64[(s << 4) + D_EXPIRES]! - now} ${t.u16[(s << 6) + H_STATUS]} ${t.u8[(s << 7) + B_RETRANS]}`);
+    if (st.dir === 1 && r <= 0) t.addStatus(s, Status.SEEN_REPLY);
+    out.push(`${r} ${t.protoState(s)} ${t.expires(s) - now} ${t.status(s)} ${retrans(t, s)}`);
     if (r === TRACK_REOPEN || r === TRACK_KILL) break;
   }
   return out;

@@ -4,10 +4,10 @@ import { DEFAULT_FRAGMENT_OPTIONS, DEFAULT_TCP_OPTIONS, DEFAULT_TIMEOUTS, type E
 import { Reason, Status } from "../src/constants.js";
 import { decodePacket } from "../src/packet/decode.js";
 import { ParsedPacket } from "../src/packet/parsed-packet.js";
-import { TCP_STATE_NAMES, TcpState, TcpWindowFlag, tcpFlagsValid, tcpMaxAck, tcpTracker } from "../src/proto/tcp.js";
+import { TCP_STATE_NAMES, TcpState, TcpWindowFlag, tcpFlagsValid, tcpMaxAck, tcpTracker } from "../src/proto/tcp/tracker.js";
 import { TRACK_KILL, TRACK_OK, TRACK_REOPEN } from "../src/proto/tracker.js";
 import { ConnTable } from "../src/table/conn-table.js";
-import { B_LAST_FLAGS, B_PROTO_STATE, B_RETRANS, DB_FLAGS, DB_SCALE, DW_END, DW_MAX_END, DW_MAX_WIN, D_CREATED, D_EXPIRES, H_STATUS, W_ID, W_LAST_SEQ } from "../src/table/layout.js";
+import { lastFlags, lastSeq, retrans, tdEnd, tdFlags, tdMaxEnd, tdMaxWin, tdScale } from "./support/tcp-fields.js";
 import { readCapture } from "@alg-sdk/pcap";
 
 /** Trackers read the packet's time from `p.time[0]`, as the engine sets it. */
@@ -122,7 +122,7 @@ class Conn {
     this.s = this.t.allocate();
     this.t.setTuple(this.s, 4, 6, 0, p.src, p.dst, p.sport, p.dport, p.dport, p.sport);
     this.t.link(this.s);
-    this.t.f64[((this.s) << 4) + D_CREATED] = this.now;
+    this.t.setCreated(this.s, this.now);
     tcpTracker.init(this.t, this.s, at(p, this.now), this.cfg);
     return tcpTracker.packet(this.t, this.s, 0, at(p, this.now), this.cfg);
   }
@@ -131,21 +131,21 @@ class Conn {
   send(dir: number, seg: Seg): number {
     const p = decoded(build(dir, seg), this.p);
     const r = tcpTracker.packet(this.t, this.s, dir, at(p, this.now), this.cfg);
-    if (dir === 1 && r <= 0) this.t.u16[((this.s) << 6) + H_STATUS] |= Status.SEEN_REPLY;
+    if (dir === 1 && r <= 0) this.t.addStatus(this.s, Status.SEEN_REPLY);
     return r;
   }
 
   get state(): string {
-    return tcpTracker.stateName(this.t.u8[((this.s) << 7) + B_PROTO_STATE]!);
+    return tcpTracker.stateName(this.t.protoState(this.s));
   }
   get ttl(): number {
-    return this.t.f64[((this.s) << 4) + D_EXPIRES]! - this.now;
+    return this.t.expires(this.s) - this.now;
   }
   get assured(): boolean {
-    return (this.t.u16[((this.s) << 6) + H_STATUS]! & Status.ASSURED) !== 0;
+    return (this.t.status(this.s) & Status.ASSURED) !== 0;
   }
   flags(dir: number): number {
-    return this.t.u8[((this.s * 2 + dir) << 6) + DB_FLAGS]!;
+    return tdFlags(this.t, this.s, dir);
   }
 }
 
@@ -224,7 +224,7 @@ describe("tcp tracker: handshake", () => {
     c.open({ flags: F.SYN, seq: C, win: 64240 });
     expect(c.send(1, { flags: F.SYN, seq: S, win: 65160 })).toBe(TRACK_OK);
     expect(c.state).toBe("SYN_SENT2");
-    expect(c.t.u8[((c.s) << 7) + B_LAST_FLAGS]! & TcpWindowFlag.SIMULTANEOUS_OPEN).toBeTruthy();
+    expect(lastFlags(c.t, c.s) & TcpWindowFlag.SIMULTANEOUS_OPEN).toBeTruthy();
     expect(c.send(0, { flags: F.SYN | F.ACK, seq: C, ack: S + 1, win: 64240 })).toBe(TRACK_OK);
     expect(c.state).toBe("SYN_RECV");
     // The reply side's plain ACK completes a simultaneous open.
@@ -241,8 +241,8 @@ describe("tcp tracker: handshake", () => {
     expect(c.state).toBe("ESTABLISHED");
     expect(c.send(1, { flags: F.SYN | F.ACK, seq: 123, ack: n + 1, win: 65160, ws: 7 })).toBe(TRACK_OK);
     expect(c.state).toBe("SYN_RECV");
-    expect(c.t.u32[((c.s * 2) << 4) + DW_END]).toBe(n + 1);
-    expect(c.t.u32[((c.s * 2 + 1) << 4) + DW_END]).toBe(124);
+    expect(tdEnd(c.t, c.s, 0)).toBe(n + 1);
+    expect(tdEnd(c.t, c.s, 1)).toBe(124);
   });
 });
 
@@ -393,8 +393,8 @@ describe("tcp tracker: window tracking", () => {
   it("window scaling applies when both SYNs offer it", () => {
     const c = new Conn();
     handshake(c, 7, 7);
-    expect(c.t.u8[((c.s * 2) << 6) + DB_SCALE]).toBe(7);
-    expect(c.t.u8[((c.s * 2 + 1) << 6) + DB_SCALE]).toBe(7);
+    expect(tdScale(c.t, c.s, 0)).toBe(7);
+    expect(tdScale(c.t, c.s, 1)).toBe(7);
     // The server opens a 2000 << 7 = 256000 byte window: data 200000 in is fine.
     expect(c.send(1, { flags: F.ACK, seq: S + 1, ack: C + 1, win: 2000 })).toBe(TRACK_OK);
     expect(c.send(0, { flags: F.ACK | F.PSH, seq: C + 1 + 200000, ack: S + 1, len: 100 })).toBe(TRACK_OK);
@@ -403,8 +403,8 @@ describe("tcp tracker: window tracking", () => {
   it("window scaling is off when only one SYN offers it", () => {
     const c = new Conn();
     handshake(c, 7, null);
-    expect(c.t.u8[((c.s * 2) << 6) + DB_SCALE]).toBe(0);
-    expect(c.t.u8[((c.s * 2 + 1) << 6) + DB_SCALE]).toBe(0);
+    expect(tdScale(c.t, c.s, 0)).toBe(0);
+    expect(tdScale(c.t, c.s, 1)).toBe(0);
     expect(c.send(1, { flags: F.ACK, seq: S + 1, ack: C + 1, win: 2000 })).toBe(TRACK_OK);
     expect(c.send(0, { flags: F.ACK | F.PSH, seq: C + 1 + 200000, ack: S + 1, len: 100 })).toBe(
       Reason.TCP_SEQ_OVER_WINDOW,
@@ -414,12 +414,12 @@ describe("tcp tracker: window tracking", () => {
   it("data above the receiver's window is INVALID and changes nothing", () => {
     const c = new Conn();
     handshake(c);
-    const before = [c.t.u32[((c.s * 2) << 4) + DW_END], c.t.u32[((c.s * 2) << 4) + DW_MAX_END], c.t.f64[((c.s) << 4) + D_EXPIRES]];
+    const before = [tdEnd(c.t, c.s, 0), tdMaxEnd(c.t, c.s, 0), c.t.expires(c.s)];
     c.now += 5;
     expect(c.send(0, { flags: F.ACK | F.PSH, seq: C + 1 + 2 ** 30, ack: S + 1, len: 13 })).toBe(
       Reason.TCP_SEQ_OVER_WINDOW,
     );
-    expect([c.t.u32[((c.s * 2) << 4) + DW_END], c.t.u32[((c.s * 2) << 4) + DW_MAX_END], c.t.f64[((c.s) << 4) + D_EXPIRES]]).toEqual(before);
+    expect([tdEnd(c.t, c.s, 0), tdMaxEnd(c.t, c.s, 0), c.t.expires(c.s)]).toEqual(before);
   });
 
   it("an ACK of data never sent is INVALID", () => {
@@ -445,9 +445,9 @@ describe("tcp tracker: window tracking", () => {
     c.send(0, { flags: F.ACK | F.PSH, seq: C + 1, ack: S + 1, len: 6 });
     c.send(1, { flags: F.ACK, seq: S + 1, ack: C + 7, win: 500 });
     const snapshot = () => [
-      c.t.u8[((c.s) << 7) + B_PROTO_STATE], c.t.u32[((c.s * 2) << 4) + DW_END], c.t.u32[((c.s * 2) << 4) + DW_MAX_END], c.t.u32[((c.s * 2) << 4) + DW_MAX_WIN],
-      c.t.u32[((c.s * 2 + 1) << 4) + DW_END], c.t.u32[((c.s * 2 + 1) << 4) + DW_MAX_END], c.t.u32[((c.s * 2 + 1) << 4) + DW_MAX_WIN], c.t.f64[((c.s) << 4) + D_EXPIRES],
-      c.t.u32[((c.s) << 5) + W_LAST_SEQ], c.t.u8[((c.s) << 7) + B_RETRANS],
+      c.t.protoState(c.s), tdEnd(c.t, c.s, 0), tdMaxEnd(c.t, c.s, 0), tdMaxWin(c.t, c.s, 0),
+      tdEnd(c.t, c.s, 1), tdMaxEnd(c.t, c.s, 1), tdMaxWin(c.t, c.s, 1), c.t.expires(c.s),
+      lastSeq(c.t, c.s), retrans(c.t, c.s),
     ];
     const before = snapshot();
     c.now += 5;
@@ -471,7 +471,7 @@ describe("tcp tracker: window tracking", () => {
     expect(c.send(1, { flags: F.SYN | F.ACK, seq: S, ack: isn + 1, win: 65160 })).toBe(TRACK_OK);
     expect(c.send(0, { flags: F.ACK, seq: isn + 1, ack: S + 1, win: 65000 })).toBe(TRACK_OK);
     expect(c.send(0, { flags: F.ACK | F.PSH, seq: isn + 1, ack: S + 1, len: 1000, win: 65000 })).toBe(TRACK_OK);
-    expect(c.t.u32[((c.s * 2) << 4) + DW_END]).toBe((isn + 1 + 1000) >>> 0);
+    expect(tdEnd(c.t, c.s, 0)).toBe((isn + 1 + 1000) >>> 0);
     expect(c.send(1, { flags: F.ACK, seq: S + 1, ack: (isn + 1001) >>> 0, win: 65000 })).toBe(TRACK_OK);
     expect(c.state).toBe("ESTABLISHED");
   });
@@ -498,18 +498,18 @@ describe("tcp tracker: timeouts", () => {
     handshake(c);
     const seg: Seg = { flags: F.ACK | F.PSH, seq: C + 1, ack: S + 1, len: 6 };
     expect(c.send(0, seg)).toBe(TRACK_OK);
-    expect(c.t.u8[((c.s) << 7) + B_RETRANS]).toBe(0);
+    expect(retrans(c.t, c.s)).toBe(0);
     expect(c.ttl).toBe(302);
     c.send(0, seg);
     c.send(0, seg);
-    expect(c.t.u8[((c.s) << 7) + B_RETRANS]).toBe(2);
+    expect(retrans(c.t, c.s)).toBe(2);
     expect(c.ttl).toBe(302);
     c.send(0, seg);
-    expect(c.t.u8[((c.s) << 7) + B_RETRANS]).toBe(3);
+    expect(retrans(c.t, c.s)).toBe(3);
     expect(c.ttl).toBe(301);
     // Any different segment resets the count.
     c.send(1, { flags: F.ACK, seq: S + 1, ack: C + 7 });
-    expect(c.t.u8[((c.s) << 7) + B_RETRANS]).toBe(0);
+    expect(retrans(c.t, c.s)).toBe(0);
     expect(c.ttl).toBe(432000);
   });
 
@@ -559,14 +559,14 @@ function harnessProcess(
     if (ref >= 0) {
       const s = ref >> 1;
       const dir = ref & 1;
-      const label = dir === 1 || (t.u16[(s << 6) + H_STATUS]! & Status.SEEN_REPLY) !== 0 ? "ESTABLISHED" : "NEW";
+      const label = dir === 1 || (t.status(s) & Status.SEEN_REPLY) !== 0 ? "ESTABLISHED" : "NEW";
       const r = tcpTracker.packet(t, s, dir, at(p, now), cfg);
       if (r === TRACK_REOPEN) {
         t.release(s);
         continue; // look again: the SYN starts a new connection
       }
       if (r > 0) return { label: "INVALID", dir: null, reason: r };
-      if (dir === 1) t.u16[(s << 6) + H_STATUS] |= Status.SEEN_REPLY;
+      if (dir === 1) t.addStatus(s, Status.SEEN_REPLY);
       if (r === TRACK_KILL) t.release(s);
       return { label, dir: dir === 0 ? "original" : "reply" };
     }
@@ -575,7 +575,7 @@ function harnessProcess(
     const s = t.allocate();
     t.setTuple(s, p.family, p.protocol, 0, p.src, p.dst, p.sport, p.dport, p.dport, p.sport);
     t.link(s);
-    t.f64[(s << 4) + D_CREATED] = now;
+    t.setCreated(s, now);
     tcpTracker.init(t, s, at(p, now), cfg);
     const r = tcpTracker.packet(t, s, 0, at(p, now), cfg);
     if (r > 0) {
@@ -612,18 +612,19 @@ function replay(folder: string, cfg: EngineConfig): { expected: string[]; got: s
     const m = /(SEQ|ACK) is (over upper|under lower) bound (\d+)/.exec(log);
     if (m) {
       const ref = t.find(p.family, p.protocol, 0, p.src, p.dst, p.sport, p.dport);
-      const sd = (ref >> 1) * 2 + (ref & 1);
+      const s = ref >> 1;
+      const sd = ref & 1;
       const rd = sd ^ 1;
       let bound: number;
       if (m[1] === "SEQ" && m[2] === "over upper") {
         expect(v.reason).toBe(Reason.TCP_SEQ_OVER_WINDOW);
-        bound = t.u32[(sd << 4) + DW_MAX_END]! + 1;
+        bound = tdMaxEnd(t, s, sd) + 1;
       } else if (m[1] === "ACK") {
         expect(v.reason).toBe(Reason.TCP_ACK_OVER_WINDOW);
-        bound = t.u32[(rd << 4) + DW_END]! + 1;
+        bound = tdEnd(t, s, rd) + 1;
       } else {
         expect(v.reason).toBeUndefined(); // below the window: accepted, untracked
-        bound = t.u32[(sd << 4) + DW_END]! - t.u32[(rd << 4) + DW_MAX_WIN]! - 1;
+        bound = tdEnd(t, s, sd) - tdMaxWin(t, s, rd) - 1;
       }
       expect(bound >>> 0, `packet ${i}: ${log}`).toBe(Number(m[3]));
       checkedBounds++;
@@ -656,17 +657,17 @@ describe("tcp tracker: Linux traces", () => {
       if (p.protocol !== 6) continue;
       harnessProcess(t, p, ts, cfg);
       for (let s = 0; s < t.capacity; s++) {
-        const id = t.u32[(s << 5) + W_ID]!;
+        const id = t.id(s);
         if (!t.inUse(s)) {
           if (last.has(id)) {
             // A released slot keeps its last protocol state.
-            events.push(`DESTROY ${tcpTracker.stateName(t.u8[(s << 7) + B_PROTO_STATE]!)}`);
+            events.push(`DESTROY ${tcpTracker.stateName(t.protoState(s))}`);
             last.delete(id);
           }
           continue;
         }
-        const entry = `${tcpTracker.stateName(t.u8[(s << 7) + B_PROTO_STATE]!)} ${Math.round(t.f64[(s << 4) + D_EXPIRES]! - ts)}${
-          t.u16[(s << 6) + H_STATUS]! & Status.ASSURED ? " ASSURED" : ""
+        const entry = `${tcpTracker.stateName(t.protoState(s))} ${Math.round(t.expires(s) - ts)}${
+          t.status(s) & Status.ASSURED ? " ASSURED" : ""
         }`;
         const prev = last.get(id);
         if (prev === undefined || prev.split(" ")[0] !== entry.split(" ")[0] || prev.endsWith("ASSURED") !== entry.endsWith("ASSURED")) {

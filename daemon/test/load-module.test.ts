@@ -19,8 +19,8 @@ describe("loadHelperModule", () => {
     expect((b.helper as { name: string }).name).toBe("b");
   });
 
-  it("loads a helper package's factory by name (the example TFTP helper, by path here)", async () => {
-    const r = await loadHelperModule("../../examples/helper-tftp/src/index.ts", { ports: [1069] }, "tftpHelper", here);
+  it("loads a helper package's named factory (the TFTP helper's sources, by path)", async () => {
+    const r = await loadHelperModule("../../helpers/tftp/src/index.ts", {}, "tftpHelper", here);
     expect((r.helper as { name: string }).name).toBe("tftp");
   });
 

@@ -66,7 +66,7 @@ describe("PacketProcessor", () => {
   });
 
   it("accepts the packets of a helper that throws, and reports the error", () => {
-    const thrower = { name: "thrower", policies: [{ name: "t", maxExpected: 1, timeout: 10 }], onPacket() { throw new Error("boom"); } };
+    const thrower = { apiVersion: 2, name: "thrower", policies: [{ name: "t", maxExpected: 1, timeout: 10 }], onPacket() { throw new Error("boom"); } };
     const { p, conv, errors } = setup(thrower);
     const outs = [...conv.handshake(), ...conv.client("USER x\r\n")].map((pkt) => p.process(queued(pkt.bytes)));
     expect(outs.every((o) => o.verdict === NfVerdict.ACCEPT)).toBe(true);

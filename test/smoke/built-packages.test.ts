@@ -43,7 +43,7 @@ describe.skipIf(!built && !process.env.CI)("the built packages", () => {
   });
 
   it("every package resolves through its exports map", () => {
-    for (const name of ["@alg-sdk/core", "@alg-sdk/pcap", "@alg-sdk/testing", "@alg-sdk/helper-ftp", "@alg-sdk/helper-irc", "@alg-sdk/helper-icmp"]) {
+    for (const name of ["@alg-sdk/core", "@alg-sdk/pcap", "@alg-sdk/testing", "@alg-sdk/helper-ftp", "@alg-sdk/helper-irc", "@alg-sdk/helper-icmp", "@alg-sdk/helper-tftp", "@alg-sdk/helper-sip", "@alg-sdk/rules"]) {
       const mod = require(name);
       expect(Object.keys(mod).length, name).toBeGreaterThan(0);
     }
@@ -61,5 +61,17 @@ describe.skipIf(!built && !process.env.CI)("the built packages", () => {
     }
     const records = [...pcap.readCapture(file)];
     expect(records.map((r: { tsSeconds: number }) => r.tsSeconds)).toEqual([1.5]);
+  });
+
+  it("@alg-sdk/rules compiled from its ESM build drives the ESM engine; the CommonJS build compiles too", async () => {
+    const esm = (name: string) => pathToFileURL(require.resolve(name).replace(/index\.cjs$/, "index.js")).href;
+    const core = await import(esm("@alg-sdk/core"));
+    const rules = await import(esm("@alg-sdk/rules"));
+    const policy = rules.compileRules("policy drop\nct state new tcp dport 21 accept\nct state established accept");
+    const engine = core.createEngine({ policy });
+    expect(engine.process(syn, 1).verdictName).toBe("accept");
+    expect(engine.process(synAck, 1).stateName).toBe("ESTABLISHED");
+    expect(policy.hits).toEqual([1, 1, 0]);
+    expect(require("@alg-sdk/rules").compileRules("snat to 10.9.9.9").sourceNat).toBeTypeOf("function");
   });
 });

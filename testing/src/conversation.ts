@@ -40,6 +40,17 @@ export interface ConversationOptions {
   readonly window?: number;
   /** Options of the SYN and SYN-ACK. Default `{ mss: 1460, sackPerm: true }` (no window scaling). */
   readonly synOptions?: TcpOptionFields;
+  /**
+   * Across a NAT: where the server sees the client (its translated source,
+   * SNAT). The server's packets are addressed there; the client's keep its
+   * own address. Default: the client itself.
+   */
+  readonly clientSeenAs?: { readonly address?: string; readonly port?: number };
+  /**
+   * Across a NAT: where the client sees the server (a public address that is
+   * DNAT'd). The client's packets are addressed there. Default: the server.
+   */
+  readonly serverSeenAs?: { readonly address?: string; readonly port?: number };
 }
 
 /** How {@link TcpConversation.send} cuts and orders one payload. */
@@ -101,6 +112,8 @@ export class TcpConversation {
   now: number;
   readonly family: 4 | 6;
   private readonly ends: Record<Side, End>;
+  /** Where each side's packets are addressed: the other side as this side sees it. */
+  private readonly peers: Record<Side, { readonly address: string; readonly port: number }>;
   private readonly step: number;
   private readonly window: number;
   private readonly synOptions: TcpOptionFields;
@@ -117,6 +130,13 @@ export class TcpConversation {
       client: { address: client, port: o.clientPort ?? 40000, next: (o.clientIsn ?? 1000) >>> 0 },
       server: { address: server, port: o.serverPort ?? 21, next: (o.serverIsn ?? 5000) >>> 0 },
     };
+    this.peers = {
+      client: { address: o.serverSeenAs?.address ?? server, port: o.serverSeenAs?.port ?? this.ends.server.port },
+      server: { address: o.clientSeenAs?.address ?? client, port: o.clientSeenAs?.port ?? this.ends.client.port },
+    };
+    for (const seen of [o.clientSeenAs?.address, o.serverSeenAs?.address]) {
+      if (seen !== undefined && addressBytes(seen).family !== fc) throw new TypeError(`${seen} is not of the connection's family`);
+    }
     this.now = o.start ?? 1;
     this.step = o.step ?? 0.001;
     this.window = o.window ?? 65535;
@@ -224,11 +244,12 @@ export class TcpConversation {
     const ack = (f.ack ?? to.next) >>> 0;
     const payload = toBytes(f.payload);
     const bits = tcpFlagBits(f.flags);
+    const peer = this.peers[side];
     const bytes = tcp({
       src: from.address,
-      dst: to.address,
+      dst: peer.address,
       sport: from.port,
-      dport: to.port,
+      dport: peer.port,
       seq,
       ack,
       flags: bits,

@@ -15,6 +15,8 @@
 export { addressBytes, type AddressBytes } from "./address.js";
 export { concatBytes, readU16, readU32, toBytes, type PayloadInput } from "./bytes.js";
 export { checksumValid, internetChecksum, pseudoHeaderSum } from "./checksum.js";
+export { checksumProblems } from "./verify.js";
+export { egressOf, type Egress } from "./egress.js";
 export { ipv4, ipv6, type IpLayerOptions, type Ipv4Options, type Ipv6Options } from "./ip.js";
 export { encodeTcpOptions, tcp, type TcpOptionFields, type TcpPacketOptions } from "./tcp.js";
 export { tcpFlagBits, tcpFlagLetters, type TcpFlagsInput } from "./tcp-flags.js";

@@ -16,6 +16,8 @@ export interface TcpOptionFields {
   readonly sackPerm?: boolean;
   /** Timestamps `[tsval, tsecr]` (kind 8). */
   readonly timestamp?: readonly [number, number];
+  /** SACK blocks `[leftEdge, rightEdge]` (kind 5), at most 4 (3 beside timestamps). */
+  readonly sack?: readonly (readonly [number, number])[];
 }
 
 /** A TCP segment inside an IP datagram. */
@@ -49,6 +51,12 @@ export function encodeTcpOptions(o: TcpOptionFields | undefined): Uint8Array {
     out.push(8, 10, v >>> 24, (v >>> 16) & 255, (v >>> 8) & 255, v & 255, e >>> 24, (e >>> 16) & 255, (e >>> 8) & 255, e & 255);
   }
   if (o.wscale !== undefined) out.push(1, 3, 3, o.wscale & 255); // a NOP keeps it where Linux puts it
+  if (o.sack && o.sack.length > 0) {
+    out.push(1, 1, 5, 2 + 8 * o.sack.length); // two NOPs align the blocks, as Linux sends them
+    for (const [left, right] of o.sack) {
+      for (const v of [left >>> 0, right >>> 0]) out.push(v >>> 24, (v >>> 16) & 255, (v >>> 8) & 255, v & 255);
+    }
+  }
   while (out.length % 4 !== 0) out.push(0);
   if (out.length > 40) throw new RangeError("TCP options longer than 40 bytes");
   return Uint8Array.from(out);

@@ -1,4 +1,4 @@
-import { defineHelper, HelperVerdict, type HelperContext } from "@alg-sdk/core";
+import { defineHelper, HelperVerdict, type PacketContext } from "@alg-sdk/core";
 import { describe, expect, it } from "vitest";
 import { helperHarness, runPackets, tcp, tcpConversation, udp } from "@alg-sdk/testing";
 import { createEngine } from "@alg-sdk/core";
@@ -7,8 +7,8 @@ import { createEngine } from "@alg-sdk/core";
 const toy = defineHelper({
   name: "toy",
   policies: [{ name: "toy", maxExpected: 2, timeout: 60 }],
-  defaultRules: [{ protocol: "tcp", port: 7000 }],
-  onPacket(ctx: HelperContext<undefined>) {
+  attach: [{ protocol: "tcp", port: 7000 }],
+  onPacket(ctx: PacketContext<undefined>) {
     if (ctx.payloadLength === 0) return;
     const text = String.fromCharCode(...ctx.bytes.subarray(ctx.payloadOffset, ctx.payloadOffset + ctx.payloadLength));
     if (text.startsWith("BAD")) return HelperVerdict.PARTIAL;

@@ -19,6 +19,7 @@ export async function replayCommand(o: CliOptions, io: Io): Promise<ExitCode> {
       tables: o.tables,
       chunk: (bytes, records) => session.chunk(bytes, records),
       stopped: () => session.out.closed,
+      write: o.write,
     });
   } finally {
     // Whatever was replayed before an error is still printed.

@@ -25,6 +25,7 @@ export async function verifyCommand(o: CliOptions, io: Io): Promise<ExitCode> {
       events: "expectations",
       tables: false,
       chunk: (bytes, records) => session.chunk(bytes, records),
+      write: o.write,
     });
     session.progress?.clear();
     writeVerifyReport(session.out, o.format, sink.result());

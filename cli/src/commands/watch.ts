@@ -40,6 +40,7 @@ export async function watchCommand(o: CliOptions, io: Io): Promise<ExitCode> {
         return session.out.ready() ?? undefined;
       },
       stopped: () => interrupted || session.out.closed,
+      write: o.write,
     });
   } finally {
     stopListening();

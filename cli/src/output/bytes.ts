@@ -115,6 +115,19 @@ export function putIpv4(b: Uint8Array, p: number, word: number): number {
   return putOctet(b, p, word & 255);
 }
 
+/** "00" to "ff": two lower-case hex digits per byte value. */
+const HEX = encode(Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0")).join(""));
+
+/** `bytes[offset, offset + length)` as lower-case hex, two digits per byte. */
+export function putHex(b: Uint8Array, p: number, bytes: Uint8Array, offset: number, length: number): number {
+  for (let i = 0; i < length; i++) {
+    const v = bytes[offset + i]! << 1;
+    b[p++] = HEX[v]!;
+    b[p++] = HEX[v + 1]!;
+  }
+  return p;
+}
+
 /** `n` spaces (none when `n` <= 0). */
 export function putSpaces(b: Uint8Array, p: number, n: number): number {
   for (let i = 0; i < n; i++) b[p + i] = 32;

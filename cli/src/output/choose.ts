@@ -10,7 +10,7 @@ import type { BufferedWriter } from "./writer.js";
 export function chooseSink(o: CliOptions, out: BufferedWriter): ReplaySink {
   switch (o.format) {
     case "jsonl":
-      return new JsonlSink(out, { packets: o.packets, tables: o.tables });
+      return new JsonlSink(out, { packets: o.packets, tables: o.tables, emitBytes: o.emitBytes });
     case "json":
       return new JsonSummarySink(out);
     default:

@@ -1,4 +1,4 @@
-import { formatAddress, reasonName, type EngineEvent, type ExpectationInfo } from "@alg-sdk/core";
+import { formatAddress, Reason, reasonName, type ConnectionInfo, type EngineEvent, type ExpectationInfo, type TupleInfo } from "@alg-sdk/core";
 import type { PacketOutcome } from "../replay/outcome.js";
 import { protocolText } from "./text.js";
 import { encode, putAscii, putBytes, putDigits, putIpv4, putSpaces, putUint, uintWidth } from "./bytes.js";
@@ -146,7 +146,10 @@ function putEndpoint(b: Uint8Array, q: number, family: number, words: Uint32Arra
 }
 
 function note(p: PacketOutcome, events: readonly EngineEvent[]): string {
-  if (p.verdict !== 2 && p.icmpType < 0 && p.expectationId === 0 && p.reason === 0) return "";
+  // A filter drop is the firewall column's to show, not a note (an INVALID packet still shows why it is INVALID).
+  const filtered = p.dropReason === Reason.FILTERED;
+  const reason = filtered && p.reason === Reason.FILTERED ? 0 : p.reason;
+  if (p.verdict !== 2 && p.icmpType < 0 && p.expectationId === 0 && reason === 0) return "";
   const parts: string[] = [];
   if (p.verdict === 2) parts.push("fragment held for reassembly");
   if (p.icmpType >= 0) parts.push(`icmp type ${p.icmpType} code ${p.icmpCode}`);
@@ -155,7 +158,7 @@ function note(p: PacketOutcome, events: readonly EngineEvent[]): string {
     const helper = e?.type === "expect-destroy" ? ` (${e.expectation.helper})` : "";
     parts.push(`matches expectation ${p.expectationId}${helper}`);
   }
-  if (p.reason !== 0) parts.push(p.verdict === 1 ? `dropped by conntrack: ${reasonName(p.reason)}` : reasonName(p.reason)!);
+  if (reason !== 0) parts.push(p.verdict === 1 && !filtered ? `dropped by conntrack: ${reasonName(reason)}` : reasonName(reason)!);
   return parts.join("; ");
 }
 
@@ -170,7 +173,32 @@ export function eventLine(e: EngineEvent): string | null {
     return `${indent}- expectation ${e.expectation.id} (${e.expectation.helper}) ${DESTROYED[e.reason] ?? e.reason}\n`;
   }
   if (e.type === "helper-error") return `${indent}! helper ${e.helper} failed on connection ${e.connectionId}: ${String(e.error)}\n`;
+  if (e.type === "payload-rewrite") {
+    return `${indent}~ ${e.helper} rewrote ${JSON.stringify(e.before)} as ${JSON.stringify(e.after)} at payload offset ${e.offset}\n`;
+  }
   return null;
+}
+
+/**
+ * `                = snat: reply src=10.0.2.2 dst=10.0.2.100 sport=21 dport=60694`
+ * under the first packet of a translated connection: its reply tuple, as
+ * `conntrack -L` prints it, is where the translation shows.
+ */
+export function translationLine(c: ConnectionInfo): string {
+  const o = c.original;
+  const r = c.reply;
+  // Linux's view: the reply no longer comes from where the original went (DNAT), or no longer goes back to its source (SNAT).
+  const dnat = r.src !== o.dst || r.srcPort !== o.dstPort;
+  const snat = r.dst !== o.src || r.dstPort !== o.srcPort || (o.icmp !== undefined && r.icmp?.id !== o.icmp.id);
+  const kinds = [dnat ? "dnat" : "", snat ? "snat" : ""].filter((k) => k !== "").join(" + ") || "nat";
+  return `${" ".repeat(W.index + 1)}= ${kinds}: reply ${conntrackTuple(r)}\n`;
+}
+
+/** A tuple in `conntrack -L`'s words. */
+function conntrackTuple(t: TupleInfo): string {
+  if (t.icmp) return `src=${t.src} dst=${t.dst} type=${t.icmp.type} code=${t.icmp.code} id=${t.icmp.id}`;
+  if (!PORTED.has(t.protocol)) return `src=${t.src} dst=${t.dst}`;
+  return `src=${t.src} dst=${t.dst} sport=${t.srcPort} dport=${t.dstPort}`;
 }
 
 const DESTROYED: Readonly<Record<string, string>> = {

@@ -1,6 +1,6 @@
 import { formatConnection, formatExpectation } from "@alg-sdk/core";
 import type { Tables } from "../replay/sink.js";
-import type { FirewallReport, Summary } from "../replay/summary.js";
+import type { FirewallReport, NatReport, Summary } from "../replay/summary.js";
 import { count, dateTime, plural, timeOfDay } from "./text.js";
 import type { BufferedWriter } from "./writer.js";
 
@@ -53,6 +53,7 @@ export function writeTotals(out: BufferedWriter, s: Summary): void {
   if (s.packets.notIp > 0) other.push(`${plural(s.packets.notIp, "frame")} without IP skipped`);
   if (s.packets.linkErrors > 0) other.push(`${plural(s.packets.linkErrors, "frame")} with a broken link-layer header skipped`);
   if (s.packets.engineDropped > 0) other.push(`${plural(s.packets.engineDropped, "packet")} dropped by conntrack`);
+  if (s.nat.translated > 0 || s.nat.rewrites > 0) other.push(natText(s.nat));
   if (other.length > 0) out.write(`${label("")}${other.join(", ")}\n`);
   const k = s.connections;
   out.write(`${label("connections")}${count(k.created)} created, ${count(k.destroyed)} destroyed, ${count(k.inTable)} in the table` +
@@ -64,6 +65,20 @@ export function writeTotals(out: BufferedWriter, s: Summary): void {
   out.write(`${label("invalid")}${invalid.length === 0 ? "none" : invalid.map(([r, n]) => `${r} ${count(n)}`).join(", ")}\n`);
   if (s.helperErrors > 0) out.write(`${label("helper errors")}${count(s.helperErrors)}\n`);
   out.write(`${label("helpers")}${s.helpers.length === 0 ? "none" : s.helpers.join(", ")}\n`);
+}
+
+/** `60 packets translated, 2 payload rewrites`. */
+function natText(n: NatReport): string {
+  return `${plural(n.translated, "packet")} translated, ${plural(n.rewrites, "payload rewrite")}`;
+}
+
+/** The NAT rules and the connections each translated (decided on a connection's first packet). */
+export function writeNat(out: BufferedWriter, file: string, n: NatReport): void {
+  out.write(`\nNAT (${file})\n`);
+  const width = Math.max(4, ...n.rules.map((r) => r.text.length));
+  out.write(`  ${"line".padStart(5)}  ${"rule".padEnd(width)}  ${"connections".padStart(11)}\n`);
+  for (const r of n.rules) out.write(`  ${String(r.line).padStart(5)}  ${r.text.padEnd(width)}  ${count(r.connections).padStart(11)}\n`);
+  out.write(`  ${natText(n)}\n`);
 }
 
 /**

@@ -3,7 +3,7 @@ import type { PacketOutcome } from "../replay/outcome.js";
 import type { ReplaySink, RunInfo, Tables } from "../replay/sink.js";
 import type { Summary } from "../replay/summary.js";
 import { packetHeader, PacketLineWriter } from "./human-packet.js";
-import { writeFirewall, writeTables, writeTotals } from "./human-totals.js";
+import { writeFirewall, writeNat, writeTables, writeTotals } from "./human-totals.js";
 import { endpoint, protocolText, timeOfDay } from "./text.js";
 import type { BufferedWriter } from "./writer.js";
 
@@ -16,8 +16,11 @@ const STATES = ["NEW", "ESTABLISHED", "RELATED", "INVALID", "UNTRACKED"];
  * drops with `--rules`, and every packet with `--packets`.
  */
 export class HumanWatchSink implements ReplaySink {
+  // Packet lines and [DROP] lines name the packet as it arrived.
+  readonly showsTuples = true;
   private first: { sec: number; nanos: number } | null = null;
   private lines: PacketLineWriter | null = null;
+  private rulesFile: string | null = null;
 
   constructor(
     private readonly out: BufferedWriter,
@@ -25,7 +28,8 @@ export class HumanWatchSink implements ReplaySink {
   ) {}
 
   begin(info: RunInfo): void {
-    const firewall = info.rules !== null;
+    const firewall = info.rules?.filtering === true;
+    this.rulesFile = info.rules?.file ?? null;
     this.lines = new PacketLineWriter(this.out, firewall);
     this.out.write(`alg-sdk watch: reading ${info.capture}; helpers ${info.helpers.join(", ") || "none"}` +
       `${info.rules ? `; rules ${info.rules.file}` : ""}; stop with Ctrl-C\n`);
@@ -59,6 +63,7 @@ export class HumanWatchSink implements ReplaySink {
     if (tables !== null) writeTables(this.out, tables, this.options.tableLimit);
     writeTotals(this.out, summary);
     if (summary.firewall) writeFirewall(this.out, summary.firewall);
+    if (this.rulesFile !== null && summary.nat.rules.length > 0) writeNat(this.out, this.rulesFile, summary.nat);
   }
 }
 
@@ -76,6 +81,8 @@ function watchLine(e: EngineEvent): string | null {
       return `[DESTROY] expect ${formatExpectation(e.expectation)} (${e.reason})`;
     case "helper-error":
       return `[ERROR] helper ${e.helper} on connection ${e.connectionId}: ${String(e.error)}`;
+    case "helper-log":
+      return `[LOG] helper ${e.helper}${e.connectionId !== 0 ? ` on connection ${e.connectionId}` : ""} ${e.level}: ${e.message}`;
     case "payload-rewrite":
       return `[REWRITE] helper ${e.helper} on connection ${e.connectionId} ${e.direction === 0 ? "original" : "reply"}: ${JSON.stringify(e.before)} -> ${JSON.stringify(e.after)}`;
   }

@@ -76,6 +76,8 @@ export function jsonEvent(e: EngineEvent): Record<string, unknown> {
         connectionId: e.connectionId,
         error: e.error instanceof Error ? e.error.message : String(e.error),
       };
+    case "helper-log":
+      return { type: e.type, ts: e.ts, helper: e.helper, connectionId: e.connectionId, level: e.level, message: e.message };
     case "payload-rewrite":
       return {
         type: e.type,

@@ -10,6 +10,7 @@ import type { BufferedWriter } from "./writer.js";
  * summary, and with tables the connections and pending expectations.
  */
 export class JsonSummarySink implements ReplaySink {
+  readonly showsTuples = false;
   private info: RunInfo | null = null;
 
   constructor(private readonly out: BufferedWriter) {}

@@ -3,7 +3,7 @@ import type { PacketOutcome } from "../replay/outcome.js";
 import type { ReplaySink, RunInfo, Tables } from "../replay/sink.js";
 import type { Summary } from "../replay/summary.js";
 import { jsonConnection, jsonEvent, jsonExpectation } from "./json-shapes.js";
-import { encode, putBytes, putUint, TimestampWriter } from "./bytes.js";
+import { encode, putBytes, putHex, putUint, TimestampWriter } from "./bytes.js";
 import type { BufferedWriter } from "./writer.js";
 
 // The packet object in pre-encoded pieces. Everything between "ts" and
@@ -15,8 +15,12 @@ const DIRS = ["null", '"original"', '"reply"'];
 const VERDICTS = ["accept", "drop"];
 const NULL = encode("null");
 const END = encode("}\n");
+const OUT = encode(',"out":"');
+const OUT_END = encode('"}\n');
+const OUT_NULL = encode(',"out":null}\n');
 const H_INDEX = encode('{"type":"held","index":');
 const H_END = encode(',"conn":null}\n');
+const H_END_OUT = encode(',"conn":null,"out":null}\n');
 /** Room for one packet object (helper names are short; longer ones go through the slow path). */
 const LINE = 512;
 
@@ -26,13 +30,15 @@ const LINE = 512;
  *
  * `{"type":"packet","index":0,"ts":1795581213.931746,"state":"NEW","dir":"original","expected":false,"helper":"ftp","verdict":"accept","reason":null,"conn":1}`
  *
- * plus `"fw"` and `"rule"` with `--rules`. A fragment held for reassembly is
+ * plus `"fw"` and `"rule"` with filter rules, and `"out"` (the datagram as it
+ * leaves, in hex; null when dropped or held) with `--emit-bytes`. A fragment held for reassembly is
  * `{"type":"held",…}` (never a packet object: its state is the datagram's,
  * reported with the fragment that completes it). Packet lines are written
  * into the output buffer from pre-encoded pieces, not with JSON.stringify:
  * this runs once per packet and must cost less than tracking the packet.
  */
 export class JsonlSink implements ReplaySink {
+  readonly showsTuples = false;
   private readonly ts = new TimestampWriter(',"ts":');
   /** Helper names seen, numbered from 1 (0: no helper). */
   private readonly helperIds = new Map<string, number>();
@@ -41,7 +47,7 @@ export class JsonlSink implements ReplaySink {
 
   constructor(
     private readonly out: BufferedWriter,
-    private readonly options: { readonly packets: boolean; readonly tables: boolean },
+    private readonly options: { readonly packets: boolean; readonly tables: boolean; readonly emitBytes: boolean },
   ) {}
 
   begin(_info: RunInfo): void {}
@@ -55,14 +61,16 @@ export class JsonlSink implements ReplaySink {
 
   private line(p: PacketOutcome): void {
     const out = this.out;
-    out.reserve(LINE);
+    const bytes = this.options.emitBytes;
+    // Two hex digits per byte of the datagram, when it is printed.
+    out.reserve(LINE + (bytes && p.outBytes !== null ? 2 * p.outLength : 0));
     const b = out.buf;
     let q = out.pos;
     if (p.verdict === 2) {
       q = putBytes(b, q, H_INDEX);
       q = putUint(b, q, p.index);
       q = this.ts.put(b, q, p.tsSec, p.tsNanos);
-      out.pos = putBytes(b, q, H_END);
+      out.pos = putBytes(b, q, bytes ? H_END_OUT : H_END);
       return;
     }
     q = putBytes(b, q, P_INDEX);
@@ -70,7 +78,16 @@ export class JsonlSink implements ReplaySink {
     q = this.ts.put(b, q, p.tsSec, p.tsNanos);
     q = putBytes(b, q, this.middle(p));
     q = p.connectionId === 0 ? putBytes(b, q, NULL) : putUint(b, q, p.connectionId);
-    out.pos = putBytes(b, q, p.fw === null ? END : this.tail(p.fw, p.ruleLine));
+    if (p.fw !== null) q = putBytes(b, q, this.tail(p.fw, p.ruleLine));
+    if (!bytes) {
+      out.pos = putBytes(b, q, END);
+    } else if (p.outBytes === null) {
+      out.pos = putBytes(b, q, OUT_NULL);
+    } else {
+      q = putBytes(b, q, OUT);
+      q = putHex(b, q, p.outBytes, p.outOffset, p.outLength);
+      out.pos = putBytes(b, q, OUT_END);
+    }
   }
 
   /** `,"state":…,"dir":…,"expected":…,"helper":…,"verdict":…,"reason":…,"conn":` for this packet's values. */
@@ -94,11 +111,11 @@ export class JsonlSink implements ReplaySink {
     return m;
   }
 
-  /** `,"fw":"accept","rule":12}` and the newline. */
+  /** `,"fw":"accept","rule":12`. */
   private tail(fw: "accept" | "drop", line: number | null): Uint8Array {
     const key = ((line ?? -1) + 1) * 2 + (fw === "drop" ? 1 : 0);
     let t = this.tails.get(key);
-    if (t === undefined) this.tails.set(key, (t = encode(`,"fw":"${fw}","rule":${line ?? "null"}}\n`)));
+    if (t === undefined) this.tails.set(key, (t = encode(`,"fw":"${fw}","rule":${line ?? "null"}`)));
     return t;
   }
 

@@ -2,17 +2,18 @@ import type { Engine, EngineEvent } from "@alg-sdk/core";
 
 /**
  * Collects the engine's events for the packet being processed. The replay
- * reports only expectations, so in `expectations` mode the tap subscribes to
- * those types alone: the engine then builds no connection snapshots at all
- * (with every type subscribed, snapshotting each connection change made
- * replays several times slower). In `all` mode (watch) it takes everything.
+ * reports only expectations and payload rewrites, so in `expectations` mode
+ * the tap subscribes to those types alone: the engine then builds no
+ * connection snapshots at all (with every type subscribed, snapshotting each
+ * connection change made replays several times slower). In `all` mode
+ * (watch) it takes everything.
  */
 export class EventTap {
   /** Events of the current packet, in order. Cleared by `take()`. */
   private pending: EngineEvent[] = [];
 
   constructor(engine: Engine, mode: "expectations" | "all") {
-    engine.on((e) => this.pending.push(e), mode === "all" ? {} : { types: ["expect-new", "expect-destroy"] });
+    engine.on((e) => this.pending.push(e), mode === "all" ? {} : { types: ["expect-new", "expect-destroy", "payload-rewrite"] });
   }
 
   /** True when the current packet produced events (cheap check for the hot path). */

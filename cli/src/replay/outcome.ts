@@ -1,5 +1,4 @@
-import { decodePacket, IpProto, parseAddress, ParsedPacket, type Engine } from "@alg-sdk/core";
-import type { RuleInput } from "../rules/evaluate.js";
+import { decodePacket, IpProto, parseAddress, ParsedPacket, type ConnectionInfo, type Engine } from "@alg-sdk/core";
 
 /**
  * Everything the CLI reports about one packet. One instance is reused for
@@ -7,9 +6,11 @@ import type { RuleInput } from "../rules/evaluate.js";
  * the call and keep nothing.
  *
  * The tuple is decoded on demand: jsonl output needs none, so replaying to
- * jsonl never pays for a second decode of the packet.
+ * jsonl never pays for a second decode of the packet. NAT may rewrite the
+ * packet in place, so a report that shows the tuple as the packet arrived
+ * decodes it before the engine sees it (see the replayer).
  */
-export class PacketOutcome implements RuleInput {
+export class PacketOutcome {
   /** 0-based record number in the capture. */
   index = 0;
   /** Seconds since the epoch (float), and exactly as whole seconds + nanoseconds. */
@@ -25,15 +26,31 @@ export class PacketOutcome implements RuleInput {
   verdict = 0;
   /** Reason code of an INVALID packet or a drop, 0 otherwise. */
   reason = 0;
+  /** Why the packet was dropped (the filter: Reason.FILTERED), 0 when it passed. */
+  dropReason = 0;
   connectionId = 0;
   /** Id of the expectation this packet's new connection matched, or 0. */
   expectationId = 0;
-  /** Firewall: index of the deciding rule, -1 for the policy, -2 without `--rules`. */
+  /** Firewall: index of the deciding rule, -1 for the policy, -2 for a drop by conntrack or without filter rules. */
   rule = -2;
-  /** Firewall verdict, or null without `--rules`. */
+  /** Firewall verdict, or null without filter rules (or for a held fragment). */
   fw: "accept" | "drop" | null = null;
   /** Line in the rules file of the deciding rule or policy (null: implicit policy, or no firewall). */
   ruleLine: number | null = null;
+  /**
+   * The datagram as it leaves: `outBytes[outOffset, outOffset + outLength)`,
+   * null when dropped or held. Valid during the sink call only (the engine
+   * may reuse the buffer for the next packet).
+   */
+  outBytes: Uint8Array | null = null;
+  outOffset = 0;
+  outLength = 0;
+  /** NAT changed the packet's addresses, ports or ICMP identifier. */
+  translated = false;
+  /** Payload rewrites a helper made in the packet (NAT). */
+  rewrites = 0;
+  /** The packet created its connection (its first packet, the one NAT decides on). */
+  newConnection = false;
 
   // The tuple, valid after `tuple()`.
   family = 0;
@@ -52,20 +69,28 @@ export class PacketOutcome implements RuleInput {
   private length = 0;
   private slot = -1;
   private decoded = false;
+  /** A fragment completed a datagram: its ports come from the connection, once the engine has placed it. */
+  private portsFromConnection = false;
   private readonly parsed = new ParsedPacket();
 
   constructor(private readonly engine: Engine) {}
 
-  /** @internal Points the outcome at a new packet. */
-  reset(bytes: Uint8Array, offset: number, length: number, slot: number): void {
+  /** @internal Points the outcome at a new packet, before the engine sees it. */
+  reset(bytes: Uint8Array, offset: number, length: number): void {
     this.bytes = bytes;
     this.offset = offset;
     this.length = length;
-    this.slot = slot;
+    this.slot = -1;
     this.decoded = false;
+    this.portsFromConnection = false;
     this.rule = -2;
     this.fw = null;
     this.ruleLine = null;
+  }
+
+  /** @internal The engine's connection slot for the packet (-1: none). */
+  placed(slot: number): void {
+    this.slot = slot;
   }
 
   /**
@@ -73,9 +98,24 @@ export class PacketOutcome implements RuleInput {
    * `family` stays 0 when the IP header itself is unreadable.
    */
   tuple(): this {
-    if (this.decoded) return this;
-    this.decoded = true;
-    if (this.ipv4Fast()) return this;
+    if (!this.decoded) {
+      this.decoded = true;
+      this.portsFromConnection = !this.ipv4Fast() && this.decode();
+    }
+    if (this.portsFromConnection && this.slot >= 0) {
+      this.portsFromConnection = false;
+      this.fromConnection();
+    }
+    return this;
+  }
+
+  /** A snapshot of the packet's connection (slow path: one object per call), or null. */
+  connection(): ConnectionInfo | null {
+    return this.slot < 0 ? null : this.engine.connection(this.slot);
+  }
+
+  /** The full decode; true when the packet is a fragment whose ports must come from its connection. */
+  private decode(): boolean {
     const p = this.parsed;
     decodePacket(this.bytes, this.offset, this.length, p);
     // The addresses are only written once the IP header checked out.
@@ -90,8 +130,7 @@ export class PacketOutcome implements RuleInput {
     const icmp = p.protocol === IpProto.ICMP || p.protocol === IpProto.ICMPV6;
     this.icmpType = icmp ? p.icmpType : -1;
     this.icmpCode = icmp ? p.icmpCode : -1;
-    if (readable && p.fragment && this.slot >= 0) this.fromConnection();
-    return this;
+    return readable && p.fragment;
   }
 
   /**

@@ -2,6 +2,7 @@ import type { PacketHooks } from "../capture/packet-input.js";
 import type { CaptureReader } from "../capture/reader.js";
 import type { Setup } from "../engine-setup.js";
 import { InputError } from "../errors.js";
+import { EgressCapture } from "../output/egress-capture.js";
 import { EventTap } from "./event-tap.js";
 import { Replayer } from "./replayer.js";
 import type { ReplaySink, RunInfo, Tables } from "./sink.js";
@@ -10,13 +11,15 @@ import { buildSummary, newRunCounts, type Summary } from "./summary.js";
 export interface RunOptions {
   readonly command: RunInfo["command"];
   readonly zone: number;
-  /** Report every engine event (watch) or only expectations (replay, verify). */
+  /** Report every engine event (watch) or only expectations and payload rewrites (replay, verify). */
   readonly events: "expectations" | "all";
   readonly tables: boolean;
   /** After each chunk of input: progress, flushing, backpressure. */
   readonly chunk?: (bytes: number, records: number) => Promise<void> | void;
   /** Polled after each chunk; true stops reading. */
   readonly stopped?: () => boolean;
+  /** `--write`: the pcap file of the packets as they leave, or null. */
+  readonly write: string | null;
 }
 
 /**
@@ -27,17 +30,33 @@ export interface RunOptions {
  * replayed, and the caller turns it into the error line and exit code.
  */
 export async function runCapture(reader: CaptureReader, setup: Setup, sink: ReplaySink, o: RunOptions): Promise<Summary> {
+  const egress = o.write === null ? null : await EgressCapture.open(o.write).catch(async (error: unknown) => {
+    await reader.cancel();
+    throw error;
+  });
+  try {
+    return await replay(reader, setup, sink, o, egress);
+  } finally {
+    await egress?.close();
+  }
+}
+
+async function replay(reader: CaptureReader, setup: Setup, sink: ReplaySink, o: RunOptions, egress: EgressCapture | null): Promise<Summary> {
   const input = reader.input;
-  const { engine, firewall } = setup;
-  const counts = newRunCounts(firewall?.fw.ruleset.rules.length ?? 0);
+  const { engine, rules } = setup;
+  const counts = newRunCounts(rules?.policy.ruleset.rules.length ?? 0);
   const info: RunInfo = {
     command: o.command,
     capture: input.name,
     helpers: setup.helpers,
-    rules: firewall === null ? null : { file: firewall.file, ruleset: firewall.fw.ruleset },
+    rules: rules === null ? null : { file: rules.file, ruleset: rules.policy.ruleset, filtering: rules.policy.filter !== undefined },
   };
   const tap = new EventTap(engine, o.events);
-  const replayer = new Replayer(engine, o.zone, tap, sink, counts, firewall?.fw ?? null);
+  const replayer = new Replayer(engine, { zone: o.zone, tap, sink, counts, rules: rules?.policy ?? null, egress });
+  // The file of leaving packets keeps pace with the capture: one flush per chunk read, waiting when the disk is behind.
+  const chunk = egress === null ? o.chunk : async (bytes: number, records: number) => {
+    await Promise.all([egress.flush(), o.chunk?.(bytes, records)]);
+  };
   let begun = false;
   // The header waits for the first record, so a file that is not a capture,
   // or one of an unknown link type, prints nothing but the error.
@@ -55,7 +74,7 @@ export async function runCapture(reader: CaptureReader, setup: Setup, sink: Repl
       replayer.skipped(index, ts, reason, detail);
     },
     linkType: (name) => counts.linkTypes.add(name),
-    ...(o.chunk ? { chunk: o.chunk } : {}),
+    ...(chunk ? { chunk } : {}),
     ...(o.stopped ? { stopped: o.stopped } : {}),
   };
   const result = await reader.read(hooks);
@@ -67,7 +86,7 @@ export async function runCapture(reader: CaptureReader, setup: Setup, sink: Repl
   if (counts.stopped !== null && result.records === 0) throw new InputError(`${input.name}: ${counts.stopped.message}`);
   if (!begun) begin();
   replayer.finish();
-  const summary = buildSummary(engine, counts, input.name, setup.helpers, firewall);
+  const summary = buildSummary(engine, counts, input.name, setup.helpers, rules);
   const tables: Tables | null = o.tables
     ? {
         connections: () => engine.connections(),

@@ -1,5 +1,5 @@
 import type { ConnectionInfo, EngineEvent, ExpectationInfo } from "@alg-sdk/core";
-import type { Ruleset } from "../rules/ast.js";
+import type { Ruleset } from "@alg-sdk/rules";
 import type { PacketOutcome } from "./outcome.js";
 import type { Summary } from "./summary.js";
 
@@ -10,7 +10,12 @@ export interface RunInfo {
   readonly capture: string;
   /** `ftp (tcp/21)`, … */
   readonly helpers: readonly string[];
-  readonly rules: { readonly file: string; readonly ruleset: Ruleset } | null;
+  readonly rules: {
+    readonly file: string;
+    readonly ruleset: Ruleset;
+    /** The rules filter (filter rules or a policy line): packets have a firewall verdict. */
+    readonly filtering: boolean;
+  } | null;
 }
 
 /** The tables at the end of a run, read on demand (a big capture leaves a big table). */
@@ -28,6 +33,12 @@ export interface Tables {
  * and `verify` are sinks; the replay loop knows none of them.
  */
 export interface ReplaySink {
+  /**
+   * The sink prints packets' addresses and ports: with NAT statements they
+   * are decoded before the engine may rewrite the packet in place, so the
+   * report shows the packet as it arrived.
+   */
+  readonly showsTuples: boolean;
   /** Once, before the first packet (or at the end of an empty capture). */
   begin(info: RunInfo): void;
   /** Every IP packet, with the engine events it caused (verdict 2: a fragment held for reassembly). */

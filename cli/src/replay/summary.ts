@@ -1,7 +1,7 @@
-import { PACKET_STATE_NAMES, reasonName, type Engine } from "@alg-sdk/core";
+import { PACKET_STATE_NAMES, Reason, reasonName, type Engine } from "@alg-sdk/core";
+import { NO_RULE, type NatKind, type RuleVerdict } from "@alg-sdk/rules";
 import type { CaptureDamage } from "../capture/packet-input.js";
-import type { RuleVerdict } from "../rules/ast.js";
-import type { Firewall } from "../rules/evaluate.js";
+import type { LoadedRules } from "../engine-setup.js";
 
 /** One line of the firewall report: a rule (or the policy) and what it decided. */
 export interface RuleReport {
@@ -28,6 +28,23 @@ export interface FirewallReport {
   readonly relatedPassedBy: readonly (number | null)[];
 }
 
+/** One NAT rule and the connections it translated. */
+export interface NatRuleReport {
+  readonly line: number;
+  readonly text: string;
+  readonly kind: NatKind;
+  readonly connections: number;
+}
+
+export interface NatReport {
+  /** Packets NAT changed (addresses, ports or ICMP identifier). */
+  readonly translated: number;
+  /** Payload rewrites helpers made (an FTP PORT, an IRC DCC address). */
+  readonly rewrites: number;
+  /** The NAT rules of `--rules`, in file order (none without). */
+  readonly rules: readonly NatRuleReport[];
+}
+
 /** Totals of a run: the human totals, the json document and the jsonl summary line. */
 export interface Summary {
   readonly capture: {
@@ -50,9 +67,10 @@ export interface Summary {
     readonly held: number;
     readonly notIp: number;
     readonly linkErrors: number;
-    /** Packets the engine itself dropped (helper drop, table full, bad fragment). */
+    /** Packets conntrack itself dropped (helper drop, table full, bad fragment); the filter's drops are the firewall's. */
     readonly engineDropped: number;
   };
+  readonly nat: NatReport;
   readonly connections: { readonly created: number; readonly destroyed: number; readonly earlyDrops: number; readonly inTable: number };
   readonly expectations: {
     readonly created: number;
@@ -62,7 +80,7 @@ export interface Summary {
     readonly refused: number;
     readonly pending: number;
   };
-  /** INVALID and dropped packets by reason. */
+  /** INVALID and conntrack-dropped packets by reason (the filter's drops are in `firewall`). */
   readonly invalid: Readonly<Record<string, number>>;
   readonly helperErrors: number;
   readonly helpers: readonly string[];
@@ -85,6 +103,9 @@ export interface RunCounts {
   relatedPassedByHelper: Map<string, number>;
   /** Rules (index, -1 policy) that passed a connection opened through an expectation. */
   relatedPassedRules: Set<number>;
+  /** Packets the engine translated, and payload rewrites. */
+  translated: number;
+  rewrites: number;
 }
 
 export function newRunCounts(rules: number): RunCounts {
@@ -101,6 +122,8 @@ export function newRunCounts(rules: number): RunCounts {
     newAccepted: new Array<number>(rules + 1).fill(0),
     relatedPassedByHelper: new Map(),
     relatedPassedRules: new Set(),
+    translated: 0,
+    rewrites: 0,
   };
 }
 
@@ -109,14 +132,14 @@ export function buildSummary(
   counts: RunCounts,
   name: string,
   helpers: readonly string[],
-  firewall: { file: string; fw: Firewall } | null,
+  rules: LoadedRules | null,
 ): Summary {
   const s = engine.stats;
   const byState: Record<string, number> = {};
   PACKET_STATE_NAMES.forEach((n, i) => (byState[n] = s.byState[i]!));
   const invalid: Record<string, number> = {};
   s.byReason.forEach((n, code) => {
-    if (n > 0) invalid[reasonName(code) ?? `reason-${code}`] = n;
+    if (n > 0 && code !== Reason.FILTERED) invalid[reasonName(code) ?? `reason-${code}`] = n;
   });
   return {
     capture: {
@@ -135,8 +158,9 @@ export function buildSummary(
       held: s.fragmentsHeld,
       notIp: counts.notIp,
       linkErrors: counts.linkErrors,
-      engineDropped: s.dropped,
+      engineDropped: s.dropped - (s.byReason[Reason.FILTERED] ?? 0),
     },
+    nat: { translated: counts.translated, rewrites: counts.rewrites, rules: rules === null ? [] : natRules(rules) },
     connections: {
       created: s.connectionsCreated,
       destroyed: s.connectionsDestroyed,
@@ -154,19 +178,23 @@ export function buildSummary(
     invalid,
     helperErrors: s.helperErrors,
     helpers,
-    firewall: firewall === null ? null : firewallReport(firewall.file, firewall.fw, counts),
+    firewall: rules === null || rules.policy.filter === undefined ? null : firewallReport(rules, counts),
   };
 }
 
-function firewallReport(file: string, fw: Firewall, counts: RunCounts): FirewallReport {
+function natRules({ policy }: LoadedRules): NatRuleReport[] {
+  return policy.ruleset.rules.flatMap((r, i) =>
+    r.kind === "filter" ? [] : [{ line: r.position.line, text: r.text, kind: r.kind, connections: policy.hits[i]! }],
+  );
+}
+
+function firewallReport({ file, policy: fw }: LoadedRules, counts: RunCounts): FirewallReport {
   const rs = fw.ruleset;
-  const rules: RuleReport[] = rs.rules.map((r, i) => ({
-    line: r.position.line,
-    text: r.text,
-    verdict: r.verdict,
-    packets: fw.hits[i]!,
-    newAccepted: counts.newAccepted[i]!,
-  }));
+  const rules: RuleReport[] = rs.rules.flatMap((r, i) =>
+    r.kind !== "filter"
+      ? []
+      : [{ line: r.position.line, text: r.text, verdict: r.verdict, packets: fw.hits[i]!, newAccepted: counts.newAccepted[i]! }],
+  );
   rules.push({
     line: rs.policyPosition?.line ?? null,
     text: rs.policyPosition ? `policy ${rs.policy}` : `policy ${rs.policy} (implicit)`,
@@ -183,6 +211,7 @@ function firewallReport(file: string, fw: Firewall, counts: RunCounts): Firewall
     rules,
     relatedPassed: Object.values(byHelper).reduce((a, b) => a + b, 0),
     relatedPassedByHelper: byHelper,
-    relatedPassedBy: [...counts.relatedPassedRules].sort((a, b) => a - b).map((i) => fw.lineOf(i)),
+    // The policy (NO_RULE) last, as in the table.
+    relatedPassedBy: [...counts.relatedPassedRules].sort((a, b) => (a === NO_RULE ? 1 : b === NO_RULE ? -1 : a - b)).map((i) => fw.lineOf(i)),
   };
 }

@@ -45,6 +45,8 @@ const KEPT = 10_000;
  * INVALID and UNTRACKED have neither direction nor status).
  */
 export class VerifySink implements ReplaySink {
+  // A disagreement names the packet as it arrived.
+  readonly showsTuples = true;
   private info: RunInfo | null = null;
   private readonly byState: Record<string, { labelled: number; agree: number }> = {};
   private readonly seen = new Set<number>();

@@ -23,6 +23,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
   const child = (options.container ?? rootContainer).createChildContainer();
   child.register(TOKENS.Config, { useValue: resolveConfig(options) });
   for (const helper of options.helpers ?? []) child.register(TOKENS.Helper, { useValue: helper });
+  for (const tracker of options.trackers ?? []) child.register(TOKENS.Tracker, { useValue: tracker });
   const setup: EngineSetup = {
     attach: options.attach,
     notrack: options.notrack ?? [],

@@ -1,50 +1,39 @@
 import { inject, injectable, injectAll } from "tsyringe";
-import { parseAddress } from "../address.js";
 import type { EngineConfig } from "../config.js";
-import { Direction, IpProto, PacketState, Reason, Status, Verdict } from "../constants.js";
-import { Expectation } from "../expect/expectation.js";
-import type { ExpectationEnd } from "../expect/registry.js";
+import { PacketState, Reason, Status, Verdict } from "../constants.js";
 import { ExpectationRegistry } from "../expect/registry.js";
-import type { AddressInput, ExpectationRequest, Helper } from "../helper/types.js";
-import { ExpectResult, HelperVerdict } from "../helper/types.js";
+import { HelperSet } from "../helper/helper-set.js";
+import { HELPER_ACCEPT, HelperHost } from "../helper/host.js";
+import type { Helper } from "../helper/types.js";
+import { ipv4HeaderChecksumOk } from "../packet/checksum.js";
 import { decodePacket } from "../packet/decode.js";
-import { decodeQuoted } from "../packet/decode-quoted.js";
-import { ipv4HeaderChecksumOk, transportChecksumOk } from "../packet/checksum.js";
 import { DEFRAG_DONE, DEFRAG_HELD, Defragmenter } from "../packet/defrag.js";
 import { ParsedPacket } from "../packet/parsed-packet.js";
-import { genericTracker } from "../proto/generic.js";
-import { icmpInverseType, icmpTracker, isIcmpError, isIcmpv6Error, isIcmpv6Untracked } from "../proto/icmp.js";
-import { tcpCanEarlyDrop, tcpTracker } from "../proto/tcp.js";
-import type { ProtoTracker } from "../proto/tracker.js";
-import { TRACK_KILL, TRACK_REOPEN } from "../proto/tracker.js";
-import { udpliteTracker, udpTracker } from "../proto/udp.js";
+import { FilterVerdict, type PacketPolicy } from "../policy/types.js";
+import { Side } from "../nat/manip.js";
+import { Nat } from "../nat/nat.js";
+import { PayloadRewriter } from "../nat/rewrite.js";
+import { BUILT_IN_TRACKERS, TrackerRegistry } from "../proto/registry.js";
+import { PacketKind, type ProtocolTracker } from "../proto/tracker.js";
 import { ConnTable } from "../table/conn-table.js";
 import { TOKENS } from "../tokens.js";
-import type { ContextHost } from "./contexts.js";
-import { PayloadContext, QuoteContext } from "./contexts.js";
-import type { ConnectionEnd, ConnectionInfo, EngineEventListener, ExpectationInfo } from "./info.js";
-import { PacketResult } from "./result.js";
-import { EventBit, EventHub, type SubscribeOptions } from "./event-hub.js";
-import { Snapshots } from "./snapshots.js";
-import type { HelperAttachment, NotrackRule } from "./rules.js";
-import { AttachTable, NotrackTable } from "./rules.js";
-import { EngineStats } from "./stats.js";
-import type { PacketPolicy } from "../policy/types.js";
-import { FilterVerdict } from "../policy/types.js";
+import { Collector } from "./collector.js";
+import { Conntrack } from "./conntrack.js";
+import { EventHub, type SubscribeOptions } from "./event-hub.js";
+import { HelperServices } from "./helper-services.js";
+import type { ConnectionInfo, EngineEventListener, ExpectationInfo } from "./info.js";
+import { Outcome } from "./outcome.js";
 import { PolicyView } from "./policy-view.js";
-import { B_FAMILY, B_HELPER, B_PROTO, B_PROTO_STATE, D_CREATED, D_EXPIRES, H_STATUS, H_ZONE, W_ID, W_MARK } from "../table/layout.js";
+import { PacketResult } from "./result.js";
+import { AttachTable, NotrackTable, type HelperAttachment, type NotrackRule } from "./rules.js";
+import { Snapshots } from "./snapshots.js";
+import { EngineStats } from "./stats.js";
 
 /** Bits of the `flags` argument of {@link Engine.process}. */
 export const ProcessFlag = {
   /** Treat this packet as matched by a NOTRACK rule. */
   NOTRACK: 1,
 } as const;
-
-/** Slots looked at when the table is full and one unassured connection must go (Linux scans a few buckets). */
-const EARLY_DROP_SCAN = 64;
-
-/** Most slots the garbage collector visits while handling one packet. */
-const MAX_REAP_PER_PACKET = 256;
 
 /** Engine-wide settings that are not part of {@link EngineConfig}. */
 export interface EngineSetup {
@@ -65,7 +54,7 @@ export interface EngineSetup {
  * you inject).
  */
 @injectable()
-export class Engine implements ContextHost {
+export class Engine {
   /** Counters. */
   readonly stats = new EngineStats();
   /** The answer for the last packet (reused: copy what you keep). */
@@ -78,81 +67,97 @@ export class Engine implements ContextHost {
   readonly time = new Float64Array(1);
 
   private readonly table: ConnTable;
+  private readonly trackers: TrackerRegistry;
+  private readonly helperSet: HelperSet;
   private readonly expectations: ExpectationRegistry;
   private readonly defrag: Defragmenter;
-  private readonly attachTable: AttachTable;
-  private readonly notrackTable: NotrackTable;
-  private readonly helperNames: readonly string[];
-  private readonly helperData = new Map<number, unknown>();
-  private readonly pkt = new ParsedPacket();
-  private readonly quoted = new ParsedPacket();
-  private readonly payloadCtx: PayloadContext;
-  private readonly quoteCtx: QuoteContext;
-  private readonly relaters: number[] = [];
+  private readonly notrack: NotrackTable;
+  private readonly helpers: HelperHost;
+  private readonly conntrack: Conntrack;
+  private readonly collector: Collector;
+  private readonly outcome: Outcome;
   private readonly events = new EventHub();
   private readonly snap: Snapshots;
-  private readonly masterUsable = (slot: number, id: number): boolean =>
-    this.table.inUse(slot) &&
-    this.table.u32[(slot << 5) + W_ID] === id &&
-    (this.table.u16[(slot << 6) + H_STATUS]! & (Status.CONFIRMED | Status.DYING)) === Status.CONFIRMED;
-  private readonly policyView = new PolicyView();
-  /** The filter already judged this packet (tracked packets are judged before their helper runs). */
-  private filterDone = false;
-  private reapCursor = 0;
-  /** Packet time up to which the garbage collector has done its share. */
-  private gcClock = -Infinity;
-  /** Packet time at which the collector next has a slot to visit (a field compare per packet, nothing more). */
-  private gcNext = -Infinity;
+  private readonly pkt = new ParsedPacket();
+  private readonly policy: PacketPolicy | undefined;
+  private readonly policyView: PolicyView;
+  /** NAT, when the policy translates (null otherwise: the plain path pays nothing for it). */
+  private readonly nat: Nat | null;
+  /** Cells compared per packet to decide whether upkeep is due (typed arrays: never boxed). */
+  private readonly gcDue: Float64Array;
+  private readonly expectDue: Float64Array;
+  private busy = false;
 
   constructor(
     @inject(TOKENS.Config) private readonly config: EngineConfig,
-    @injectAll(TOKENS.Helper, { isOptional: true }) private readonly helpers: Helper<unknown>[],
-    @inject(TOKENS.Setup) private readonly setup: EngineSetup,
+    @injectAll(TOKENS.Helper, { isOptional: true }) helpers: Helper[],
+    @injectAll(TOKENS.Tracker, { isOptional: true }) trackers: ProtocolTracker[],
+    @inject(TOKENS.Setup) setup: EngineSetup,
   ) {
-    const names = new Set<string>();
-    for (const h of helpers) {
-      if (!h || typeof h.name !== "string" || h.name === "") throw new TypeError("a helper needs a non-empty name");
-      if (names.has(h.name)) throw new Error(`two helpers are named "${h.name}"`);
-      if (!Array.isArray(h.policies) || h.policies.length > 4) {
-        throw new RangeError(`helper "${h.name}": policies must be an array of at most 4 classes`);
-      }
-      names.add(h.name);
-    }
-    if (helpers.length > 254) throw new RangeError("at most 254 helpers per engine");
-    this.helperNames = helpers.map((h) => h.name);
-    helpers.forEach((h, i) => {
-      if (h.relate) this.relaters.push(i);
-    });
+    this.trackers = new TrackerRegistry([...BUILT_IN_TRACKERS, ...trackers]);
+    this.helperSet = new HelperSet(helpers);
+    this.policy = setup.policy;
+    this.policyView = new PolicyView(this.result);
+    const translates = this.policy?.destinationNat !== undefined || this.policy?.sourceNat !== undefined;
+    this.table = new ConnTable(config.maxConnections, config.initialCapacity, config.hashSeed, translates);
+    this.nat = translates ? new Nat(this.table, this.trackers, this.policy!, this.policyView, config.hashSeed) : null;
     const attachments =
-      setup.attach ??
-      helpers.flatMap((h) => (h.defaultRules ?? []).map((r) => ({ ...r, helper: h.name })));
-    this.attachTable = new AttachTable(attachments, (n) => this.helperNames.indexOf(n));
-    this.notrackTable = new NotrackTable(setup.notrack);
-    this.table = new ConnTable(config.maxConnections, config.initialCapacity, config.hashSeed);
-    this.expectations = new ExpectationRegistry(config.maxExpectations, config.hashSeed ^ 0x5bd1e995, {
-      created: (e) => this.onExpectationCreated(e),
-      destroyed: (e, why) => this.onExpectationDestroyed(e, why),
+      setup.attach ?? helpers.flatMap((h) => (h.attach ?? []).map((r) => ({ ...r, helper: h.name })));
+    const attach = new AttachTable(attachments, (n) => this.helperSet.indexOf(n), this.trackers);
+    this.notrack = new NotrackTable(setup.notrack, this.trackers);
+    this.snap = new Snapshots(this.table, this.trackers, this.helperSet.list, this.helperSet.names, this.time);
+    this.outcome = new Outcome(this.result, this.stats, this.table, this.helperSet.names);
+    const services = new HelperServices({
+      table: this.table,
+      trackers: this.trackers,
+      expectations: () => this.expectations,
+      helperSet: this.helperSet,
+      helpers: () => this.helpers,
+      nat: this.nat,
+      rewriter: this.nat === null ? null : new PayloadRewriter(this.trackers),
+      packet: this.pkt,
+      result: this.result,
+      events: this.events,
+      snapshots: this.snap,
+      stats: this.stats,
+      time: this.time,
     });
-    this.defrag = new Defragmenter(config.fragments, config.hashSeed);
+    this.expectations = new ExpectationRegistry(config.maxExpectations, config.hashSeed ^ 0x5bd1e995, services);
+    const views = { table: this.table, trackers: this.trackers, helperNames: this.helperSet.names, time: this.time };
+    this.helpers = new HelperHost(this.helperSet, this.table, views, this.events, this.snap, this.stats, setup.helperErrorVerdict, services);
+    this.defrag = new Defragmenter(config.fragments, config.hashSeed, this.trackers);
     this.pkt.time = this.time;
-    this.snap = new Snapshots(this.table, helpers, this.helperNames, this.time, (proto, state) => this.trackerFor(proto).stateName(state));
-    this.payloadCtx = new PayloadContext(this);
-    this.quoteCtx = new QuoteContext(this);
+    this.conntrack = new Conntrack({
+      table: this.table,
+      trackers: this.trackers,
+      expectations: this.expectations,
+      helpers: this.helpers,
+      nat: this.nat,
+      attach,
+      outcome: this.outcome,
+      result: this.result,
+      events: this.events,
+      snapshots: this.snap,
+      stats: this.stats,
+      config,
+      time: this.time,
+    });
+    this.collector = new Collector(this.table, this.conntrack, config.gcSweepSeconds, this.time);
+    this.gcDue = this.collector.nextDue;
+    this.expectDue = this.expectations.nextDue;
   }
 
   // ------------------------------------------------------------------
-  // Public API
+  // Per packet
   // ------------------------------------------------------------------
 
   /**
    * Tracks one IP datagram (IPv4 or IPv6, starting at the IP header).
    *
-   * @param bytes - the datagram; only read during the call.
+   * @param bytes - the datagram; read during the call (and rewritten in place by NAT).
    * @param ts - the packet's time in seconds; default: the injected clock,
-   *   or without one {@link time}`[0]`. (The engine allocates nothing per
-   *   packet, but V8 boxes a float argument when the call is not inlined:
-   *   for allocation-free replay write the time into `engine.time[0]` and
-   *   omit `ts`.)
+   *   or without one {@link time}`[0]`. (For allocation-free replay write the
+   *   time into `engine.time[0]` and omit `ts`: V8 may box a float argument.)
    * @param zone - conntrack zone (separate tables in one engine). Default 0.
    * @param flags - {@link ProcessFlag} bits.
    * @returns the engine's reused {@link PacketResult}.
@@ -163,67 +168,138 @@ export class Engine implements ContextHost {
 
   /** Like {@link process}, for a datagram at `offset` in a larger buffer (a capture record). */
   processRange(bytes: Uint8Array, offset: number, length: number, ts?: number, zone = 0, flags = 0): PacketResult {
-    this.filterDone = false;
-    const r = this.processInner(bytes, offset, length, ts, zone, flags);
-    // INVALID and UNTRACKED packets meet the filter too (an nft forward chain sees every packet).
-    if (!this.filterDone && r.verdict === Verdict.ACCEPT && this.setup.policy?.filter !== undefined) this.filterRejects(this.pkt, zone, -1);
-    if (r.verdict === Verdict.ACCEPT) {
-      const p = this.pkt;
-      // A decoded datagram leaves as decoded (a reassembled one whole); an undecodable one as it came.
-      if (p.family !== 0 && p.l3End > p.l3Offset) {
-        r.outBytes = p.bytes;
-        r.outOffset = p.l3Offset;
-        r.outLength = p.l3End - p.l3Offset;
-      } else {
-        r.outBytes = bytes;
-        r.outOffset = offset;
-        r.outLength = length;
-      }
+    if (this.busy) throw new Error("engine.process was called from inside a helper hook or an event listener: queue the packet and process it after the call returns");
+    this.busy = true;
+    try {
+      if (ts !== undefined) this.time[0] = ts;
+      else if (this.config.clock !== undefined) this.time[0] = this.config.clock();
+      this.run(bytes, offset, length, zone, flags);
+      return this.result;
+    } finally {
+      this.busy = false;
     }
-    return r;
   }
 
-  private processInner(bytes: Uint8Array, offset: number, length: number, ts: number | undefined, zone: number, flags: number): PacketResult {
-    // Through the typed array, `now` is always an unboxed float: merging the
-    // argument and the stored time in one expression would box it.
-    if (ts !== undefined) this.time[0] = ts;
-    else if (this.config.clock !== undefined) this.time[0] = this.config.clock();
-    const now = this.time[0]!;
-    // From here on time is read from this.time (shared with the parsed packet
-    // and the snapshots), never passed around as a float that V8 might box.
+  /** The pipeline: decode, reassemble, classify, track, filter, help, confirm, hand out. */
+  private run(bytes: Uint8Array, offset: number, length: number, zone: number, flags: number): void {
     const r = this.result;
+    const out = this.outcome;
     r.reset();
     this.stats.packets++;
-    if (now >= this.gcNext) this.collect();
-    if (now >= this.expectations.nextDue) this.expectations.expire(this.time[0]!);
+    if (this.time[0]! >= this.gcDue[0]!) this.collector.tick();
+    if (this.time[0]! >= this.expectDue[0]!) this.expectations.expire(this.time[0]!);
 
     const p = this.pkt;
-    let reason = decodePacket(bytes, offset, length, p);
-    if (reason !== Reason.NONE) return this.finishInvalid(reason);
-    if (p.fragment) {
+    let reason = decodePacket(bytes, offset, length, p, this.trackers);
+    if (reason === Reason.NONE && p.fragment) {
       const d = this.defrag.push(p, zone, this.time[0]!);
-      if (d === DEFRAG_HELD) {
-        // Linux holds fragments before conntrack sees them; the datagram's
-        // state comes with the fragment that completes it.
-        r.state = PacketState.UNTRACKED;
-        r.verdict = Verdict.HOLD;
-        this.stats.fragmentsHeld++;
-        return r;
-      }
-      if (d !== DEFRAG_DONE) return this.dropInvalid(d);
+      // Linux holds fragments before conntrack sees them; the datagram's state comes with the last one.
+      if (d === DEFRAG_HELD) return out.held();
+      if (d !== DEFRAG_DONE) return out.invalidDropped(d);
       const whole = this.defrag.datagram;
-      reason = decodePacket(whole, 0, whole.length, p);
-      if (reason !== Reason.NONE) return this.finishInvalid(reason);
+      reason = decodePacket(whole, 0, whole.length, p, this.trackers);
     }
-    if (this.config.checksums) {
-      const bad = this.badChecksum(p);
-      if (bad !== 0) return bad === 1 ? this.dropInvalid(Reason.BAD_CHECKSUM) : this.finishInvalid(Reason.BAD_CHECKSUM);
+    let tracked = false;
+    const tracker = this.trackers.get(p.protocol);
+    if (reason !== Reason.NONE) out.invalid(reason);
+    else if (this.config.checksums && p.family === 4 && !ipv4HeaderChecksumOk(p)) return out.invalidDropped(Reason.BAD_CHECKSUM);
+    else if (this.config.checksums && !tracker.checksumOk(p)) out.invalid(Reason.BAD_CHECKSUM);
+    else if ((flags & ProcessFlag.NOTRACK) !== 0 || (this.notrack.size > 0 && this.notrack.matches(p, zone))) out.untracked();
+    else {
+      const kind = tracker.classify(p);
+      if (kind === PacketKind.TRACK) tracked = this.conntrack.track(p, zone, tracker);
+      else if (kind === PacketKind.RELATE) this.relate(p, zone);
+      else if (kind === PacketKind.UNTRACKED) out.untracked();
+      else out.invalid(kind);
     }
-    if ((flags & ProcessFlag.NOTRACK) !== 0 || (this.notrackTable.size > 0 && this.notrackTable.matches(p, zone))) {
-      return this.finish(PacketState.UNTRACKED);
+    if (this.dropped()) return;
+    const nat = this.nat;
+    // Prerouting: destination NAT, decided on a connection's first packet.
+    if (nat !== null && r.state !== PacketState.INVALID && r.state !== PacketState.UNTRACKED) this.translate(nat, p, tracked, Side.DESTINATION);
+    if (!this.dropped() && this.policy?.filter !== undefined) this.filter(p, zone, tracked ? this.conntrack.slot : -1);
+    // Postrouting: source NAT, then the helper and the sequence adjustment (nf_confirm).
+    if (nat !== null && !this.dropped() && r.state !== PacketState.INVALID && r.state !== PacketState.UNTRACKED) this.translate(nat, p, tracked, Side.SOURCE);
+    if (tracked) {
+      const s = this.conntrack.slot;
+      if (!this.dropped()) {
+        // Linux decides before the helper runs whether this packet's sequence numbers need adjusting.
+        const adjust = (this.table.status(s) & Status.SEQ_ADJUST) !== 0;
+        if (this.table.helper(s) !== 0) {
+          const drop = this.helpers.runPacket(s, this.conntrack.dir, r.state, p);
+          if (drop !== HELPER_ACCEPT) out.drop(drop);
+        }
+        if (adjust && !this.dropped() && !this.adjustSequence(p, tracker, s)) out.drop(Reason.NAT_FAILED);
+      }
+      this.conntrack.finish(this.dropped());
     }
-    return this.track(p, zone);
+    if (!this.dropped()) this.handOut(p, bytes, offset, length);
   }
+
+  /** One NAT hook: the binding of a new connection, then the packet (or the error about one) rewritten. */
+  private translate(nat: Nat, p: ParsedPacket, tracked: boolean, side: Side): void {
+    const r = this.result;
+    let changed: number;
+    if (tracked) {
+      const s = this.conntrack.slot;
+      if (this.conntrack.isNew && !nat.decide(s, side)) return this.outcome.drop(Reason.NAT_FAILED);
+      changed = nat.manip(p, s, this.conntrack.dir, side);
+    } else if (r.slot >= 0) {
+      changed = nat.translateError(p, r.slot, r.direction, side);
+    } else return;
+    if (changed < 0) this.outcome.drop(Reason.NAT_FAILED);
+    else if (changed > 0) r.translated = true;
+  }
+
+  /** `nf_ct_seq_adjust`: earlier rewrites' offsets applied to this packet. */
+  private adjustSequence(p: ParsedPacket, tracker: ProtocolTracker, s: number): boolean {
+    if (tracker.adjustSequence === undefined) return true;
+    const changed = tracker.adjustSequence(this.table, s, this.conntrack.dir, p);
+    if (changed > 0) this.result.translated = true;
+    return changed >= 0;
+  }
+
+  /** The verdict so far is DROP (read through a call: every stage may change it). */
+  private dropped(): boolean {
+    return this.result.verdict === Verdict.DROP;
+  }
+
+  /** An error quoting another datagram: the relation hooks place it, or it is INVALID. */
+  private relate(p: ParsedPacket, zone: number): void {
+    const ref = this.helpers.relate(p, zone);
+    // RELATED, and the connection's timer is left alone.
+    if (ref >= 0) this.outcome.tracked(PacketState.RELATED, ref >> 1, ref & 1);
+    else this.outcome.invalid(-ref);
+  }
+
+  /** The policy's filter (the forward chain, after destination NAT and before the helper). */
+  private filter(p: ParsedPacket, zone: number, s: number): void {
+    this.policyView.fill(this.result, p, zone, s < 0 ? 0 : this.table.mark(s));
+    let verdict: FilterVerdict;
+    try {
+      verdict = this.policy!.filter!(this.policyView);
+    } catch {
+      verdict = FilterVerdict.DROP;
+    }
+    if (verdict !== FilterVerdict.ACCEPT) this.outcome.drop(Reason.FILTERED);
+  }
+
+  /** Points the result at the datagram that leaves: as decoded (a reassembled one whole), or as it came. */
+  private handOut(p: ParsedPacket, bytes: Uint8Array, offset: number, length: number): void {
+    const r = this.result;
+    if (p.family !== 0 && p.l3End > p.l3Offset) {
+      r.outBytes = p.bytes;
+      r.outOffset = p.l3Offset;
+      r.outLength = p.l3End - p.l3Offset;
+    } else {
+      r.outBytes = bytes;
+      r.outOffset = offset;
+      r.outLength = length;
+    }
+  }
+
+  // ------------------------------------------------------------------
+  // Public API
+  // ------------------------------------------------------------------
 
   /**
    * Subscribes to events (all, or `options.types`); returns the function that
@@ -245,13 +321,13 @@ export class Engine implements ContextHost {
 
   /** Names of the registered helpers, in registration order. */
   get helperList(): readonly string[] {
-    return this.helperNames;
+    return this.helperSet.names;
   }
 
-  /** Snapshots of every connection, by slot order. */
+  /** Snapshots of every confirmed connection, by slot order. */
   *connections(): IterableIterator<ConnectionInfo> {
     for (let s = 0; s < this.table.capacity; s++) {
-      if (this.table.u8[(s << 7) + B_FAMILY] !== 0 && (this.table.u16[(s << 6) + H_STATUS]! & Status.CONFIRMED) !== 0) yield this.snap.connection(s);
+      if (this.table.family(s) !== 0 && this.table.confirmed(s)) yield this.snap.connection(s);
     }
   }
 
@@ -267,509 +343,24 @@ export class Engine implements ContextHost {
 
   /** Sets the mark of a connection (inherited by connections it expects). */
   setMark(slot: number, mark: number): void {
-    if (this.table.inUse(slot)) this.table.u32[(slot << 5) + W_MARK] = mark >>> 0;
+    if (this.table.inUse(slot)) this.table.setMark(slot, mark >>> 0);
   }
 
   /** Removes connections and expectations that expired at `now` (a full sweep). */
   expire(now: number): void {
     this.time[0] = now;
     this.expectations.expire(now);
-    this.reapStep(this.table.capacity);
+    this.collector.reap(this.table.capacity);
   }
 
   /** Removes every connection and expectation. */
   flush(): void {
     this.expectations.flush();
-    for (let s = 0; s < this.table.capacity; s++) if (this.table.u8[(s << 7) + B_FAMILY] !== 0) this.destroy(s, "flushed");
+    for (let s = 0; s < this.table.capacity; s++) if (this.table.family(s) !== 0) this.conntrack.destroy(s, "flushed");
   }
 
   /** Typed-array bytes per connection slot, and in all (for capacity planning). */
   memory(): { bytesPerConnection: number; tableBytes: number; capacity: number } {
     return { bytesPerConnection: this.table.bytesPerSlot(), tableBytes: this.table.byteLength(), capacity: this.table.capacity };
   }
-
-  // ------------------------------------------------------------------
-  // Per packet
-  // ------------------------------------------------------------------
-
-  private trackerFor(proto: number): ProtoTracker {
-    switch (proto) {
-      case IpProto.TCP: return tcpTracker;
-      case IpProto.UDP: return udpTracker;
-      case IpProto.UDPLITE: return udpliteTracker;
-      case IpProto.ICMP:
-      case IpProto.ICMPV6: return icmpTracker;
-      default: return genericTracker;
-    }
-  }
-
-  private track(p: ParsedPacket, zone: number): PacketResult {
-    // Events below read this.time again rather than reuse `now`: a float that
-    // also feeds an object literal may be boxed on every packet by V8.
-    const now = this.time[0]!;
-    const proto = p.protocol;
-    if (proto === IpProto.ICMP) {
-      if (isIcmpError(p.icmpType)) return this.relate(p, zone);
-      if (p.icmpType > 18) return this.finishInvalid(Reason.ICMP_UNKNOWN_TYPE);
-    } else if (proto === IpProto.ICMPV6) {
-      if (isIcmpv6Untracked(p.icmpType)) return this.finish(PacketState.UNTRACKED);
-      if (isIcmpv6Error(p.icmpType)) return this.relate(p, zone);
-    }
-    const tracker = this.trackerFor(proto);
-    const t = this.table;
-    for (let attempt = 0; attempt < 2; attempt++) {
-      let ref = t.find(p.family, proto, zone, p.src, p.dst, p.sport, p.dport);
-      if (ref >= 0 && t.f64[((ref >> 1) << 4) + D_EXPIRES]! <= now) {
-        this.destroy(ref >> 1, "timeout");
-        ref = -1;
-      }
-      if (ref < 0) return this.create(p, zone, tracker);
-      const s = ref >> 1;
-      const dir = ref & 1;
-      const status = t.u16[(s << 6) + H_STATUS]!;
-      const state =
-        dir === Direction.REPLY || (status & Status.SEEN_REPLY) !== 0
-          ? PacketState.ESTABLISHED
-          : (status & Status.EXPECTED) !== 0
-            ? PacketState.RELATED
-            : PacketState.NEW;
-      const before = t.u8[(s << 7) + B_PROTO_STATE]!;
-      const res = tracker.packet(t, s, dir, p, this.config);
-      if (res > 0) return this.finishInvalid(res);
-      if (res === TRACK_REOPEN) {
-        this.destroy(s, "reopened");
-        continue;
-      }
-      if (dir === Direction.REPLY) t.u16[(s << 6) + H_STATUS] = t.u16[(s << 6) + H_STATUS]! | Status.SEEN_REPLY;
-      const r = this.finishTracked(state, s, dir);
-      if (this.setup.policy?.filter !== undefined && this.filterRejects(p, zone, s)) return r;
-      if (t.u8[(s << 7) + B_HELPER] !== 0) this.runHelper(s, dir, state, p);
-      if (res === TRACK_KILL) this.destroy(s, "killed");
-      else if ((this.events.wanted & EventBit["conn-update"]) !== 0 && (t.u8[(s << 7) + B_PROTO_STATE] !== before || t.u16[(s << 6) + H_STATUS] !== status)) {
-        this.events.emit(EventBit["conn-update"], { type: "conn-update", ts: this.time[0]!, connection: this.snap.connection(s) });
-      }
-      return r;
-    }
-    return this.finishInvalid(Reason.TCP_INVALID_STATE);
-  }
-
-  /** A packet that matched no connection (`init_conntrack`). */
-  private create(p: ParsedPacket, zone: number, tracker: ProtoTracker): PacketResult {
-    const now = this.time[0]!;
-    const t = this.table;
-    let replySport = p.dport;
-    let replyDport = p.sport;
-    if (p.protocol === IpProto.ICMP || p.protocol === IpProto.ICMPV6) {
-      const inverse = icmpInverseType(p.protocol, p.icmpType);
-      if (inverse < 0) return this.finishInvalid(Reason.ICMP_UNKNOWN_TYPE);
-      replySport = p.sport;
-      replyDport = (inverse << 8) | p.icmpCode;
-    }
-    // Linux consumes a matching expectation before the protocol's own check of the first packet.
-    const exp =
-      this.expectations.size > 0
-        ? this.expectations.match(p.family, p.protocol, zone, p.src, p.dst, p.sport, p.dport, this.masterUsable)
-        : undefined;
-    const reason = tracker.canCreate(p, this.config);
-    if (reason !== Reason.NONE) return this.finishInvalid(reason);
-    let s = t.allocate();
-    if (s < 0 && this.earlyDrop(p)) s = t.allocate();
-    if (s < 0) return this.dropInvalid(Reason.TABLE_FULL);
-    t.setTuple(s, p.family, p.protocol, zone, p.src, p.dst, p.sport, p.dport, replySport, replyDport);
-    t.f64[(s << 4) + D_CREATED] = now;
-    t.f64[(s << 4) + D_EXPIRES] = now;
-    if (exp) {
-      t.u16[(s << 6) + H_STATUS] = Status.EXPECTED;
-      t.master[s] = exp.master;
-      t.masterId[s] = exp.masterId;
-      t.u32[(s << 5) + W_MARK] = t.u32[((exp.master) << 5) + W_MARK]!;
-      t.u8[(s << 7) + B_HELPER] = exp.assignHelper;
-      this.stats.expectationsMatched++;
-    }
-    if (t.u8[(s << 7) + B_HELPER] === 0 && this.attachTable.size > 0) {
-      t.u8[(s << 7) + B_HELPER] = this.attachTable.lookup(p.family, p.protocol, zone, p.dport);
-    }
-    tracker.init(t, s, p, this.config);
-    const res = tracker.packet(t, s, Direction.ORIGINAL, p, this.config);
-    if (res > 0) {
-      t.release(s);
-      return this.finishInvalid(res);
-    }
-    const state = exp ? PacketState.RELATED : PacketState.NEW;
-    const r = this.finishTracked(state, s, Direction.ORIGINAL);
-    if (exp) r.expectationId = exp.id;
-    const filtered = this.setup.policy?.filter !== undefined && this.filterRejects(p, zone, s);
-    if (!filtered && t.u8[(s << 7) + B_HELPER] !== 0) this.runHelper(s, Direction.ORIGINAL, state, p);
-    if (r.verdict === Verdict.DROP || res === TRACK_KILL) {
-      // Never confirmed: the connection disappears with its packet.
-      this.expectations.removeMaster(t.u32[(s << 5) + W_ID]!);
-      this.helperData.delete(s);
-      t.release(s);
-      r.slot = -1;
-      return r;
-    }
-    t.link(s);
-    t.u16[(s << 6) + H_STATUS] = t.u16[(s << 6) + H_STATUS]! | Status.CONFIRMED;
-    this.stats.connectionsCreated++;
-    if ((this.events.wanted & EventBit["conn-new"]) !== 0) {
-      this.events.emit(EventBit["conn-new"], { type: "conn-new", ts: this.time[0]!, connection: this.snap.connection(s) });
-    }
-    return r;
-  }
-
-  /** ICMP errors: the relation hooks place them, or they are INVALID. */
-  private relate(p: ParsedPacket, zone: number): PacketResult {
-    const now = this.time[0]!;
-    const ctx = this.quoteCtx;
-    ctx.bytes = p.bytes;
-    ctx.family = p.family;
-    ctx.protocol = p.protocol;
-    ctx.icmpType = p.icmpType;
-    ctx.icmpCode = p.icmpCode;
-    ctx.l4Offset = p.l4Offset;
-    ctx.l4Length = p.l4Length;
-    ctx.src = p.src;
-    ctx.dst = p.dst;
-    ctx.zone = zone;
-    ctx.now = now;
-    for (const i of this.relaters) {
-      let ref: number | undefined;
-      try {
-        ref = this.helpers[i]!.relate!(ctx);
-      } catch (error) {
-        this.helperFailed(i, 0, error, now);
-        continue;
-      }
-      if (ref === undefined) continue;
-      if (typeof ref !== "number" || !Number.isInteger(ref)) continue;
-      if (ref < 0) return this.finishInvalid(-ref);
-      const s = ref >> 1;
-      if (!this.table.inUse(s)) return this.finishInvalid(Reason.ICMP_ERROR_UNRELATED);
-      // RELATED, and the connection's timer is left alone.
-      return this.finishTracked(PacketState.RELATED, s, ref & 1);
-    }
-    return this.finishInvalid(Reason.ICMP_ERROR_UNRELATED);
-  }
-
-  private runHelper(s: number, dir: number, state: PacketState, p: ParsedPacket): void {
-    const now = this.time[0]!;
-    const index = this.table.u8[(s << 7) + B_HELPER]! - 1;
-    const helper = this.helpers[index]!;
-    if (!helper.onPacket) return;
-    const ctx = this.payloadCtx;
-    ctx.bytes = p.bytes;
-    ctx.payloadOffset = p.payloadOffset;
-    ctx.payloadLength = p.payloadLength;
-    ctx.direction = dir as Direction;
-    ctx.state = state;
-    ctx.family = p.family;
-    ctx.protocol = p.protocol;
-    ctx.src = p.src;
-    ctx.dst = p.dst;
-    ctx.srcPort = p.sport;
-    ctx.dstPort = p.dport;
-    ctx.tcpSeq = p.seq;
-    ctx.tcpAck = p.ack;
-    ctx.tcpFlags = p.tcpFlags;
-    ctx.now = now;
-    ctx.connectionId = this.table.u32[(s << 5) + W_ID]!;
-    ctx.slot = s;
-    ctx.helper = index;
-    let data = this.helperData.get(s);
-    let verdict: HelperVerdict | void;
-    try {
-      if (data === undefined && helper.createState) {
-        data = helper.createState();
-        this.helperData.set(s, data);
-      }
-      ctx.data = data;
-      verdict = helper.onPacket(ctx);
-    } catch (error) {
-      this.helperFailed(index, this.table.u32[(s << 5) + W_ID]!, error, now);
-      if (this.setup.helperErrorVerdict === "drop") this.dropResult(Reason.HELPER_ERROR);
-      return;
-    }
-    if (verdict === HelperVerdict.DROP) this.dropResult(Reason.HELPER_DROP);
-    else if (verdict === HelperVerdict.PARTIAL && helper.onPartialMatch !== "accept") this.dropResult(Reason.HELPER_PARTIAL);
-  }
-
-  /**
-   * Asks the policy's filter about the packet (after destination NAT, before
-   * the helper and confirmation, as the forward chain sits between
-   * prerouting and postrouting). A DROP sets the verdict; returns true then.
-   */
-  private filterRejects(p: ParsedPacket, zone: number, s: number): boolean {
-    this.filterDone = true;
-    const v = this.policyView;
-    const r = this.result;
-    v.fill(r, p, zone, s < 0 ? 0 : this.table.u32[(s << 5) + W_MARK]!);
-    let verdict: FilterVerdict;
-    try {
-      verdict = this.setup.policy!.filter!(v);
-    } catch {
-      verdict = FilterVerdict.DROP;
-    }
-    if (verdict === FilterVerdict.ACCEPT) return false;
-    this.dropResult(Reason.FILTERED);
-    return true;
-  }
-
-  private dropResult(reason: number): void {
-    this.result.verdict = Verdict.DROP;
-    this.result.reason = reason;
-    this.stats.dropped++;
-    if (reason < this.stats.byReason.length) this.stats.byReason[reason]!++;
-  }
-
-  private helperFailed(index: number, connectionId: number, error: unknown, now: number): void {
-    this.stats.helperErrors++;
-    if ((this.events.wanted & EventBit["helper-error"]) !== 0) {
-      this.events.emit(EventBit["helper-error"], { type: "helper-error", ts: now, helper: this.helperNames[index]!, connectionId, error });
-    }
-  }
-
-  /** 0: checksums fine; 1: bad IPv4 header (dropped before tracking); 2: bad transport checksum. */
-  private badChecksum(p: ParsedPacket): number {
-    if (p.family === 4 && !ipv4HeaderChecksumOk(p)) return 1;
-    return transportChecksumOk(p) ? 0 : 2;
-  }
-
-  private dropInvalid(reason: number): PacketResult {
-    this.finishInvalid(reason);
-    this.result.verdict = Verdict.DROP;
-    this.stats.dropped++;
-    return this.result;
-  }
-
-  private finish(state: PacketState): PacketResult {
-    const r = this.result;
-    r.state = state;
-    this.stats.byState[state]!++;
-    return r;
-  }
-
-  private finishInvalid(reason: number): PacketResult {
-    const r = this.result;
-    r.state = PacketState.INVALID;
-    r.direction = Direction.NONE;
-    r.reason = reason;
-    this.stats.byState[PacketState.INVALID]!++;
-    if (reason < this.stats.byReason.length) this.stats.byReason[reason]!++;
-    return r;
-  }
-
-  private finishTracked(state: PacketState, s: number, dir: number): PacketResult {
-    const r = this.result;
-    const t = this.table;
-    r.state = state;
-    r.direction = dir as Direction;
-    r.slot = s;
-    r.connectionId = t.u32[(s << 5) + W_ID]!;
-    r.expected = (t.u16[(s << 6) + H_STATUS]! & Status.EXPECTED) !== 0;
-    r.helper = t.u8[(s << 7) + B_HELPER] === 0 ? null : this.helperNames[t.u8[(s << 7) + B_HELPER]! - 1]!;
-    this.stats.byState[state]!++;
-    return r;
-  }
-
-  // ------------------------------------------------------------------
-  // Table upkeep
-  // ------------------------------------------------------------------
-
-  /**
-   * Incremental garbage collection paced by packet time, not packet count (as
-   * gVisor and Linux reap on a timer): the sweep covers the table once per
-   * `gcSweepSeconds`, so a fast stream pays almost nothing per packet and the
-   * work per call stays bounded.
-   */
-  private collect(): void {
-    const now = this.time[0]!;
-    const sweep = this.config.gcSweepSeconds;
-    if (sweep <= 0) {
-      this.gcNext = Infinity;
-      return;
-    }
-    const slotTime = sweep / this.table.capacity;
-    if (this.gcClock === -Infinity) {
-      this.gcClock = now;
-      this.gcNext = now + slotTime;
-      return;
-    }
-    let n = Math.floor((now - this.gcClock) / slotTime);
-    if (n > MAX_REAP_PER_PACKET) {
-      // A long silence: catch up by a bounded amount and restart the pace from now.
-      n = MAX_REAP_PER_PACKET;
-      this.gcClock = now;
-    } else {
-      this.gcClock += n * slotTime;
-    }
-    this.gcNext = this.gcClock + slotTime;
-    if (n > 0 && this.table.count > 0) this.reapStep(n);
-  }
-
-  /** Looks at `n` slots from the cursor and removes expired connections. */
-  private reapStep(n: number): void {
-    const now = this.time[0]!;
-    const t = this.table;
-    const cap = t.capacity;
-    let c = this.reapCursor;
-    for (let i = 0; i < n; i++) {
-      if (c >= cap) c = 0;
-      if (t.u8[(c << 7) + B_FAMILY] !== 0 && t.f64[(c << 4) + D_EXPIRES]! <= now && (t.u16[(c << 6) + H_STATUS]! & Status.CONFIRMED) !== 0) this.destroy(c, "timeout");
-      c++;
-    }
-    this.reapCursor = c;
-  }
-
-  /**
-   * Table full: remove an expired or an unassured connection from a window
-   * of slots chosen by the new tuple's hash, as Linux's early_drop does.
-   */
-  private earlyDrop(p: ParsedPacket): boolean {
-    const now = this.time[0]!;
-    const t = this.table;
-    const cap = t.capacity;
-    let start = (Math.imul(p.src[0]! ^ p.dst[0]! ^ ((p.sport << 16) | p.dport), 0x9e3779b1) >>> 0) % cap;
-    for (let i = 0; i < EARLY_DROP_SCAN; i++, start = start + 1 === cap ? 0 : start + 1) {
-      if (t.u8[(start << 7) + B_FAMILY] === 0) continue;
-      const st = t.u16[(start << 6) + H_STATUS]!;
-      // Linux also lets assured TCP connections go once they are closing.
-      const droppable =
-        (st & Status.ASSURED) === 0 || (t.u8[(start << 7) + B_PROTO] === IpProto.TCP && tcpCanEarlyDrop(t.u8[(start << 7) + B_PROTO_STATE]!));
-      if (t.f64[(start << 4) + D_EXPIRES]! <= now || droppable) {
-        this.destroy(start, t.f64[(start << 4) + D_EXPIRES]! <= now ? "timeout" : "early-drop");
-        if (t.f64[(start << 4) + D_EXPIRES]! > now) this.stats.earlyDrops++;
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private destroy(s: number, why: ConnectionEnd): void {
-    const t = this.table;
-    if (t.u8[(s << 7) + B_FAMILY] === 0) return;
-    t.u16[(s << 6) + H_STATUS] = t.u16[(s << 6) + H_STATUS]! | Status.DYING;
-    const id = t.u32[(s << 5) + W_ID]!;
-    this.expectations.removeMaster(id);
-    if ((this.events.wanted & EventBit["conn-destroy"]) !== 0 && (t.u16[(s << 6) + H_STATUS]! & Status.CONFIRMED) !== 0) {
-      this.events.emit(EventBit["conn-destroy"], { type: "conn-destroy", ts: this.time[0]!, connection: this.snap.connection(s), reason: why });
-    }
-    this.helperData.delete(s);
-    t.release(s);
-    this.stats.connectionsDestroyed++;
-  }
-
-  // ------------------------------------------------------------------
-  // Expectations (ContextHost)
-  // ------------------------------------------------------------------
-
-  /** @internal */
-  expectFor(slot: number, helperIndex: number, req: ExpectationRequest, now: number): ExpectResult {
-    const t = this.table;
-    const helper = this.helpers[helperIndex]!;
-    const cls = req.class ?? 0;
-    const policy = helper.policies[cls];
-    if (!policy || !t.inUse(slot)) return this.refused(ExpectResult.INVALID);
-    const family = t.u8[(slot << 7) + B_FAMILY]!;
-    const dst = toWords(req.dst, family);
-    if (!dst) return this.refused(ExpectResult.INVALID);
-    const src = req.src === null || req.src === undefined ? new Uint32Array(4) : toWords(req.src, family);
-    if (!src) return this.refused(ExpectResult.INVALID);
-    const port = req.dstPort;
-    if (!Number.isInteger(port) || port < 0 || port > 65535) return this.refused(ExpectResult.INVALID);
-    const anySrc = req.src === null || req.src === undefined;
-    const srcMask = new Uint32Array(4);
-    if (!anySrc) srcMask.fill(0xffffffff, 0, family === 4 ? 1 : 4);
-    const anyPort = req.srcPort === null || req.srcPort === undefined;
-    const assign = req.helper === undefined ? 0 : this.helperNames.indexOf(req.helper) + 1;
-    if (req.helper !== undefined && assign === 0) return this.refused(ExpectResult.INVALID);
-    const proto = req.protocol ?? t.u8[(slot << 7) + B_PROTO]!;
-    const zone = t.u16[(slot << 6) + H_ZONE]!;
-    const e = new Expectation(
-      family,
-      proto,
-      zone,
-      src,
-      srcMask,
-      anyPort ? 0 : req.srcPort! & 0xffff,
-      anyPort ? 0 : 0xffff,
-      dst,
-      port,
-      slot,
-      t.u32[(slot << 5) + W_ID]!,
-      helperIndex,
-      cls,
-      req.flags ?? 0,
-      assign,
-      now,
-      policy.timeout,
-      this.expectations.keyOf(family, proto, zone, dst, port),
-    );
-    const res = this.expectations.insert(e, policy.maxExpected);
-    if (res < 0) this.stats.expectationsRefused++;
-    return res;
-  }
-
-  private refused(r: ExpectResult): ExpectResult {
-    this.stats.expectationsRefused++;
-    return r;
-  }
-
-  /** @internal */
-  findQuoted(bytes: Uint8Array, offset: number, length: number, zone: number, now: number): number {
-    const q = this.quoted;
-    const reason = decodeQuoted(bytes, offset, length, q);
-    if (reason !== Reason.NONE) return -reason;
-    if (q.protocol === IpProto.ICMP && (isIcmpError(q.icmpType) || icmpInverseType(IpProto.ICMP, q.icmpType) < 0)) {
-      return -Reason.ICMP_ERROR_NESTED;
-    }
-    if (q.protocol === IpProto.ICMPV6 && (isIcmpv6Error(q.icmpType) || icmpInverseType(IpProto.ICMPV6, q.icmpType) < 0)) {
-      return -Reason.ICMP_ERROR_NESTED;
-    }
-    const isPorted =
-      q.protocol === IpProto.TCP || q.protocol === IpProto.UDP || q.protocol === IpProto.UDPLITE ||
-      q.protocol === IpProto.ICMP || q.protocol === IpProto.ICMPV6;
-    if (!isPorted) {
-      q.sport = 0;
-      q.dport = 0;
-    }
-    const ref = this.table.find(q.family, q.protocol, zone, q.src, q.dst, q.sport, q.dport);
-    if (ref < 0 || this.table.f64[((ref >> 1) << 4) + D_EXPIRES]! <= now) return -Reason.ICMP_ERROR_UNRELATED;
-    return ref;
-  }
-
-  /** @internal */
-  isDestination(ref: number, dir: number, words: Uint32Array): boolean {
-    const s = ref >> 1;
-    if (!this.table.inUse(s)) return false;
-    // The destination of direction 0 is the original destination; of direction 1, the original source.
-    const a = this.table.addressOffset(s, dir === 0 ? 1 : 0);
-    const u32 = this.table.u32;
-    return u32[a] === words[0] && u32[a + 1] === words[1] && u32[a + 2] === words[2] && u32[a + 3] === words[3];
-  }
-
-  private onExpectationCreated(e: Expectation): void {
-    this.stats.expectationsCreated++;
-    if ((this.events.wanted & EventBit["expect-new"]) !== 0) {
-      this.events.emit(EventBit["expect-new"], { type: "expect-new", ts: this.time[0]!, expectation: this.snap.expectation(e) });
-    }
-  }
-
-  private onExpectationDestroyed(e: Expectation, why: ExpectationEnd): void {
-    if (why === "timeout") this.stats.expectationsExpired++;
-    else if (why === "evicted") this.stats.expectationsEvicted++;
-    if ((this.events.wanted & EventBit["expect-destroy"]) !== 0) {
-      this.events.emit(EventBit["expect-destroy"], { type: "expect-destroy", ts: this.time[0]!, expectation: this.snap.expectation(e), reason: why });
-    }
-  }
-}
-
-function toWords(input: AddressInput, family: number): Uint32Array | null {
-  if (typeof input === "string") {
-    const parsed = parseAddress(input);
-    return parsed && parsed.family === family ? parsed.words : null;
-  }
-  if (!input || input.length < (family === 4 ? 1 : 4)) return null;
-  const w = new Uint32Array(4);
-  for (let i = 0; i < (family === 4 ? 1 : 4); i++) w[i] = input[i]! >>> 0;
-  return w;
 }

@@ -9,9 +9,10 @@ export const EventBit = {
   "expect-destroy": 16,
   "helper-error": 32,
   "payload-rewrite": 64,
+  "helper-log": 128,
 } as const satisfies Record<EngineEvent["type"], number>;
 
-const ALL = 127;
+const ALL = 255;
 
 /** Which events a listener receives. */
 export interface SubscribeOptions {

@@ -60,7 +60,7 @@ export interface ExpectationInfo {
 }
 
 /** Why a connection left the table. */
-export type ConnectionEnd = "timeout" | "early-drop" | "killed" | "reopened" | "flushed" | "unconfirmed";
+export type ConnectionEnd = "timeout" | "early-drop" | "killed" | "reopened" | "flushed";
 
 /** Everything the engine reports as it happens (`conntrack -E` style). */
 export type EngineEvent =
@@ -96,6 +96,17 @@ export type EngineEvent =
       readonly helper: string;
       readonly connectionId: number;
       readonly error: unknown;
+    }
+  | {
+      /** A helper's message on its logger (`ctx.log`), or the engine's note about a helper's request it refused. */
+      readonly type: "helper-log";
+      readonly ts: number;
+      readonly helper: string;
+      /** The connection the hook ran for, 0 when none. */
+      readonly connectionId: number;
+      readonly level: "debug" | "info" | "warn";
+      readonly message: string;
+      readonly detail: unknown;
     };
 
 export type EngineEventListener = (event: EngineEvent) => void;

@@ -4,14 +4,17 @@ import { DEFAULT_FRAGMENT_OPTIONS, DEFAULT_TCP_OPTIONS, DEFAULT_TIMEOUTS } from 
 import type { Helper } from "../helper/types.js";
 import type { HelperAttachment, NotrackRule } from "./rules.js";
 import type { PacketPolicy } from "../policy/types.js";
+import type { ProtocolTracker } from "../proto/tracker.js";
 
 /** Everything `createEngine` accepts. Every field is optional; defaults are Linux's. */
 export interface EngineOptions {
-  /** Helpers to register (attach them with `attach`, or by their `defaultRules`). */
-  readonly helpers?: readonly Helper<any>[];
+  /** Helpers to register (attach them with `attach`, or by their own `attach` rules). */
+  readonly helpers?: readonly Helper<any, any>[];
+  /** Protocol trackers to add to the built-in ones (TCP, UDP, UDP-Lite, ICMP, ICMPv6); a later one takes a protocol number over. */
+  readonly trackers?: readonly ProtocolTracker[];
   /**
    * Which new connections get which helper. Omitted: every registered
-   * helper's `defaultRules` (FTP on tcp/21, …). An empty list attaches none.
+   * helper's own `attach` rules (FTP on tcp/21, …). An empty list attaches none.
    */
   readonly attach?: readonly HelperAttachment[];
   /** Packets that are never tracked (UNTRACKED). */

@@ -12,8 +12,14 @@ export class PacketResult {
   direction: Direction = Direction.NONE;
   /** {@link Verdict}. */
   verdict: Verdict = Verdict.ACCEPT;
-  /** {@link Reason} for INVALID or a drop; Reason.NONE otherwise. */
+  /** {@link Reason} the packet is INVALID for, else why it was dropped; Reason.NONE otherwise. */
   reason: number = Reason.NONE;
+  /**
+   * {@link Reason} the packet was dropped for (an INVALID packet the
+   * filter dropped keeps its INVALID reason in `reason`); Reason.NONE when
+   * it was not dropped.
+   */
+  dropReason: number = Reason.NONE;
   /** Connection slot, -1 when none. */
   slot = -1;
   /** Connection id, 0 when none. */
@@ -57,6 +63,7 @@ export class PacketResult {
     this.direction = Direction.NONE;
     this.verdict = Verdict.ACCEPT;
     this.reason = Reason.NONE;
+    this.dropReason = Reason.NONE;
     this.slot = -1;
     this.connectionId = 0;
     this.expected = false;

@@ -1,10 +1,10 @@
 import { parseAddress } from "../address.js";
-import { IpProto } from "../constants.js";
 import type { AttachRule } from "../helper/types.js";
 import type { ParsedPacket } from "../packet/parsed-packet.js";
+import type { TrackerRegistry } from "../proto/registry.js";
 
 /** Attach helper `helper` to new connections matching the rule (nftables `ct helper set`). */
-export interface HelperAttachment extends AttachRule {
+export interface HelperAttachment<O = unknown> extends AttachRule<O> {
   readonly helper: string;
 }
 
@@ -13,7 +13,8 @@ export interface HelperAttachment extends AttachRule {
  * get UNTRACKED and create nothing. Every given field must match.
  */
 export interface NotrackRule {
-  readonly protocol?: "tcp" | "udp" | "udplite" | "icmp" | "icmpv6" | number;
+  /** Protocol name (as its tracker is named: "tcp", "udp", "icmpv6", …) or number. */
+  readonly protocol?: string | number;
   readonly family?: 4 | 6;
   readonly zone?: number;
   /** Address or prefix ("10.0.0.0/8", "fd00::/16"). */
@@ -24,16 +25,11 @@ export interface NotrackRule {
   readonly dstPort?: number | readonly [number, number];
 }
 
-export function protocolNumber(p: AttachRule["protocol"] | NotrackRule["protocol"]): number {
-  if (typeof p === "number") return p;
-  switch (p) {
-    case "tcp": return IpProto.TCP;
-    case "udp": return IpProto.UDP;
-    case "udplite": return IpProto.UDPLITE;
-    case "icmp": return IpProto.ICMP;
-    case "icmpv6": return IpProto.ICMPV6;
-    default: return -1;
-  }
+/** A protocol given by name or number, as a number; throws a RangeError naming the rule otherwise. */
+export function protocolNumber(p: string | number, trackers: TrackerRegistry, what: string): number {
+  const n = typeof p === "number" ? p : trackers.numberOf(p);
+  if (!Number.isInteger(n) || n < 0 || n > 255) throw new RangeError(`${what}: unknown protocol ${JSON.stringify(p)}`);
+  return n;
 }
 
 function range(port: number | readonly [number, number] | undefined): [number, number] {
@@ -45,6 +41,7 @@ function range(port: number | readonly [number, number] | undefined): [number, n
 /** A rule compiled to numbers. */
 interface CompiledAttach {
   readonly helper: number;
+  readonly options: unknown;
   readonly proto: number;
   readonly family: number;
   readonly zone: number;
@@ -55,13 +52,16 @@ interface CompiledAttach {
 /** Decides which helper a new connection gets. */
 export class AttachTable {
   private readonly rules: CompiledAttach[] = [];
+  /** Options of the rule the last successful {@link lookup} matched. */
+  lastOptions: unknown = undefined;
 
-  constructor(attachments: readonly HelperAttachment[], helperIndex: (name: string) => number) {
+  constructor(attachments: readonly HelperAttachment[], helperIndex: (name: string) => number, trackers: TrackerRegistry) {
     for (const a of attachments) {
       const helper = helperIndex(a.helper);
       if (helper < 0) throw new Error(`attach rule names unknown helper "${a.helper}"`);
       const [lo, hi] = range(a.port);
-      this.rules.push({ helper, proto: protocolNumber(a.protocol), family: a.family ?? 0, zone: a.zone ?? -1, lo, hi });
+      const proto = protocolNumber(a.protocol, trackers, `attach rule of helper "${a.helper}"`);
+      this.rules.push({ helper, options: a.options, proto, family: a.family ?? 0, zone: a.zone ?? -1, lo, hi });
     }
   }
 
@@ -76,6 +76,7 @@ export class AttachTable {
       if (r.family !== 0 && r.family !== family) continue;
       if (r.zone >= 0 && r.zone !== zone) continue;
       if (dport < r.lo || dport > r.hi) continue;
+      this.lastOptions = r.options;
       return r.helper + 1;
     }
     return 0;
@@ -125,14 +126,14 @@ interface CompiledNotrack {
 export class NotrackTable {
   private readonly rules: CompiledNotrack[] = [];
 
-  constructor(rules: readonly NotrackRule[]) {
+  constructor(rules: readonly NotrackRule[], trackers: TrackerRegistry) {
     for (const r of rules) {
       const src = r.src ? prefix(r.src) : null;
       const dst = r.dst ? prefix(r.dst) : null;
       const [sLo, sHi] = range(r.srcPort);
       const [dLo, dHi] = range(r.dstPort);
       this.rules.push({
-        proto: r.protocol === undefined ? -1 : protocolNumber(r.protocol),
+        proto: r.protocol === undefined ? -1 : protocolNumber(r.protocol, trackers, "notrack rule"),
         family: r.family ?? src?.family ?? dst?.family ?? 0,
         zone: r.zone ?? -1,
         src,
@@ -156,9 +157,9 @@ export class NotrackTable {
       if (r.zone >= 0 && r.zone !== zone) continue;
       if (r.src && !inPrefix(r.src, p.src)) continue;
       if (r.dst && !inPrefix(r.dst, p.dst)) continue;
-      const ported = p.protocol === IpProto.TCP || p.protocol === IpProto.UDP || p.protocol === IpProto.UDPLITE;
-      if ((r.sLo > 0 || r.sHi < 65535) && (!ported || p.sport < r.sLo || p.sport > r.sHi)) continue;
-      if ((r.dLo > 0 || r.dHi < 65535) && (!ported || p.dport < r.dLo || p.dport > r.dHi)) continue;
+      // A port match never holds for a protocol without ports.
+      if ((r.sLo > 0 || r.sHi < 65535) && (!p.hasPorts || p.sport < r.sLo || p.sport > r.sHi)) continue;
+      if ((r.dLo > 0 || r.dHi < 65535) && (!p.hasPorts || p.dport < r.dLo || p.dport > r.dHi)) continue;
       return true;
     }
     return false;

@@ -9,8 +9,18 @@ export class Expectation {
   id = 0;
   /** True while registered. */
   live = false;
-  /** Absolute expiry time in seconds, fixed at creation. */
-  readonly expires: number;
+  /** Absolute expiry time in seconds. */
+  expires: number;
+  /** {@link ExpectFlag} bits (INACTIVE is cleared by activation). */
+  flags: number;
+  /**
+   * NAT: where the expected connection really goes (the address and port
+   * the helper announced before translation) and the direction of the
+   * master's packet that announced it; `natPort` -1 when not translated.
+   */
+  natAddress: Uint32Array | null = null;
+  natPort = -1;
+  natDir = 0;
 
   constructor(
     readonly family: number,
@@ -23,21 +33,23 @@ export class Expectation {
     /** 0xffff: exact source port; 0: any. */
     readonly sportMask: number,
     readonly dst: Uint32Array,
-    readonly dport: number,
+    public dport: number,
     /** Master connection slot and id. */
     readonly master: number,
     readonly masterId: number,
     /** Index of the helper that created it. */
     readonly helper: number,
     readonly cls: number,
-    readonly flags: number,
+    flags: number,
     /** Helper index + 1 to attach to the expected connection, or 0. */
     readonly assignHelper: number,
     readonly created: number,
-    timeout: number,
+    /** Seconds it lives. */
+    readonly timeout: number,
     /** Bucket key: hash of the exact part (family, protocol, zone, destination). */
-    readonly key: number,
+    public key: number,
   ) {
+    this.flags = flags;
     this.expires = created + timeout;
   }
 }

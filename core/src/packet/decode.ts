@@ -1,17 +1,27 @@
-import { IpProto, Reason } from "../constants.js";
-import { ParsedPacket, TcpFlag } from "./parsed-packet.js";
+import { Reason } from "../constants.js";
+import { defaultTrackers, type TrackerRegistry } from "../proto/registry.js";
+import { Ipv6Walk, WALK_OK, walkIpv6Headers } from "./ipv6-headers.js";
+import type { ParsedPacket } from "./parsed-packet.js";
+
+const walk = new Ipv6Walk();
 
 /**
  * Decodes one IP datagram (IPv4 or IPv6) into `out` and returns a
- * {@link Reason}: `Reason.NONE` when the headers are well formed. Never throws
- * and never allocates; fragments are decoded up to the fragment header so the
- * defragmenter can take them.
+ * {@link Reason}: `Reason.NONE` when the headers are well formed. The IP
+ * layer is read here; the transport header by the tracker registered for
+ * the protocol. Never throws and never allocates; fragments are decoded up
+ * to the fragment header so the defragmenter can take them.
  */
-export function decodePacket(bytes: Uint8Array, offset: number, length: number, out: ParsedPacket): number {
+export function decodePacket(
+  bytes: Uint8Array,
+  offset: number,
+  length: number,
+  out: ParsedPacket,
+  trackers: TrackerRegistry = defaultTrackers,
+): number {
   out.bytes = bytes;
   out.l3Offset = offset;
-  // Nothing of the previous packet may survive a rejection. Fields that every
-  // successful path writes anyway are reset by that path, not here.
+  // Nothing of the previous packet may survive a rejection.
   out.family = 0;
   out.protocol = 0;
   out.ttl = 0;
@@ -23,37 +33,21 @@ export function decodePacket(bytes: Uint8Array, offset: number, length: number, 
   out.moreFragments = false;
   out.fragHeaderOffset = -1;
   out.prevNextHeaderOffset = -1;
-  out.sport = 0;
-  out.dport = 0;
-  out.hasPorts = false;
-  out.payloadOffset = 0;
-  out.payloadLength = 0;
-  if (length < 1 || offset < 0 || offset + length > bytes.length) return Reason.TRUNCATED;
+  if (length < 1 || offset < 0 || offset + length > bytes.length) {
+    out.clearTransport();
+    return Reason.TRUNCATED;
+  }
   const version = bytes[offset]! >> 4;
   let r: number;
   if (version === 4) r = decodeIpv4(bytes, offset, length, out);
   else if (version === 6) r = decodeIpv6(bytes, offset, length, out);
-  else return Reason.BAD_VERSION;
+  else r = Reason.BAD_VERSION;
   // A fragment, even the first one that carries the transport header, is
-  // decoded further only once reassembled.
-  if (r !== Reason.NONE || out.fragment) {
-    clearTransport(out);
-    return r;
-  }
-  return decodeTransport(bytes, out);
-}
-
-/** Transport fields other protocols leave at zero (helpers read them for any packet). */
-function clearTransport(out: ParsedPacket): void {
-  out.tcpFlags = 0;
-  out.seq = 0;
-  out.ack = 0;
-  out.window = 0;
-  out.tcpHeaderLength = 0;
-  out.wscale = -1;
-  out.sackPermitted = false;
-  out.icmpType = 0;
-  out.icmpCode = 0;
+  // decoded further only once reassembled. The tracker's decoder writes
+  // every transport field of its protocol and clears the others.
+  if (r === Reason.NONE && !out.fragment) r = trackers.get(out.protocol).decode(out);
+  if (r !== Reason.NONE || out.fragment) out.clearTransport();
+  return r;
 }
 
 function readU32(b: Uint8Array, o: number): number {
@@ -77,11 +71,12 @@ function decodeIpv4(b: Uint8Array, o: number, length: number, out: ParsedPacket)
   out.fragId = (b[o + 4]! << 8) | b[o + 5]!;
   out.ttl = b[o + 8]!;
   out.protocol = b[o + 9]!;
-  out.src[0] = readU32(b, o + 12);
+  // Written out rather than through a helper: this runs for every IPv4 packet.
+  out.src[0] = ((b[o + 12]! << 24) | (b[o + 13]! << 16) | (b[o + 14]! << 8) | b[o + 15]!) >>> 0;
   out.src[1] = 0;
   out.src[2] = 0;
   out.src[3] = 0;
-  out.dst[0] = readU32(b, o + 16);
+  out.dst[0] = ((b[o + 16]! << 24) | (b[o + 17]! << 16) | (b[o + 18]! << 8) | b[o + 19]!) >>> 0;
   out.dst[1] = 0;
   out.dst[2] = 0;
   out.dst[3] = 0;
@@ -122,132 +117,18 @@ function decodeIpv6(b: Uint8Array, o: number, length: number, out: ParsedPacket)
   }
   const end = o + total;
   out.l3End = end;
-  let next = b[o + 6]!;
-  let nextOffset = o + 6;
-  let p = o + 40;
-  // Walk extension headers (as ipv6_skip_exthdr does) to the transport header.
-  for (;;) {
-    if (next === IpProto.HOPOPTS || next === IpProto.ROUTING || next === IpProto.DSTOPTS) {
-      if (p + 8 > end) return Reason.BAD_EXTENSION_HEADER;
-      const len = (b[p + 1]! + 1) << 3;
-      if (p + len > end) return Reason.BAD_EXTENSION_HEADER;
-      nextOffset = p;
-      next = b[p]!;
-      p += len;
-    } else if (next === IpProto.AH) {
-      if (p + 8 > end) return Reason.BAD_EXTENSION_HEADER;
-      const len = (b[p + 1]! + 2) << 2;
-      if (p + len > end) return Reason.BAD_EXTENSION_HEADER;
-      nextOffset = p;
-      next = b[p]!;
-      p += len;
-    } else if (next === IpProto.FRAGMENT) {
-      if (out.fragHeaderOffset >= 0) return Reason.BAD_EXTENSION_HEADER;
-      if (p + 8 > end) return Reason.BAD_EXTENSION_HEADER;
-      const field = (b[p + 2]! << 8) | b[p + 3]!;
-      out.fragOffset = field & 0xfff8;
-      out.moreFragments = (field & 1) !== 0;
-      out.fragId = readU32(b, p + 4);
-      out.fragHeaderOffset = p;
-      out.prevNextHeaderOffset = nextOffset;
-      // An atomic fragment (offset 0, no more fragments) is a whole datagram (RFC 6946).
-      out.fragment = out.moreFragments || out.fragOffset !== 0;
-      nextOffset = p;
-      next = b[p]!;
-      p += 8;
-      if (out.fragOffset !== 0) break;
-    } else {
-      break;
-    }
+  if (walkIpv6Headers(b, o + 40, end, b[o + 6]!, o + 6, walk) !== WALK_OK) return Reason.BAD_EXTENSION_HEADER;
+  if (walk.fragHeader >= 0) {
+    out.fragOffset = walk.fragOffset;
+    out.moreFragments = walk.moreFragments;
+    out.fragId = walk.fragId;
+    out.fragHeaderOffset = walk.fragHeader;
+    out.prevNextHeaderOffset = walk.fragNamedAt;
+    // An atomic fragment (offset 0, no more fragments) is a whole datagram (RFC 6946).
+    out.fragment = out.moreFragments || out.fragOffset !== 0;
   }
-  out.protocol = next;
-  out.l4Offset = p;
-  out.l4Length = end - p;
+  out.protocol = walk.next;
+  out.l4Offset = walk.offset;
+  out.l4Length = end - walk.offset;
   return Reason.NONE;
-}
-
-function decodeTransport(b: Uint8Array, out: ParsedPacket): number {
-  const o = out.l4Offset;
-  const len = out.l4Length;
-  if (out.protocol !== IpProto.TCP) clearTransport(out);
-  switch (out.protocol) {
-    case IpProto.TCP: {
-      if (len < 20) {
-        clearTransport(out);
-        return Reason.TRUNCATED;
-      }
-      const doff = (b[o + 12]! >> 4) << 2;
-      if (doff < 20 || doff > len) {
-        clearTransport(out);
-        return doff < 20 ? Reason.BAD_L4_HEADER : Reason.TRUNCATED;
-      }
-      out.sport = (b[o]! << 8) | b[o + 1]!;
-      out.dport = (b[o + 2]! << 8) | b[o + 3]!;
-      out.seq = readU32(b, o + 4);
-      out.ack = readU32(b, o + 8);
-      out.tcpFlags = b[o + 13]!;
-      out.window = (b[o + 14]! << 8) | b[o + 15]!;
-      out.tcpHeaderLength = doff;
-      out.hasPorts = true;
-      out.payloadOffset = o + doff;
-      out.payloadLength = len - doff;
-      out.wscale = -1;
-      out.sackPermitted = false;
-      out.icmpType = 0;
-      out.icmpCode = 0;
-      if ((out.tcpFlags & TcpFlag.SYN) !== 0 && doff > 20) readSynOptions(b, o + 20, o + doff, out);
-      return Reason.NONE;
-    }
-    case IpProto.UDP:
-    case IpProto.UDPLITE: {
-      if (len < 8) return Reason.TRUNCATED;
-      const udpLength = (b[o + 4]! << 8) | b[o + 5]!;
-      if (out.protocol === IpProto.UDP) {
-        if (udpLength < 8 || udpLength > len) return Reason.BAD_L4_HEADER;
-      } else if (udpLength !== 0 && (udpLength < 8 || udpLength > len)) {
-        // UDP-Lite: the field is the checksum coverage; 0 covers the whole datagram.
-        return Reason.BAD_L4_HEADER;
-      }
-      out.sport = (b[o]! << 8) | b[o + 1]!;
-      out.dport = (b[o + 2]! << 8) | b[o + 3]!;
-      out.hasPorts = true;
-      out.payloadOffset = o + 8;
-      out.payloadLength = (out.protocol === IpProto.UDP ? udpLength : len) - 8;
-      return Reason.NONE;
-    }
-    case IpProto.ICMP:
-    case IpProto.ICMPV6: {
-      if (len < 8) return Reason.TRUNCATED;
-      out.icmpType = b[o]!;
-      out.icmpCode = b[o + 1]!;
-      out.sport = (b[o + 4]! << 8) | b[o + 5]!;
-      out.dport = (out.icmpType << 8) | out.icmpCode;
-      out.payloadOffset = o + 8;
-      out.payloadLength = len - 8;
-      return Reason.NONE;
-    }
-    default:
-      out.payloadOffset = o;
-      out.payloadLength = len;
-      return Reason.NONE;
-  }
-}
-
-/** Window scale and SACK-permitted, the options window tracking needs from a SYN. */
-function readSynOptions(b: Uint8Array, start: number, end: number, out: ParsedPacket): void {
-  let i = start;
-  while (i < end) {
-    const kind = b[i]!;
-    if (kind === 0) return;
-    if (kind === 1) {
-      i++;
-      continue;
-    }
-    if (i + 1 >= end) return;
-    const size = b[i + 1]!;
-    if (size < 2 || i + size > end) return;
-    if (kind === 3 && size === 3) out.wscale = b[i + 2]! > 14 ? 14 : b[i + 2]!;
-    else if (kind === 4 && size === 2) out.sackPermitted = true;
-    i += size;
-  }
 }

@@ -1,6 +1,8 @@
 import { DEFAULT_FRAGMENT_OPTIONS, type FragmentOptions } from "../config.js";
 import { IpProto, Reason } from "../constants.js";
+import { defaultTrackers, type TrackerRegistry } from "../proto/registry.js";
 import { hashTuple } from "../table/hash.js";
+import { Ipv6Walk, WALK_OK, walkIpv6Headers } from "./ipv6-headers.js";
 import type { ParsedPacket } from "./parsed-packet.js";
 
 /** {@link Defragmenter.push}: the fragment is kept (or was a duplicate); the datagram is not complete yet. */
@@ -117,6 +119,7 @@ function limit(value: number | undefined, fallback: number): number {
 }
 
 const EMPTY = new Uint8Array(0);
+const walk = new Ipv6Walk();
 
 /**
  * IP fragment reassembly with the rules of Linux's `ip_defrag`
@@ -182,7 +185,11 @@ export class Defragmenter {
    * @param options bounds and timeout (negative or missing values take the defaults)
    * @param seed hash seed for the queue index (pass the engine's `hashSeed`)
    */
-  constructor(options: FragmentOptions = DEFAULT_FRAGMENT_OPTIONS, seed = 0) {
+  constructor(
+    options: FragmentOptions = DEFAULT_FRAGMENT_OPTIONS,
+    seed = 0,
+    private readonly trackers: TrackerRegistry = defaultTrackers,
+  ) {
     const o: Partial<FragmentOptions> = options ?? {};
     this.maxDatagrams = limit(o.maxDatagrams, DEFAULT_FRAGMENT_OPTIONS.maxDatagrams);
     this.maxBytes = limit(o.maxBytes, DEFAULT_FRAGMENT_OPTIONS.maxBytes);
@@ -274,7 +281,7 @@ export class Defragmenter {
       headerEnd = fh;
       dataStart = fh + 8;
       // RFC 8200 4.5: the first fragment must hold every header up to the upper-layer one.
-      if (offset === 0 && upperLayerTruncated(b, dataStart, l3End, b[fh]!)) return this.invalid(null);
+      if (offset === 0 && upperLayerTruncated(b, dataStart, l3End, b[fh]!, this.trackers)) return this.invalid(null);
     } else {
       return this.invalid(null);
     }
@@ -548,25 +555,14 @@ function insertAt(runs: Run[], at: number, f: Fragment): void {
 /**
  * Whether an IPv6 first fragment lacks part of its upper-layer header
  * (Linux `ipv6frag_thdr_truncated`): extension headers after the fragment
- * header are skipped, then TCP needs 20 bytes, UDP and ICMPv6 8, others 1.
- * `next` is the fragment header's next header, `p` where its data starts.
+ * header are skipped, then the upper layer needs its tracker's
+ * `minHeaderLength` (TCP 20, UDP and ICMPv6 8, others 1). `next` is the
+ * fragment header's next header, `p` where its data starts.
  */
-function upperLayerTruncated(b: Uint8Array, p: number, end: number, next: number): boolean {
-  for (;;) {
-    if (next === IpProto.HOPOPTS || next === IpProto.ROUTING || next === IpProto.DSTOPTS || next === IpProto.AH) {
-      if (p + 2 > end) return true;
-      const len = next === IpProto.AH ? (b[p + 1]! + 2) << 2 : (b[p + 1]! + 1) << 3;
-      next = b[p]!;
-      p += len;
-    } else if (next === IpProto.NONE) {
-      return false;
-    } else if (next === IpProto.FRAGMENT) {
-      // A second fragment header: not a datagram we can reassemble.
-      return true;
-    } else {
-      break;
-    }
-  }
-  const need = next === IpProto.TCP ? 20 : next === IpProto.UDP || next === IpProto.ICMPV6 ? 8 : 1;
-  return p + need > end;
+function upperLayerTruncated(b: Uint8Array, p: number, end: number, next: number, trackers: TrackerRegistry): boolean {
+  if (walkIpv6Headers(b, p, end, next, -1, walk) !== WALK_OK) return true;
+  // A second fragment header: not a datagram we can reassemble.
+  if (walk.fragHeader >= 0) return true;
+  if (walk.next === IpProto.NONE) return false;
+  return walk.offset + trackers.get(walk.next).minHeaderLength > end;
 }

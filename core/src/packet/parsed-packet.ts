@@ -30,8 +30,11 @@ export class ParsedPacket {
    */
   sport = 0;
   dport = 0;
-  /** The protocol has ports and they were read (TCP, UDP, UDP-Lite of a whole datagram). */
+  /** The protocol's keys are ports and they were read (TCP, UDP, UDP-Lite of a whole datagram). */
   hasPorts = false;
+  /** The reply tuple's keys, set by the tracker's `invert` for a new connection. */
+  replySport = 0;
+  replyDport = 0;
   /** TTL or hop limit. */
   ttl = 0;
   /**
@@ -65,6 +68,26 @@ export class ParsedPacket {
   /** ICMP / ICMPv6 type and code. */
   icmpType = 0;
   icmpCode = 0;
+
+  /** Forgets everything the transport decoder writes (trackers fill what their protocol has). */
+  clearTransport(): void {
+    this.sport = 0;
+    this.dport = 0;
+    this.hasPorts = false;
+    this.replySport = 0;
+    this.replyDport = 0;
+    this.payloadOffset = 0;
+    this.payloadLength = 0;
+    this.tcpFlags = 0;
+    this.seq = 0;
+    this.ack = 0;
+    this.window = 0;
+    this.tcpHeaderLength = 0;
+    this.wscale = -1;
+    this.sackPermitted = false;
+    this.icmpType = 0;
+    this.icmpCode = 0;
+  }
 }
 
 /** TCP flag bits as they appear in byte 13 of the header. */

@@ -1,82 +1,163 @@
 import { IpProto, Reason } from "../constants.js";
+import { recomputePlain, recomputePseudo, replaceAddress, replaceHalf } from "../nat/checksum.js";
+import { plainChecksumOk, pseudoChecksumOk } from "../packet/checksum.js";
 import type { ParsedPacket } from "../packet/parsed-packet.js";
-import type { ProtoTracker } from "./tracker.js";
-import { TRACK_OK } from "./tracker.js";
-import { D_EXPIRES } from "../table/layout.js";
+import { PacketKind, TRACK_OK, type ProtocolTracker } from "./tracker.js";
 
 /**
- * ICMP and ICMPv6 queries (nf_conntrack_proto_icmp.c, _icmpv6.c): a request
- * and its reply form one connection keyed by identifier, type and code. Only
- * a request may create one, so a reply without its request is INVALID.
- * Errors never reach this tracker: the engine classifies them first.
+ * ICMP and ICMPv6 (nf_conntrack_proto_icmp.c, nf_conntrack_proto_icmpv6.c).
+ * Queries: a request and its reply form one connection keyed by identifier,
+ * type and code (`sport` is the identifier, `dport` is `type << 8 | code`);
+ * only a request may create one, so a reply without its request is INVALID.
+ * Errors quote another datagram: classified RELATE, the relation hooks
+ * place them. ICMPv6 neighbour discovery and MLD are never tracked.
  */
 
-/** Reply type of each ICMPv4 query type that can start a connection, -1 otherwise. */
+/** Reply type of each query type that can start a connection, -1 otherwise. */
 const V4_REPLY_OF = new Int16Array(256).fill(-1);
 V4_REPLY_OF[8] = 0; // echo
 V4_REPLY_OF[13] = 14; // timestamp
 V4_REPLY_OF[15] = 16; // information
 V4_REPLY_OF[17] = 18; // address mask
-
-/** Request type of each reply type: the tuple of a reply inverts to its request. */
-const V4_INVERSE = new Int16Array(256).fill(-1);
-for (let t = 0; t < 256; t++) {
-  const r = V4_REPLY_OF[t]!;
-  if (r >= 0) {
-    V4_INVERSE[t] = r;
-    V4_INVERSE[r] = t;
-  }
-}
-
 const V6_REPLY_OF = new Int16Array(256).fill(-1);
 V6_REPLY_OF[128] = 129; // echo
 V6_REPLY_OF[139] = 140; // node information
-const V6_INVERSE = new Int16Array(256).fill(-1);
-for (let t = 0; t < 256; t++) {
-  const r = V6_REPLY_OF[t]!;
-  if (r >= 0) {
-    V6_INVERSE[t] = r;
-    V6_INVERSE[r] = t;
+
+/** The type of the other direction's tuple, for requests and replies alike (Linux's `invmap`). */
+function inverseTable(replyOf: Int16Array): Int16Array {
+  const inv = new Int16Array(256).fill(-1);
+  for (let t = 0; t < 256; t++) {
+    const r = replyOf[t]!;
+    if (r >= 0) {
+      inv[t] = r;
+      inv[r] = t;
+    }
   }
+  return inv;
+}
+const V4_INVERSE = inverseTable(V4_REPLY_OF);
+const V6_INVERSE = inverseTable(V6_REPLY_OF);
+
+/** ICMPv4 queries and their replies: echo, timestamp, information, address mask. */
+function isV4Query(type: number): boolean {
+  return type === 0 || type === 8 || (type >= 13 && type <= 18);
 }
 
-/** ICMPv4 types that are errors quoting another datagram. */
-export function isIcmpError(type: number): boolean {
+/** The highest ICMPv4 type Linux accepts (`NR_ICMP_TYPES`). */
+const V4_MAX_TYPE = 18;
+
+/** ICMPv4 types that are errors quoting another datagram (`icmp_is_err`). */
+function isV4Error(type: number): boolean {
   return type === 3 || type === 4 || type === 5 || type === 11 || type === 12;
 }
 
-/** ICMPv6 errors: every type below 128 (the informational bit clear). */
-export function isIcmpv6Error(type: number): boolean {
-  return type < 128;
-}
-
-/** ICMPv6 neighbour discovery and MLD: never tracked (nf_conntrack_proto_icmpv6.c). */
-export function isIcmpv6Untracked(type: number): boolean {
-  return (type >= 130 && type <= 137) || type === 143;
-}
-
 /**
- * The type of the other direction's tuple for a query or reply type, or -1
- * when the type has no inverse (Linux cannot track it: INVALID).
+ * ICMPv6 types Linux leaves untracked (`noct_valid_new[]`): MLD query,
+ * report and done (130-132), router and neighbour solicitation and
+ * advertisement (133-136), MLDv2 report (143). A redirect (137) is not
+ * among them: it goes through normal tracking, where it cannot start a
+ * connection, so it is INVALID.
  */
-export function icmpInverseType(protocol: number, type: number): number {
-  return protocol === IpProto.ICMPV6 ? V6_INVERSE[type]! : V4_INVERSE[type]!;
+function isV6Untracked(type: number): boolean {
+  return (type >= 130 && type <= 136) || type === 143;
 }
 
-function canCreate(p: ParsedPacket): number {
-  const starts = p.protocol === IpProto.ICMPV6 ? V6_REPLY_OF[p.icmpType]! : V4_REPLY_OF[p.icmpType]!;
-  if (starts >= 0) return Reason.NONE;
-  return icmpInverseType(p.protocol, p.icmpType) >= 0 ? Reason.ICMP_REPLY_WITHOUT_REQUEST : Reason.ICMP_UNKNOWN_TYPE;
+function decode(p: ParsedPacket): number {
+  p.clearTransport();
+  const b = p.bytes;
+  const o = p.l4Offset;
+  if (p.l4Length < 8) return Reason.TRUNCATED;
+  p.icmpType = b[o]!;
+  p.icmpCode = b[o + 1]!;
+  p.sport = (b[o + 4]! << 8) | b[o + 5]!;
+  p.dport = (p.icmpType << 8) | p.icmpCode;
+  p.payloadOffset = o + 8;
+  p.payloadLength = p.l4Length - 8;
+  return Reason.NONE;
 }
 
-export const icmpTracker: ProtoTracker = {
-  canCreate,
-  init() {},
-  packet(t, s, _dir, p, cfg) {
-    t.f64[(s << 4) + D_EXPIRES] = p.time[0]! + (p.protocol === IpProto.ICMPV6 ? cfg.timeouts.icmpv6 : cfg.timeouts.icmp);
-    return TRACK_OK;
-  },
-  stateName() {
-    return "";
-  },
-};
+function decodeQuoted(p: ParsedPacket, end: number): number {
+  if (p.l4Offset + 8 > end) return Reason.ICMP_ERROR_TOO_SHORT;
+  const b = p.bytes;
+  const o = p.l4Offset;
+  p.icmpType = b[o]!;
+  p.icmpCode = b[o + 1]!;
+  p.sport = (b[o + 4]! << 8) | b[o + 5]!;
+  p.dport = (p.icmpType << 8) | p.icmpCode;
+  return Reason.NONE;
+}
+
+function makeTracker(v6: boolean): ProtocolTracker {
+  const replyOf = v6 ? V6_REPLY_OF : V4_REPLY_OF;
+  const inverse = v6 ? V6_INVERSE : V4_INVERSE;
+  const isError = v6 ? (type: number) => type < 128 : isV4Error;
+  return {
+    name: v6 ? "icmpv6" : "icmp",
+    protocols: [v6 ? IpProto.ICMPV6 : IpProto.ICMP],
+    hasPorts: false,
+    minHeaderLength: 8,
+    decode,
+    decodeQuoted,
+    classify(p) {
+      const type = p.icmpType;
+      if (v6 && isV6Untracked(type)) return PacketKind.UNTRACKED;
+      if (isError(type)) return PacketKind.RELATE;
+      if (!v6 && type > V4_MAX_TYPE) return Reason.ICMP_UNKNOWN_TYPE;
+      return PacketKind.TRACK;
+    },
+    // An error quoting an error, or quoting a message that is no query or reply, relates to nothing.
+    quotable: (p) => (isError(p.icmpType) || inverse[p.icmpType]! < 0 ? Reason.ICMP_ERROR_NESTED : Reason.NONE),
+    invert(p) {
+      const inv = inverse[p.icmpType]!;
+      if (inv < 0) return Reason.ICMP_UNKNOWN_TYPE;
+      p.replySport = p.sport;
+      p.replyDport = (inv << 8) | p.icmpCode;
+      return Reason.NONE;
+    },
+    invertKeys(sport, dport, out) {
+      const inv = inverse[dport >> 8]!;
+      if (inv < 0) return Reason.ICMP_UNKNOWN_TYPE;
+      out[0] = sport;
+      out[1] = (inv << 8) | (dport & 255);
+      return Reason.NONE;
+    },
+    natRewrite(b, l4, end, _side, sport, _dport, oldAt, addr, words) {
+      if (l4 + 8 > end) return false;
+      const type = b[l4]!;
+      // ICMPv6's checksum covers the pseudo-header (icmpv6_manip_pkt); ICMPv4's does not.
+      if (v6) replaceAddress(b, l4 + 2, oldAt, addr, words);
+      // Only queries carry an identifier; an error's bytes 4-7 are left alone (icmp_manip_pkt).
+      if (!(v6 ? type === 128 || type === 129 : isV4Query(type))) return true;
+      replaceHalf(b, l4 + 2, (b[l4 + 4]! << 8) | b[l4 + 5]!, sport);
+      b[l4 + 4] = sport >>> 8;
+      b[l4 + 5] = sport & 0xff;
+      return true;
+    },
+    natError: {
+      quoteAt: (p) => p.l4Offset + 8,
+      isRedirect: (p) => p.icmpType === (v6 ? 137 : 5),
+      fixChecksum(p) {
+        if (v6) recomputePseudo(p.bytes, p.l3Offset, p.l4Offset, p.l3End, p.protocol, p.l4Offset + 2, false);
+        else recomputePlain(p.bytes, p.l4Offset, p.l3End, p.l4Offset + 2);
+      },
+    },
+    canCreate(p) {
+      if (replyOf[p.icmpType]! >= 0) return Reason.NONE;
+      return inverse[p.icmpType]! >= 0 ? Reason.ICMP_REPLY_WITHOUT_REQUEST : Reason.ICMP_UNKNOWN_TYPE;
+    },
+    init() {},
+    packet(t, s, _dir, p, cfg) {
+      t.setExpires(s, p.time[0]! + (v6 ? cfg.timeouts.icmpv6 : cfg.timeouts.icmp));
+      return TRACK_OK;
+    },
+    canEarlyDrop: () => false,
+    stateName: () => "",
+    keys: (sport, dport) => ({ srcPort: 0, dstPort: 0, icmp: { type: dport >> 8, code: dport & 255, id: sport } }),
+    checksumOk: (p) => (v6 ? pseudoChecksumOk(p, p.l3End) : plainChecksumOk(p.bytes, p.l4Offset, p.l3End)),
+  };
+}
+
+/** ICMP (protocol 1). */
+export const icmpTracker: ProtocolTracker = makeTracker(false);
+/** ICMPv6 (protocol 58). */
+export const icmpv6Tracker: ProtocolTracker = makeTracker(true);

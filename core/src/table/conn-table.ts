@@ -1,14 +1,27 @@
+import { NAT_MASK, Status } from "../constants.js";
 import { hashTuple } from "./hash.js";
 import {
   B_FAMILY,
+  B_HELPER,
   B_PROTO,
+  B_PROTO_STATE,
+  D_CREATED,
+  D_EXPIRES,
+  DIR_PRIVATE_BYTE,
+  DIR_PRIVATE_WORD,
+  EXT_WORDS,
   H_PORTS,
   H_STATUS,
   H_ZONE,
   RECORD_BYTES,
+  SHARED_PRIVATE_BYTE,
+  SHARED_PRIVATE_WORD,
   W_DST,
   W_ID,
+  W_MARK,
   W_SRC,
+  X_REPLY_DST,
+  X_REPLY_SRC,
 } from "./layout.js";
 
 /** How a connection slot is addressed together with a direction: `slot << 1 | dir`. */
@@ -16,22 +29,20 @@ export type ConnRef = number;
 
 function grown<T extends Int32Array | Uint32Array>(a: T, length: number): T {
   const b = new (a.constructor as { new (n: number): T })(length);
-  b.set(a);
+  b.set(a.subarray(0, Math.min(a.length, length)));
   return b;
 }
 
 /**
  * The connection table: one 128-byte record per connection in a single
- * buffer (see `layout.ts`), viewed as bytes, 16-bit, 32-bit and float64
- * words, and an open-addressing index with linear probing that holds two
- * entries per connection, one for each direction's tuple.
+ * buffer (see `layout.ts`) and an open-addressing index with linear probing
+ * that holds two entries per connection, one for each direction's tuple.
  *
- * Nothing here allocates per packet. Storage grows by doubling up to `max`
- * slots, so a small engine stays small and a large one never rehashes on the
- * hot path after warm-up.
- *
- * Protocol trackers read and write their fields in the record directly; the
- * layout is the contract between the table and `proto/*`.
+ * Every field is read and written through the small methods below, which
+ * V8 inlines: the layout is known here and in the trackers' record files,
+ * nowhere else. Nothing allocates per packet. Storage grows by doubling up
+ * to `max` slots, so a small engine stays small and a large one never
+ * rehashes on the hot path after warm-up.
  */
 export class ConnTable {
   /** Slots allocated now. */
@@ -41,8 +52,12 @@ export class ConnTable {
   /** Never more slots than this. */
   readonly max: number;
   readonly seed: number;
+  /** Words of NAT extension per slot: 0, or `EXT_WORDS` when the engine translates. */
+  readonly extWords: number;
+  /** Word offset of slot 0's extension in `u32` (after every record). */
+  extBase = 0;
 
-  /** Views of the record buffer. */
+  /** Views of the record buffer (replaced when the table grows: never cache them across calls). */
   u8 = new Uint8Array(0);
   u16 = new Uint16Array(0);
   u32 = new Uint32Array(0);
@@ -59,13 +74,14 @@ export class ConnTable {
   private index = new Int32Array(0);
   private mask = 0;
 
-  constructor(max: number, initial = 1024, seed = 0x2545f491) {
+  constructor(max: number, initial = 1024, seed = 0x2545f491, withExtension = false) {
     this.max = Math.max(1, max | 0);
     this.seed = seed | 0;
+    this.extWords = withExtension ? EXT_WORDS : 0;
     this.resize(Math.min(this.max, Math.max(16, initial | 0)));
   }
 
-  /** Bytes of storage per slot (record, side arrays and index share), the memory cost of a connection. */
+  /** Bytes of storage per slot (record, extension, side arrays and index share): the memory cost of a connection. */
   bytesPerSlot(): number {
     return this.byteLength() / this.capacity;
   }
@@ -77,13 +93,16 @@ export class ConnTable {
 
   private resize(cap: number): void {
     const old = this.capacity;
-    const buffer = new ArrayBuffer(cap * RECORD_BYTES);
+    const buffer = new ArrayBuffer(cap * (RECORD_BYTES + this.extWords * 4));
     const u8 = new Uint8Array(buffer);
-    u8.set(this.u8);
+    u8.set(this.u8.subarray(0, old * RECORD_BYTES));
+    const u32 = new Uint32Array(buffer);
+    if (this.extWords > 0) u32.set(this.u32.subarray(this.extBase, this.extBase + old * this.extWords), cap * (RECORD_BYTES >> 2));
     this.u8 = u8;
     this.u16 = new Uint16Array(buffer);
-    this.u32 = new Uint32Array(buffer);
+    this.u32 = u32;
     this.f64 = new Float64Array(buffer);
+    this.extBase = cap * (RECORD_BYTES >> 2);
     this.master = grown(this.master, cap);
     this.masterId = grown(this.masterId, cap);
     this.nextFree = grown(this.nextFree, cap);
@@ -98,8 +117,131 @@ export class ConnTable {
     while (size < cap * 4) size *= 2;
     this.index = new Int32Array(size);
     this.mask = size - 1;
-    for (let s = 0; s < old; s++) if (this.u8[(s << 7) + B_FAMILY] !== 0) this.link(s);
+    for (let s = 0; s < old; s++) if (this.u8[(s << 7) + B_FAMILY] !== 0 && this.confirmed(s)) this.insertEntries(s);
   }
+
+  /** Linked into the index (confirmed): findable by its tuples. */
+  confirmed(s: number): boolean {
+    return (this.u16[(s << 6) + H_STATUS]! & Status.CONFIRMED) !== 0;
+  }
+
+  // --- generic fields ------------------------------------------------------
+
+  family(s: number): number {
+    return this.u8[(s << 7) + B_FAMILY]!;
+  }
+  protocol(s: number): number {
+    return this.u8[(s << 7) + B_PROTO]!;
+  }
+  zone(s: number): number {
+    return this.u16[(s << 6) + H_ZONE]!;
+  }
+  status(s: number): number {
+    return this.u16[(s << 6) + H_STATUS]!;
+  }
+  setStatus(s: number, bits: number): void {
+    this.u16[(s << 6) + H_STATUS] = bits;
+  }
+  addStatus(s: number, bits: number): void {
+    this.u16[(s << 6) + H_STATUS] = this.u16[(s << 6) + H_STATUS]! | bits;
+  }
+  /** Tracker state (TCP: `TcpState`). */
+  protoState(s: number): number {
+    return this.u8[(s << 7) + B_PROTO_STATE]!;
+  }
+  setProtoState(s: number, state: number): void {
+    this.u8[(s << 7) + B_PROTO_STATE] = state;
+  }
+  /** Helper index + 1, 0 for none. */
+  helper(s: number): number {
+    return this.u8[(s << 7) + B_HELPER]!;
+  }
+  setHelper(s: number, indexPlusOne: number): void {
+    this.u8[(s << 7) + B_HELPER] = indexPlusOne;
+  }
+  /** Tuple key `k`: 0 original sport, 1 original dport, 2 reply sport, 3 reply dport. */
+  port(s: number, k: number): number {
+    return this.u16[(s << 6) + H_PORTS + k]!;
+  }
+  setPort(s: number, k: number, value: number): void {
+    this.u16[(s << 6) + H_PORTS + k] = value;
+  }
+  expires(s: number): number {
+    return this.f64[(s << 4) + D_EXPIRES]!;
+  }
+  setExpires(s: number, at: number): void {
+    this.f64[(s << 4) + D_EXPIRES] = at;
+  }
+  created(s: number): number {
+    return this.f64[(s << 4) + D_CREATED]!;
+  }
+  setCreated(s: number, at: number): void {
+    this.f64[(s << 4) + D_CREATED] = at;
+  }
+  id(s: number): number {
+    return this.u32[(s << 5) + W_ID]!;
+  }
+  mark(s: number): number {
+    return this.u32[(s << 5) + W_MARK]!;
+  }
+  setMark(s: number, mark: number): void {
+    this.u32[(s << 5) + W_MARK] = mark;
+  }
+
+  /** Word offset in `u32` of the source address of slot `s`'s tuple in direction `dir`. */
+  srcAt(s: number, dir: number): number {
+    if (dir === 0) return (s << 5) + W_SRC;
+    return (this.u16[(s << 6) + H_STATUS]! & NAT_MASK) !== 0 ? this.extBase + s * EXT_WORDS + X_REPLY_SRC : (s << 5) + W_DST;
+  }
+  /** Word offset in `u32` of the destination address of slot `s`'s tuple in direction `dir`. */
+  dstAt(s: number, dir: number): number {
+    if (dir === 0) return (s << 5) + W_DST;
+    return (this.u16[(s << 6) + H_STATUS]! & NAT_MASK) !== 0 ? this.extBase + s * EXT_WORDS + X_REPLY_DST : (s << 5) + W_SRC;
+  }
+  /** Word offset of slot `s`'s NAT extension (only when `extWords` > 0). */
+  extAt(s: number): number {
+    return this.extBase + s * EXT_WORDS;
+  }
+
+  // --- tracker-private areas ---------------------------------------------
+
+  /** Word `i` (0..4) of direction `dir`'s private area. */
+  dirU32(s: number, dir: number, i: number): number {
+    return this.u32[(((s << 1) | dir) << 4) + DIR_PRIVATE_WORD + i]!;
+  }
+  setDirU32(s: number, dir: number, i: number, v: number): void {
+    this.u32[(((s << 1) | dir) << 4) + DIR_PRIVATE_WORD + i] = v;
+  }
+  /** Byte `i` (0..19) of direction `dir`'s private area. */
+  dirU8(s: number, dir: number, i: number): number {
+    return this.u8[(((s << 1) | dir) << 6) + DIR_PRIVATE_BYTE + i]!;
+  }
+  setDirU8(s: number, dir: number, i: number, v: number): void {
+    this.u8[(((s << 1) | dir) << 6) + DIR_PRIVATE_BYTE + i] = v;
+  }
+  /** Word `i` (0..3) of the connection's private area. */
+  sharedU32(s: number, i: number): number {
+    return this.u32[(s << 5) + SHARED_PRIVATE_WORD + i]!;
+  }
+  setSharedU32(s: number, i: number, v: number): void {
+    this.u32[(s << 5) + SHARED_PRIVATE_WORD + i] = v;
+  }
+  /** Half-word `i` (0..7) of the connection's private area. */
+  sharedU16(s: number, i: number): number {
+    return this.u16[(s << 6) + (SHARED_PRIVATE_BYTE >> 1) + i]!;
+  }
+  setSharedU16(s: number, i: number, v: number): void {
+    this.u16[(s << 6) + (SHARED_PRIVATE_BYTE >> 1) + i] = v;
+  }
+  /** Byte `i` (0..15) of the connection's private area. */
+  sharedU8(s: number, i: number): number {
+    return this.u8[(s << 7) + SHARED_PRIVATE_BYTE + i]!;
+  }
+  setSharedU8(s: number, i: number, v: number): void {
+    this.u8[(s << 7) + SHARED_PRIVATE_BYTE + i] = v;
+  }
+
+  // --- life cycle ------------------------------------------------------------
 
   /**
    * Takes a free slot with a zeroed record, growing storage if allowed.
@@ -115,6 +257,7 @@ export class ConnTable {
     this.freeHead = this.nextFree[s]!;
     this.count++;
     this.u32.fill(0, s << 5, (s + 1) << 5);
+    if (this.extWords > 0) this.u32.fill(0, this.extAt(s), this.extAt(s) + EXT_WORDS);
     this.master[s] = -1;
     this.masterId[s] = 0;
     this.u32[(s << 5) + W_ID] = this.nextId;
@@ -122,7 +265,7 @@ export class ConnTable {
     return s;
   }
 
-  /** Writes the original tuple of slot `s` and the ports of its reply tuple. */
+  /** Writes the original tuple of slot `s` and the keys of its reply tuple (the addresses are the original's, swapped). */
   setTuple(
     s: number,
     family: number,
@@ -135,9 +278,8 @@ export class ConnTable {
     replySport: number,
     replyDport: number,
   ): void {
-    const b = s << 7;
-    this.u8[b + B_FAMILY] = family;
-    this.u8[b + B_PROTO] = proto;
+    this.u8[(s << 7) + B_FAMILY] = family;
+    this.u8[(s << 7) + B_PROTO] = proto;
     const h = s << 6;
     this.u16[h + H_ZONE] = zone;
     this.u16[h + H_PORTS] = sport;
@@ -151,32 +293,34 @@ export class ConnTable {
     }
   }
 
-  // --- named access for slow paths (the hot path indexes the views) ------
-
-  /** Port `k` of slot `s`: 0 original sport, 1 original dport, 2 reply sport, 3 reply dport. */
-  port(s: number, k: number): number {
-    return this.u16[(s << 6) + H_PORTS + k]!;
-  }
-  /** Word offset in `u32` of slot `s`'s source address (direction 0) or destination address (1). */
-  addressOffset(s: number, which: 0 | 1): number {
-    return (s << 5) + (which === 0 ? W_SRC : W_DST);
-  }
-
   /** Hash of slot `s`'s tuple in direction `dir`. */
   private hashOf(s: number, dir: number): number {
-    const w = s << 5;
-    const h = (s << 6) + H_PORTS + dir * 2;
-    const b = s << 7;
-    const family = this.u8[b + B_FAMILY]!;
-    const proto = this.u8[b + B_PROTO]!;
-    const zone = this.u16[(s << 6) + H_ZONE]!;
-    return dir === 0
-      ? hashTuple(this.seed, family, proto, zone, this.u32, w + W_SRC, this.u32, w + W_DST, this.u16[h]!, this.u16[h + 1]!)
-      : hashTuple(this.seed, family, proto, zone, this.u32, w + W_DST, this.u32, w + W_SRC, this.u16[h]!, this.u16[h + 1]!);
+    return hashTuple(
+      this.seed,
+      this.family(s),
+      this.protocol(s),
+      this.zone(s),
+      this.u32,
+      this.srcAt(s, dir),
+      this.u32,
+      this.dstAt(s, dir),
+      this.port(s, dir * 2),
+      this.port(s, dir * 2 + 1),
+    );
   }
 
-  /** Makes slot `s` findable by both of its tuples. */
+  /**
+   * Confirms slot `s`: sets CONFIRMED and makes it findable by both of its
+   * tuples. Done once, when its first packet leaves (its reply tuple is final
+   * by then: NAT has decided).
+   */
   link(s: number): void {
+    if (this.confirmed(s)) return;
+    this.addStatus(s, Status.CONFIRMED);
+    this.insertEntries(s);
+  }
+
+  private insertEntries(s: number): void {
     for (let dir = 0; dir < 2; dir++) {
       let i = this.hashOf(s, dir) & this.mask;
       while (this.index[i] !== 0) i = (i + 1) & this.mask;
@@ -184,10 +328,10 @@ export class ConnTable {
     }
   }
 
-  /** Removes slot `s` from the index and returns it to the free list. */
+  /** Removes slot `s` from the index (if linked) and returns it to the free list. */
   release(s: number): void {
     if (this.u8[(s << 7) + B_FAMILY] === 0) return;
-    for (let dir = 0; dir < 2; dir++) this.unlinkEntry(s, dir);
+    if (this.confirmed(s)) for (let dir = 0; dir < 2; dir++) this.unlinkEntry(s, dir);
     this.u8[(s << 7) + B_FAMILY] = 0;
     this.u16[(s << 6) + H_STATUS] = 0;
     this.nextFree[s] = this.freeHead;
@@ -224,20 +368,14 @@ export class ConnTable {
    * Finds the connection whose tuple in some direction equals the given one.
    * Returns `slot << 1 | dir`, or -1.
    */
-  find(
-    family: number,
-    proto: number,
-    zone: number,
-    src: Uint32Array,
-    dst: Uint32Array,
-    sport: number,
-    dport: number,
-  ): ConnRef {
+  find(family: number, proto: number, zone: number, src: Uint32Array, dst: Uint32Array, sport: number, dport: number): ConnRef {
+    // The hottest loop of the engine: it reads the record's fields in place
+    // (this is the table's own layout) instead of going through accessors.
     const mask = this.mask;
     const index = this.index;
-    const u32 = this.u32;
-    const u16 = this.u16;
     const u8 = this.u8;
+    const u16 = this.u16;
+    const u32 = this.u32;
     let i = hashTuple(this.seed, family, proto, zone, src, 0, dst, 0, sport, dport) & mask;
     for (;;) {
       const e = index[i]!;
@@ -248,8 +386,19 @@ export class ConnTable {
       const h = (s << 6) + H_PORTS + (dir << 1);
       if (u16[h] === sport && u16[h + 1] === dport) {
         const w = s << 5;
-        const sa = w + (dir === 0 ? W_SRC : W_DST);
-        const da = w + (dir === 0 ? W_DST : W_SRC);
+        let sa: number;
+        let da: number;
+        if (dir === 0) {
+          sa = w + W_SRC;
+          da = w + W_DST;
+        } else if ((u16[(s << 6) + H_STATUS]! & NAT_MASK) === 0) {
+          sa = w + W_DST;
+          da = w + W_SRC;
+        } else {
+          const x = this.extBase + s * EXT_WORDS;
+          sa = x + X_REPLY_SRC;
+          da = x + X_REPLY_DST;
+        }
         if (
           u32[sa] === src[0] &&
           u32[da] === dst[0] &&
@@ -273,5 +422,10 @@ export class ConnTable {
   /** True when slot `s` holds a connection. */
   inUse(s: number): boolean {
     return s >= 0 && s < this.capacity && this.u8[(s << 7) + B_FAMILY] !== 0;
+  }
+
+  /** True when slot `s` holds connection `id` (not a later one that reused the slot). */
+  holds(s: number, id: number): boolean {
+    return this.inUse(s) && this.u32[(s << 5) + W_ID] === id;
   }
 }

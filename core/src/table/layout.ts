@@ -3,13 +3,21 @@
  *
  * A connection is one 128-byte record (array of structs), so a packet of a
  * known connection touches two cache lines of it instead of one line per
- * field. The record is two 64-byte halves; each half also holds the TCP
- * window state of one direction, so the per-direction fields of direction
- * `dir` of slot `s` are found from `d = s * 2 + dir` alone.
+ * field. The record is two 64-byte halves. Each half holds, at the same
+ * place, a 20-byte area private to the protocol tracker for one direction
+ * (direction `dir` of slot `s` is in half `s * 2 + dir`), and the record
+ * has a 16-byte area private to the tracker for the connection as a whole.
+ * Trackers name their fields over those areas (see `proto/tcp/record.ts`);
+ * everything else is read through `ConnTable`'s named accessors.
  *
- * Index a view with the slot shifted for the view's element size:
- * - `u8[(s << 7) + B_*]`, `u16[(s << 6) + H_*]`, `u32[(s << 5) + W_*]`, `f64[(s << 4) + D_*]`;
- * - per direction: `u32[(d << 4) + DW_*]`, `u8[(d << 6) + DB_*]`.
+ * Views are indexed with the slot shifted for their element size:
+ * `u8[(s << 7) + B_*]`, `u16[(s << 6) + H_*]`, `u32[(s << 5) + W_*]`,
+ * `f64[(s << 4) + D_*]`. Only `ConnTable` and the tracker record files do
+ * that arithmetic.
+ *
+ * Translated connections (NAT) keep what does not fit here in an extension
+ * of 16 words per slot after the records in the same buffer: the reply
+ * tuple's addresses and the per-direction sequence adjustment.
  */
 
 /** Bytes per connection record. */
@@ -28,15 +36,12 @@ export const H_STATUS = 2;
 export const B_PROTO_STATE = 6;
 /** Helper index + 1, 0 = none (u8). */
 export const B_HELPER = 7;
-/** Original sport, dport, then reply sport, dport (u16 x 4; ICMP reply types differ from request types). */
+/** Original sport, dport, then reply sport, dport (u16 x 4; the tracker decides what they mean). */
 export const H_PORTS = 4;
 /** Original source address, 4 words (u32). */
 export const W_SRC = 4;
 /** Absolute expiry in seconds (f64). */
 export const D_EXPIRES = 4;
-/** TCP: last packet's direction and state-table index (u8). */
-export const B_LAST_DIR = 58;
-export const B_LAST_INDEX = 59;
 /** Connection id (u32). */
 export const W_ID = 15;
 
@@ -45,24 +50,24 @@ export const W_ID = 15;
 export const W_DST = 16;
 /** Time of the first packet (f64). */
 export const D_CREATED = 10;
-/** TCP: last packet's seq, ack, end (u32), window (u16), flags, retransmission count (u8). */
-export const W_LAST_SEQ = 22;
-export const W_LAST_ACK = 23;
-export const W_LAST_END = 24;
-export const H_LAST_WIN = 50;
-export const B_LAST_FLAGS = 102;
-export const B_RETRANS = 103;
-/** TCP: window scale of the last SYN seen (u8). */
-export const B_LAST_WSCALE = 122;
 /** Mark (u32). */
 export const W_MARK = 31;
 
-// --- per direction, at the same place in each half -----------------------
-/** TCP window tracking of the sender in direction d: td_end, td_maxend, td_maxwin, td_maxack (u32). */
-export const DW_END = 10;
-export const DW_MAX_END = 11;
-export const DW_MAX_WIN = 12;
-export const DW_MAX_ACK = 13;
-/** td_scale and the IP_CT_TCP_FLAG_* bits (u8). */
-export const DB_SCALE = 56;
-export const DB_FLAGS = 57;
+// --- tracker-private areas -----------------------------------------------
+/** Per direction: 20 bytes at this offset in the direction's half (5 words from `DIR_PRIVATE_WORD`). */
+export const DIR_PRIVATE_BYTE = 40;
+export const DIR_PRIVATE_WORD = 10;
+export const DIR_PRIVATE_BYTES = 20;
+/** Per connection: 16 bytes at this offset in the record (4 words from `SHARED_PRIVATE_WORD`). */
+export const SHARED_PRIVATE_BYTE = 88;
+export const SHARED_PRIVATE_WORD = 22;
+export const SHARED_PRIVATE_BYTES = 16;
+
+// --- NAT extension (16 words per slot, after all records) -----------------
+/** Words per slot in the extension. */
+export const EXT_WORDS = 16;
+/** Reply tuple source and destination address, 4 words each. */
+export const X_REPLY_SRC = 0;
+export const X_REPLY_DST = 4;
+/** Sequence adjustment of direction d at `X_SEQADJ + d * 3`: correction position, offset before, offset after. */
+export const X_SEQADJ = 8;

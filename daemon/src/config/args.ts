@@ -20,7 +20,7 @@ Linux only, needs CAP_NET_ADMIN. See docs/daemon.md for the firewall rules.
 
   --queue N[-M]            NFQUEUE queue(s) to serve (repeatable; default 0)
   --helper NAME[:PROTO/PORT[-PORT]]
-                           built-in helper: ftp, irc (attach default: its own ports)
+                           built-in helper: ftp, irc, tftp, sip (default: its own ports)
   --helper-module SPEC     third-party helper: package name or path
   --helper-options JSON    options for the helper named just before
   --helper-export NAME     export of the module named just before

@@ -2,7 +2,7 @@ import type { LogLevel } from "../runtime/log.js";
 
 /** One helper: a built-in by name, or a module; with options and where to attach it. */
 export interface HelperConfig {
-  /** Built-in helper name ("ftp", "irc"). */
+  /** Built-in helper name ("ftp", "irc", "tftp", "sip"). */
   readonly name?: string;
   /** Package name or path of a third-party helper module. */
   readonly module?: string;

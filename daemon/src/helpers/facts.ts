@@ -11,7 +11,7 @@ export interface HelperFacts {
 }
 
 export function helperFacts(helper: unknown): HelperFacts {
-  const h = (helper ?? {}) as { name?: unknown; policies?: unknown; defaultRules?: unknown };
+  const h = (helper ?? {}) as { name?: unknown; policies?: unknown; attach?: unknown; defaultRules?: unknown };
   const name = typeof h.name === "string" ? h.name : "unnamed";
   const policies = Array.isArray(h.policies)
     ? h.policies.map((p: { name?: unknown; maxExpected?: unknown; timeout?: unknown }, i: number) => ({
@@ -20,6 +20,8 @@ export function helperFacts(helper: unknown): HelperFacts {
         timeout: typeof p?.timeout === "number" ? p.timeout : 300,
       }))
     : [];
-  const defaultRules = Array.isArray(h.defaultRules) ? (h.defaultRules as HelperFacts["defaultRules"]) : [];
+  // Helper API v2 calls the conventional attachments `attach`; v1 called them `defaultRules`.
+  const rules = Array.isArray(h.attach) ? h.attach : Array.isArray(h.defaultRules) ? h.defaultRules : [];
+  const defaultRules = rules as HelperFacts["defaultRules"];
   return { name, policies: policies.length > 0 ? policies : [{ name, maxExpected: 1, timeout: 300 }], defaultRules };
 }

@@ -16,12 +16,13 @@ export interface RuleAttachment {
 const STANDIN: Record<string, string> = { tcp: "sane", udp: "amanda", udplite: "amanda" };
 
 const PROTOCOL_NAMES: Record<number, "tcp" | "udp" | "udplite"> = { 6: "tcp", 17: "udp", 136: "udplite" };
+const KNOWN_NAMES: ReadonlySet<string> = new Set(["tcp", "udp", "udplite"]);
 
 /** The engine's attach rules in the form the printed rules need (unknown protocols are left out). */
 export function ruleAttachments(attach: readonly HelperAttachment[]): RuleAttachment[] {
   const out: RuleAttachment[] = [];
   for (const a of attach) {
-    const protocol = typeof a.protocol === "number" ? PROTOCOL_NAMES[a.protocol] : a.protocol;
+    const protocol = typeof a.protocol === "number" ? PROTOCOL_NAMES[a.protocol] : KNOWN_NAMES.has(a.protocol) ? (a.protocol as RuleAttachment["protocol"]) : undefined;
     if (!protocol) continue;
     const [lo, hi] = a.port === undefined ? [1, 65535] : typeof a.port === "number" ? [a.port, a.port] : [a.port[0], a.port[1]];
     out.push({ helper: a.helper, protocol, lo, hi });

@@ -276,7 +276,7 @@ describe.skipIf(why !== null)(`alg-sdk-daemon end to end${why ? ` — skipped: $
     expect(await stopDaemon(d)).toBe(0);
   }, 60_000);
 
-  it("a third-party UDP helper loaded by path, with the rules --print-rules prints (UDP stand-in amanda): the answer from a new port passes only with the daemon", async () => {
+  it("a third-party UDP helper loaded by path, then the built-in TFTP helper, with the rules --print-rules prints (UDP stand-in amanda): the answer from a new port passes only with the daemon", async () => {
     const helper = ["--helper-module", join(PEERS, "tftp-like-helper.mjs")];
     const printed = spawnSync(process.execPath, [BIN, ...helper, "--print-rules", "standin"], { encoding: "utf8" });
     expect(printed.status, printed.stderr).toBe(0);
@@ -300,6 +300,12 @@ describe.skipIf(why !== null)(`alg-sdk-daemon end to end${why ? ` — skipped: $
     expect(r.ok, JSON.stringify(r)).toBe(true);
     await d.out.waitFor(/^\[NEW\] 300 proto=17 src=10\.201\.2\.2 dst=10\.201\.1\.2 sport=0 .* helper=tftp-like kernel=ok$/, 3000);
     expect(await stopDaemon(d)).toBe(0);
+    // The built-in TFTP helper (@alg-sdk/helper-tftp) on the same rules.
+    const tftp = await startDaemon(["--helper", "tftp", "--events"]);
+    const viaBuiltin = exchange();
+    expect(viaBuiltin.ok, JSON.stringify(viaBuiltin)).toBe(true);
+    await tftp.out.waitFor(/^\[NEW\] .*proto=17 .* helper=tftp kernel=ok$/, 3000);
+    expect(await stopDaemon(tftp)).toBe(0);
   }, 60_000);
 
   for (const bypass of [true, false]) {

@@ -1,7 +1,6 @@
 import { Direction } from "@alg-sdk/core";
 import { FtpCommand, FtpCommandKind, FtpMatch } from "./command.js";
-import { readIpv6Text } from "./ipv6-text.js";
-import { isDigit, readNumbers, readPort } from "./numbers.js";
+import { caselessPrefix, isDigit, readDelimitedPort, readIpv6Text, readNumberList } from "@alg-sdk/core/payload";
 
 /**
  * The command grammars of nf_conntrack_ftp. A command is only looked for at
@@ -26,19 +25,9 @@ const numbers = new Uint32Array(6);
 const portOut = new Uint32Array(1);
 const v6 = new Uint8Array(16);
 
-/** Case-insensitive comparison of `n` bytes with a lower-case keyword (ASCII letters only fold). */
-function keywordAt(b: Uint8Array, at: number, kw: Uint8Array, n: number): boolean {
-  for (let i = 0; i < n; i++) {
-    const c = b[at + i]!;
-    const k = kw[i]!;
-    if (c !== k && !(k >= 0x61 && k <= 0x7a && c === k - 0x20)) return false;
-  }
-  return true;
-}
-
 /** Six comma-separated numbers: four address bytes and the port's two bytes (RFC 959). */
 function sixNumbers(b: Uint8Array, start: number, end: number, term: number, cmd: FtpCommand): number {
-  const n = readNumbers(b, start, end, numbers, 6, COMMA, term);
+  const n = readNumberList(b, start, end, numbers, 6, COMMA, term);
   if (n === 0) return 0;
   // The kernel shifts and ORs u32 values: bytes above 255 bleed into their neighbours, and the port keeps 16 bits.
   cmd.address[0] = (numbers[0]! << 24) | (numbers[1]! << 16) | (numbers[2]! << 8) | numbers[3]!;
@@ -60,7 +49,7 @@ function eprt(b: Uint8Array, start: number, end: number, family: number, cmd: Ft
   if ((family === 4 && proto !== 0x31) || (family === 6 && proto !== 0x32)) return 0;
   let len: number;
   if (proto === 0x31) {
-    len = readNumbers(b, start + 3, end, numbers, 4, DOT, delim);
+    len = readNumberList(b, start + 3, end, numbers, 4, DOT, delim);
     if (len !== 0) cmd.address[0] = (numbers[0]! << 24) | (numbers[1]! << 16) | (numbers[2]! << 8) | numbers[3]!;
   } else {
     // The kernel reads at most 0xffff bytes of address text.
@@ -73,7 +62,7 @@ function eprt(b: Uint8Array, start: number, end: number, family: number, cmd: Ft
     }
   }
   if (len === 0) return 0;
-  const n = readPort(b, start, start + 3 + len + 1, end, delim, portOut);
+  const n = readDelimitedPort(b, start, start + 3 + len + 1, end, delim, portOut);
   if (n !== 0) cmd.port = portOut[0]!;
   return n;
 }
@@ -83,7 +72,7 @@ function epsv(b: Uint8Array, start: number, end: number, cmd: FtpCommand): numbe
   if (end - start <= 3) return 0;
   const delim = b[start]!;
   if (!validDelimiter(delim) || b[start + 1] !== delim || b[start + 2] !== delim) return 0;
-  const n = readPort(b, start, start + 3, end, delim, portOut);
+  const n = readDelimitedPort(b, start, start + 3, end, delim, portOut);
   if (n !== 0) cmd.port = portOut[0]!;
   return n;
 }
@@ -105,8 +94,8 @@ function tryKeyword(
 ): FtpMatch {
   const len = end - start;
   const plen = kw.length;
-  if (len <= plen) return keywordAt(b, start, kw, len) ? FtpMatch.PARTIAL : FtpMatch.NONE;
-  if (!keywordAt(b, start, kw, plen)) return FtpMatch.NONE;
+  if (len <= plen) return caselessPrefix(b, start, kw, len) ? FtpMatch.PARTIAL : FtpMatch.NONE;
+  if (!caselessPrefix(b, start, kw, plen)) return FtpMatch.NONE;
   let i = start + plen;
   if (skip !== 0) {
     while (b[i] !== skip) {

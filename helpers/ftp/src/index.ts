@@ -8,7 +8,6 @@
 
 export { ftpHelper } from "./helper.js";
 export { FTP_PORT, type FtpOptions } from "./options.js";
-export type { FtpStreamOptions } from "./stream.js";
 export type { FtpState } from "./state.js";
 export { parseFtpCommand } from "./grammar.js";
 export { FtpCommand, FtpCommandKind, FtpMatch } from "./command.js";

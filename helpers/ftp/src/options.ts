@@ -1,5 +1,5 @@
 import type { AttachRule } from "@alg-sdk/core";
-import type { FtpStreamOptions } from "./stream.js";
+import type { LineStreamOptions } from "@alg-sdk/core/payload";
 
 /** Options of {@link ftpHelper}. With none, the helper behaves exactly as Linux's nf_conntrack_ftp. */
 export interface FtpOptions {
@@ -26,16 +26,17 @@ export interface FtpOptions {
    * Reassemble each direction of the control connection in order and parse
    * every complete line, instead of only segments that start a line: commands
    * split across segments and several commands per segment are all seen.
-   * `true` uses the default bounds; see {@link FtpStreamOptions}.
+   * `true` uses the default bounds (`maxLine` 1024, `maxOutOfOrder` 4096);
+   * the reassembler is core's shared `LineReassembler`.
    */
-  readonly stream?: boolean | FtpStreamOptions;
+  readonly stream?: boolean | LineStreamOptions;
 }
 
 /** The FTP control port (RFC 959). */
 export const FTP_PORT = 21;
 
 /** Attach rules: tcp/21 plus the extra ports, without duplicates. */
-export function ftpRules(ports: readonly number[] | undefined): AttachRule[] {
+export function ftpRules(ports: readonly number[] | undefined): AttachRule<undefined>[] {
   const all = [FTP_PORT];
   for (const p of ports ?? []) {
     if (!Number.isInteger(p) || p < 1 || p > 65535) throw new RangeError(`ftp: port must be an integer 1..65535, got ${p}`);

@@ -1,5 +1,5 @@
 import { LineTracker } from "./line-tracker.js";
-import { DirectionStream } from "./stream.js";
+import { LineStream } from "@alg-sdk/core/payload";
 
 /**
  * What the FTP helper remembers about one control connection (created by
@@ -10,10 +10,10 @@ export class FtpState {
   /** @internal Linux's two line-start positions per direction. */
   readonly lines: LineTracker = new LineTracker();
   /** @internal Stream mode: original and reply direction, created on first use. */
-  readonly streams: [DirectionStream | null, DirectionStream | null] = [null, null];
+  readonly streams: [LineStream | null, LineStream | null] = [null, null];
 
   /** @internal The stream of `dir`, created when first needed. */
-  stream(dir: number): DirectionStream {
-    return this.streams[dir] ?? (this.streams[dir] = new DirectionStream());
+  stream(dir: number): LineStream {
+    return this.streams[dir] ?? (this.streams[dir] = new LineStream());
   }
 }

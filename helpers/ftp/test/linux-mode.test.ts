@@ -9,7 +9,7 @@ describe("the helper object", () => {
     const h = ftpHelper();
     expect(h.name).toBe("ftp");
     expect(h.policies).toEqual([{ name: "ftp", maxExpected: 1, timeout: 300 }]);
-    expect(h.defaultRules).toEqual([{ protocol: "tcp", port: 21 }]);
+    expect(h.attach).toEqual([{ protocol: "tcp", port: 21 }]);
     expect(h.onPartialMatch).toBe("drop");
     expect(ftpHelper({ onPartialMatch: "accept" }).onPartialMatch).toBe("accept");
   });
@@ -355,7 +355,7 @@ describe("limits", () => {
 
 describe("attachment", () => {
   it("attaches to extra ports given in the options", () => {
-    expect(ftpHelper({ ports: [2121, 21, 2121] }).defaultRules).toEqual([
+    expect(ftpHelper({ ports: [2121, 21, 2121] }).attach).toEqual([
       { protocol: "tcp", port: 21 },
       { protocol: "tcp", port: 2121 },
     ]);

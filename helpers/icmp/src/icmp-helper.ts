@@ -1,5 +1,5 @@
-import { defineHelper, IpProto, Reason } from "@alg-sdk/core";
-import type { Helper, RelateContext } from "@alg-sdk/core";
+import { defineHelper, IpProto, Reason, sameAddress } from "@alg-sdk/core";
+import type { Helper, RelateAnswer, RelateContext } from "@alg-sdk/core";
 
 /** Options of {@link icmpHelper}. */
 export interface IcmpHelperOptions {
@@ -33,20 +33,21 @@ const ICMP_HEADER = 8;
  * const engine = createEngine({ helpers: [icmpHelper()] });
  * ```
  */
-export function icmpHelper(options: IcmpHelperOptions = {}): Helper<undefined> {
+export function icmpHelper(options: IcmpHelperOptions = {}): Helper<undefined, undefined> {
   const antiSpoofing = options.antiSpoofing ?? true;
-  return defineHelper({
+  return defineHelper<undefined, undefined>({
     name: "icmp",
     policies: [],
-    relate(ctx: RelateContext): number | undefined {
+    relate(ctx: RelateContext): RelateAnswer | undefined {
       if (ctx.protocol !== IpProto.ICMP && ctx.protocol !== IpProto.ICMPV6) return undefined;
-      if (ctx.l4Length < ICMP_HEADER) return -Reason.ICMP_ERROR_TOO_SHORT;
-      const ref = ctx.findQuoted(ctx.l4Offset + ICMP_HEADER, ctx.l4Length - ICMP_HEADER);
-      if (ref < 0) return ref;
+      if (ctx.l4Length < ICMP_HEADER) return { invalid: Reason.ICMP_ERROR_TOO_SHORT };
+      const q = ctx.findQuoted(ctx.l4Offset + ICMP_HEADER, ctx.l4Length - ICMP_HEADER);
+      if (!q.found) return { invalid: q.reason };
       // The quoted packet travelled one way; its error travels back the other.
-      const dir = (ref & 1) === 0 ? 1 : 0;
-      if (antiSpoofing && !ctx.isDestination(ref, dir, ctx.dst)) return -Reason.ICMP_ERROR_SPOOFED;
-      return (ref & ~1) | dir;
+      const dir = q.direction === 0 ? 1 : 0;
+      // The error must go to the endpoint that sent the quoted packet, as that direction addresses it.
+      if (antiSpoofing && !sameAddress(q.errorDestination, ctx.dst)) return { invalid: Reason.ICMP_ERROR_SPOOFED };
+      return { related: q.connection, direction: dir };
     },
   });
 }

@@ -123,9 +123,11 @@ describe("ICMPv6", () => {
 
   it("neighbour discovery and MLD are UNTRACKED", () => {
     const h = harness();
-    for (const type of [130, 131, 132, 133, 134, 135, 136, 137, 143]) {
+    for (const type of [130, 131, 132, 133, 134, 135, 136, 143]) {
       expect(h.run(icmpv6({ src: C6, dst: "ff02::1", type, code: 0 }))[0]).toMatchObject({ state: "UNTRACKED", direction: null });
     }
+    // Redirect (137) is tracked as Linux does it, and INVALID: no ICMPv6 type-137 connection can start.
+    expect(h.run(icmpv6({ src: C6, dst: "ff02::1", type: 137, code: 0 }))[0]).toMatchObject({ state: "INVALID", direction: null });
     expect(h.engine.connectionCount).toBe(0);
   });
 });

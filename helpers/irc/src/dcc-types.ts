@@ -1,4 +1,4 @@
-import { ascii } from "./bytes.js";
+import { ascii } from "@alg-sdk/core/payload";
 
 /** The CTCP opening of a DCC request, `\1DCC `, which must directly follow the first `" :"`. */
 export const DCC_MARK = ascii("\x01DCC ");

@@ -6,7 +6,6 @@
  */
 
 export { ircHelper } from "./helper.js";
-export type { IrcOptions } from "./options.js";
+export type { IrcOptions, IrcStreamOptions } from "./options.js";
 export type { IrcState, IrcStreamState } from "./state.js";
 export { DCC_TIMEOUT, IRC_PORT, MAX_DCC_CHANNELS, SEARCH_LIMIT } from "./constants.js";
-export { STREAM_CARRY_LIMIT } from "./stream.js";

@@ -12,17 +12,17 @@ describe("ircHelper: shape", () => {
     const h = ircHelper();
     expect(h.name).toBe("irc");
     expect(h.policies).toEqual([{ name: "dcc", maxExpected: 8, timeout: 300 }]);
-    expect(h.defaultRules).toEqual([{ protocol: "tcp", port: 6667, family: 4 }]);
+    expect(h.attach).toEqual([{ protocol: "tcp", port: 6667, family: 4 }]);
     expect(h.createState).toBeUndefined();
   });
 
   it("adds extra ports and, with ipv6, the same rules for family 6", () => {
-    expect(ircHelper({ ports: [7000, 6667, 6697] }).defaultRules).toEqual([
+    expect(ircHelper({ ports: [7000, 6667, 6697] }).attach).toEqual([
       { protocol: "tcp", port: 6667, family: 4 },
       { protocol: "tcp", port: 7000, family: 4 },
       { protocol: "tcp", port: 6697, family: 4 },
     ]);
-    expect(ircHelper({ ipv6: true }).defaultRules).toEqual([
+    expect(ircHelper({ ipv6: true }).attach).toEqual([
       { protocol: "tcp", port: 6667, family: 4 },
       { protocol: "tcp", port: 6667, family: 6 },
     ]);

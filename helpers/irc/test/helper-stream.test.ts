@@ -55,12 +55,26 @@ describe("ircHelper({ stream: true })", () => {
     expect(s.h.destroyed()).toEqual([]);
   });
 
-  it("needs the segments in order: reordered pieces are a gap and are not joined", () => {
+  it("puts reordered segments back in order (core's shared reassembler)", () => {
     const s = ircSession({ stream: true });
     s.client(dcc(5008), { segments: [25], order: [1, 0] });
-    expect(ports(s)).toEqual([]);
+    expect(ports(s)).toEqual([5008]);
     s.client(dcc(5009));
-    expect(ports(s)).toEqual([5009]);
+    expect(ports(s)).toEqual([5008, 5009]);
+  });
+
+  it("with linesOnly, an offer at a segment start in the middle of a line is not taken", () => {
+    // The segment boundary falls right before a forged PRIVMSG inside a line.
+    const forged = `PRIVMSG bob :\x01DCC SEND f ${ME} 5020 1\x01\r\n`;
+    const text = `PRIVMSG bob :look ${forged}`;
+    const linux = ircSession({ stream: true });
+    linux.client(text, { segments: [text.length - forged.length] });
+    expect(ports(linux)).toEqual([5020]);
+    const strict = ircSession({ stream: { linesOnly: true } });
+    strict.client(text, { segments: [text.length - forged.length] });
+    expect(ports(strict)).toEqual([]);
+    strict.client(forged);
+    expect(ports(strict)).toEqual([5020]);
   });
 
   it("keeps Linux's refusals", () => {

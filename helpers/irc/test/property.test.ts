@@ -48,7 +48,7 @@ describe("properties of the scanner", () => {
         const body = latin1(text);
         const buf = new Uint8Array(offset + body.length);
         buf.set(body, offset);
-        if (findDccOffer(buf, offset, body.length, 4, client, offer)) {
+        if (findDccOffer(buf, offset, body.length, 4, client, client, offer)) {
           expect(offer.address[0]).toBe(client[0]);
           expect(offer.port).toBeGreaterThan(0);
         }

@@ -12,7 +12,7 @@ function scan(text: string, client: Uint32Array = CLIENT, offset = 0): string | 
   const buf = new Uint8Array(offset + body.length + 3).fill(0x0a);
   buf.set(body, offset);
   const offer = new DccOffer();
-  if (!findDccOffer(buf, offset, body.length, 4, client, offer)) return null;
+  if (!findDccOffer(buf, offset, body.length, 4, client, client, offer)) return null;
   const a = offer.address[0]!;
   return `${a >>> 24}.${(a >>> 16) & 255}.${(a >>> 8) & 255}.${a & 255}:${offer.port}`;
 }

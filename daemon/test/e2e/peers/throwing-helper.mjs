@@ -2,10 +2,10 @@
 // it, accept the packet and keep running. Loaded with --helper-module.
 export default function throwingHelper(options = {}) {
   return {
+    apiVersion: 2,
     name: options.name ?? "thrower",
     policies: [{ name: "thrower", maxExpected: 1, timeout: 60 }],
-    // The payload hook of core's helper API (v1); rename with API v2.
-    onPacket() {
+        onPacket() {
       throw new Error("this helper always throws");
     },
   };

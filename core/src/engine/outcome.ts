@@ -1,0 +1,70 @@
+import { Direction, PacketState, Verdict } from "../constants.js";
+import type { ConnTable } from "../table/conn-table.js";
+import type { PacketResult } from "./result.js";
+import type { EngineStats } from "./stats.js";
+import { Status } from "../constants.js";
+
+/**
+ * Writes the engine's answer for a packet into the reused result and counts
+ * it: the one place where states, verdicts and reasons meet the statistics.
+ */
+export class Outcome {
+  constructor(
+    private readonly result: PacketResult,
+    private readonly stats: EngineStats,
+    private readonly table: ConnTable,
+    private readonly helperNames: readonly string[],
+  ) {}
+
+  untracked(): void {
+    this.result.state = PacketState.UNTRACKED;
+    this.stats.byState[PacketState.UNTRACKED]!++;
+  }
+
+  invalid(reason: number): void {
+    const r = this.result;
+    r.state = PacketState.INVALID;
+    r.direction = Direction.NONE;
+    r.reason = reason;
+    this.stats.byState[PacketState.INVALID]!++;
+    if (reason < this.stats.byReason.length) this.stats.byReason[reason]!++;
+  }
+
+  /** INVALID, and dropped: the packet never reaches tracking (a bad IPv4 header, a full table). */
+  invalidDropped(reason: number): void {
+    this.invalid(reason);
+    this.result.verdict = Verdict.DROP;
+    this.result.dropReason = reason;
+    this.stats.dropped++;
+  }
+
+  /** Drops a packet that keeps its state (a helper's or the filter's verdict); an INVALID one keeps its reason. */
+  drop(reason: number): void {
+    const r = this.result;
+    r.verdict = Verdict.DROP;
+    r.dropReason = reason;
+    if (r.state !== PacketState.INVALID) r.reason = reason;
+    this.stats.dropped++;
+    if (reason < this.stats.byReason.length) this.stats.byReason[reason]!++;
+  }
+
+  /** A fragment kept for reassembly. */
+  held(): void {
+    this.result.state = PacketState.UNTRACKED;
+    this.result.verdict = Verdict.HOLD;
+    this.stats.fragmentsHeld++;
+  }
+
+  tracked(state: PacketState, s: number, dir: number): void {
+    const r = this.result;
+    const t = this.table;
+    r.state = state;
+    r.direction = dir as Direction;
+    r.slot = s;
+    r.connectionId = t.id(s);
+    r.expected = (t.status(s) & Status.EXPECTED) !== 0;
+    const h = t.helper(s);
+    r.helper = h === 0 ? null : this.helperNames[h - 1]!;
+    this.stats.byState[state]!++;
+  }
+}

@@ -1,0 +1,146 @@
+import { parseAddress } from "../address.js";
+import { ExpectFlag, type AddressInput, type ExpectationQuery, type ExpectationRequest, type ExpectPolicy, type ExpectRefusal } from "../helper/types.js";
+import type { TrackerRegistry } from "../proto/registry.js";
+
+/** A request checked and turned into numbers, ready to become an `Expectation`. */
+export interface CheckedRequest {
+  readonly cls: number;
+  readonly proto: number;
+  readonly src: Uint32Array;
+  readonly srcMask: Uint32Array;
+  readonly sport: number;
+  readonly sportMask: number;
+  readonly dst: Uint32Array;
+  readonly dport: number;
+  readonly flags: number;
+  /** Helper index + 1 to attach to the expected connection, or 0. */
+  readonly assignHelper: number;
+  readonly timeout: number;
+  readonly searchPort: boolean;
+}
+
+/** What the checks need to know about the master and the engine. */
+export interface RequestScope {
+  readonly family: number;
+  readonly masterProto: number;
+  readonly policies: readonly ExpectPolicy[];
+  readonly trackers: TrackerRegistry;
+  /** Helper index of a name, or -1. */
+  helperIndex(name: string): number;
+}
+
+const KNOWN_FLAGS = ExpectFlag.PERMANENT | ExpectFlag.INACTIVE;
+
+/**
+ * Checks a helper's expectation request field by field (a helper's request
+ * is input too: it is never trusted to be well formed) and turns it into
+ * numbers. Returns the refusal reason of the first bad field.
+ */
+export function checkRequest(req: ExpectationRequest, scope: RequestScope): CheckedRequest | ExpectRefusal {
+  if (req === null || typeof req !== "object") return "bad-request";
+  const cls = req.class ?? 0;
+  if (typeof cls !== "number" || !Number.isInteger(cls) || cls < 0 || cls >= scope.policies.length) return "unknown-class";
+  const policy = scope.policies[cls]!;
+
+  let proto = scope.masterProto;
+  if (req.protocol !== undefined) {
+    if (typeof req.protocol === "string") proto = scope.trackers.numberOf(req.protocol);
+    else if (typeof req.protocol === "number" && Number.isInteger(req.protocol) && req.protocol >= 0 && req.protocol <= 255) proto = req.protocol;
+    else proto = -1;
+    if (proto < 0) return "bad-protocol";
+  }
+
+  const dst = addressWords(req.dst, scope.family);
+  if (typeof dst === "string") return dst;
+  const anySrc = req.src === null || req.src === undefined;
+  const src = anySrc ? new Uint32Array(4) : addressWords(req.src!, scope.family);
+  if (typeof src === "string") return src;
+  const srcMask = new Uint32Array(4);
+  if (!anySrc) srcMask.fill(0xffffffff, 0, scope.family === 4 ? 1 : 4);
+
+  if (!isPort(req.dstPort)) return "bad-port";
+  const anyPort = req.srcPort === null || req.srcPort === undefined;
+  if (!anyPort && !isPort(req.srcPort)) return "bad-port";
+
+  const flags = req.flags ?? 0;
+  if (typeof flags !== "number" || !Number.isInteger(flags) || (flags & ~KNOWN_FLAGS) !== 0) return "bad-request";
+
+  let assignHelper = 0;
+  if (req.helper !== undefined) {
+    const i = typeof req.helper === "string" ? scope.helperIndex(req.helper) : -1;
+    if (i < 0) return "unknown-helper";
+    assignHelper = i + 1;
+  }
+
+  if (req.searchPort !== undefined && typeof req.searchPort !== "boolean") return "bad-request";
+  if (req.skipMaster !== undefined && typeof req.skipMaster !== "boolean") return "bad-request";
+  const timeout = req.timeout ?? policy.timeout;
+  if (typeof timeout !== "number" || !Number.isFinite(timeout) || timeout <= 0) return "bad-timeout";
+
+  return {
+    cls,
+    proto,
+    src,
+    srcMask,
+    sport: anyPort ? 0 : req.srcPort!,
+    sportMask: anyPort ? 0 : 0xffff,
+    dst,
+    dport: req.dstPort,
+    flags,
+    assignHelper,
+    timeout,
+    searchPort: req.searchPort === true,
+  };
+}
+
+/** A lookup tuple checked and turned into numbers. */
+export interface CheckedQuery {
+  readonly proto: number;
+  readonly src: Uint32Array;
+  readonly sport: number;
+  readonly dst: Uint32Array;
+  readonly dport: number;
+}
+
+/**
+ * Checks the tuple of an expectation lookup as {@link checkRequest} checks
+ * a request; null when a field is malformed (a lookup answers "none" then).
+ */
+export function checkQuery(q: ExpectationQuery, family: number, masterProto: number, trackers: TrackerRegistry): CheckedQuery | null {
+  if (q === null || typeof q !== "object") return null;
+  let proto = masterProto;
+  if (typeof q.protocol === "string") proto = trackers.numberOf(q.protocol);
+  else if (typeof q.protocol === "number") proto = Number.isInteger(q.protocol) && q.protocol >= 0 && q.protocol <= 255 ? q.protocol : -1;
+  else if (q.protocol !== undefined) proto = -1;
+  if (proto < 0) return null;
+  const dst = addressWords(q.dst, family);
+  if (typeof dst === "string") return null;
+  const src = q.src === null || q.src === undefined ? new Uint32Array(4) : addressWords(q.src, family);
+  if (typeof src === "string") return null;
+  const sport = q.srcPort ?? 0;
+  if (!isPort(q.dstPort) || !isPort(sport)) return null;
+  return { proto, src, sport, dst, dport: q.dstPort };
+}
+
+function isPort(v: unknown): v is number {
+  return typeof v === "number" && Number.isInteger(v) && v >= 0 && v <= 65535;
+}
+
+/** Four address words from text or words, checked against the master's family. */
+function addressWords(input: AddressInput, family: number): Uint32Array | ExpectRefusal {
+  if (typeof input === "string") {
+    const parsed = parseAddress(input);
+    if (parsed === null) return "bad-address";
+    return parsed.family === family ? parsed.words : "bad-family";
+  }
+  if (input === null || typeof input !== "object" || typeof (input as ArrayLike<number>).length !== "number") return "bad-address";
+  const n = family === 4 ? 1 : 4;
+  if (input.length < n) return "bad-address";
+  const w = new Uint32Array(4);
+  for (let i = 0; i < n; i++) {
+    const v = input[i];
+    if (typeof v !== "number" || !Number.isInteger(v) || v < -0x80000000 || v > 0xffffffff) return "bad-address";
+    w[i] = v >>> 0;
+  }
+  return w;
+}

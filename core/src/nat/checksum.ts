@@ -1,0 +1,142 @@
+/**
+ * Checksum arithmetic of NAT, as Linux does it (include/net/checksum.h):
+ * incremental updates with 32-bit one's-complement terms, so the value
+ * written, including which of the two zeros it is, is the kernel's.
+ *
+ * All values are read and written big-endian; one's-complement sums do not
+ * depend on byte order, so this gives the bytes a little-endian kernel writes.
+ */
+
+const TWO_32 = 0x1_0000_0000;
+
+/** Folds a non-negative sum of 32-bit terms to 32 bits with end-around carries (repeated `csum_add`). */
+function fold32(sum: number): number {
+  while (sum >= TWO_32) sum = (sum % TWO_32) + Math.floor(sum / TWO_32);
+  return sum;
+}
+
+/** `csum_fold`: 32 bits to 16 with end-around carries, then inverted. */
+function csumFold(sum32: number): number {
+  let s = (sum32 & 0xffff) + (sum32 >>> 16);
+  s = (s & 0xffff) + (s >>> 16);
+  return ~s & 0xffff;
+}
+
+function readU16(b: Uint8Array, at: number): number {
+  return (b[at]! << 8) | b[at + 1]!;
+}
+
+function writeU16(b: Uint8Array, at: number, v: number): void {
+  b[at] = v >>> 8;
+  b[at + 1] = v & 0xff;
+}
+
+/** The running state of one incremental update: `~csum_unfold(*sum)` plus the terms so far. */
+export class ChecksumUpdate {
+  private sum = 0;
+
+  /** Starts from the 16-bit checksum stored at `b[at]`. */
+  begin(b: Uint8Array, at: number): this {
+    // ~csum_unfold(x) in 32 bits: the 16-bit value zero-extended, then every bit inverted.
+    this.sum = (~readU16(b, at) >>> 0) >>> 0;
+    return this;
+  }
+
+  /** `csum_sub(sum, old)` then `csum_add(sum, new)` for one 32-bit word. */
+  replace32(oldWord: number, newWord: number): this {
+    this.sum = fold32(this.sum + (~oldWord >>> 0) + (newWord >>> 0));
+    return this;
+  }
+
+  /** The same for a 16-bit field, zero-extended as Linux passes it. */
+  replace16(oldValue: number, newValue: number): this {
+    return this.replace32(oldValue & 0xffff, newValue & 0xffff);
+  }
+
+  /** Folds and writes the result at `b[at]` (`*sum = csum_fold(...)`). */
+  end(b: Uint8Array, at: number): number {
+    const v = csumFold(this.sum);
+    writeU16(b, at, v);
+    return v;
+  }
+}
+
+const update = new ChecksumUpdate();
+
+/** `csum_replace4` / `inet_proto_csum_replace4`: the checksum at `at` after one 32-bit word changed. */
+export function replaceWord(b: Uint8Array, at: number, oldWord: number, newWord: number): void {
+  update.begin(b, at).replace32(oldWord, newWord).end(b, at);
+}
+
+/** `inet_proto_csum_replace2`: the checksum at `at` after one 16-bit field changed. */
+export function replaceHalf(b: Uint8Array, at: number, oldValue: number, newValue: number): void {
+  update.begin(b, at).replace16(oldValue, newValue).end(b, at);
+}
+
+/**
+ * The checksum at `at` after an address of `words` 32-bit words changed
+ * from the bytes at `b[oldAt]` to `newAddr` (`inet_proto_csum_replace4` or
+ * `_replace16` for a pseudo-header address).
+ */
+export function replaceAddress(b: Uint8Array, at: number, oldAt: number, newAddr: ArrayLike<number>, words: number): void {
+  update.begin(b, at);
+  for (let w = 0; w < words; w++) {
+    const o = oldAt + w * 4;
+    const old = ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
+    update.replace32(old, newAddr[w]! >>> 0);
+  }
+  update.end(b, at);
+}
+
+/** One's-complement sum of `b[start..end)` as 16-bit big-endian words, added to `sum` (not folded). */
+export function sumBytes(b: Uint8Array, start: number, end: number, sum: number): number {
+  let i = start;
+  for (; i + 1 < end; i += 2) sum += (b[i]! << 8) | b[i + 1]!;
+  if (i < end) sum += b[i]! << 8;
+  return sum;
+}
+
+/** Folds any non-negative sum to 16 bits and inverts it: a full checksum. */
+export function finishSum(sum: number): number {
+  while (sum > 0xffff) sum = (sum & 0xffff) + Math.floor(sum / 0x10000);
+  return ~sum & 0xffff;
+}
+
+/** Sum of an address of `words` words at `b[at]`. */
+export function addressBytesSum(b: Uint8Array, at: number, words: number): number {
+  return sumBytes(b, at, at + words * 4, 0);
+}
+
+/**
+ * Recomputes a transport checksum over `b[l4..end)` with the pseudo-header
+ * of the IP header at `l3`, and writes it at `at`. `zeroAsOnes`: a result of
+ * 0 is written as 0xffff, as a NIC (or `skb_checksum_help`) completes a
+ * CHECKSUM_PARTIAL packet; the kernel's own recomputations keep 0.
+ */
+export function recomputePseudo(b: Uint8Array, l3: number, l4: number, end: number, protocol: number, at: number, zeroAsOnes: boolean): void {
+  b[at] = 0;
+  b[at + 1] = 0;
+  const v6 = b[l3]! >> 4 === 6;
+  const words = v6 ? 4 : 1;
+  const srcAt = v6 ? l3 + 8 : l3 + 12;
+  const length = end - l4;
+  let sum = addressBytesSum(b, srcAt, words) + addressBytesSum(b, srcAt + words * 4, words);
+  sum += protocol + (length >>> 16) + (length & 0xffff);
+  const v = finishSum(sumBytes(b, l4, end, sum));
+  writeU16(b, at, v === 0 && zeroAsOnes ? 0xffff : v);
+}
+
+/** Recomputes the checksum at `at` over `b[start..end)` without pseudo-header (ICMPv4). */
+export function recomputePlain(b: Uint8Array, start: number, end: number, at: number): void {
+  b[at] = 0;
+  b[at + 1] = 0;
+  writeU16(b, at, finishSum(sumBytes(b, start, end, 0)));
+}
+
+/** `ip_send_check`: the IPv4 header checksum recomputed in full. */
+export function recomputeIpv4Header(b: Uint8Array, l3: number): void {
+  const at = l3 + 10;
+  b[at] = 0;
+  b[at + 1] = 0;
+  writeU16(b, at, finishSum(sumBytes(b, l3, l3 + ((b[l3]! & 0x0f) << 2), 0)));
+}

@@ -1,0 +1,232 @@
+import { NAT_MASK, Reason, Status } from "../constants.js";
+import type { Expectation } from "../expect/expectation.js";
+import type { ParsedPacket } from "../packet/parsed-packet.js";
+import type { NatTarget, PacketPolicy } from "../policy/types.js";
+import type { TrackerRegistry } from "../proto/registry.js";
+import type { ConnTable } from "../table/conn-table.js";
+import { X_REPLY_DST, X_REPLY_SRC } from "../table/layout.js";
+import { BySource } from "./by-source.js";
+import { Side, manipDatagram } from "./manip.js";
+import { NatTuple } from "./nat-tuple.js";
+import { NatRandom } from "./random.js";
+import { NatRange } from "./range.js";
+import type { PolicyView } from "../engine/policy-view.js";
+import { TupleChooser } from "./unique-tuple.js";
+
+/** The NAT status bit a manipulation of `side` sets ("done" is decided; the plain bit means "changed"). */
+const CHANGED = [Status.SRC_NAT, Status.DST_NAT] as const;
+const DONE = [Status.SRC_NAT_DONE, Status.DST_NAT_DONE] as const;
+
+
+/**
+ * Network address translation with Linux's semantics (nf_nat_core.c,
+ * nf_nat_proto.c, nf_nat_helper.c): a binding decided once per connection
+ * and side, stored as the connection's reply tuple; every packet of either
+ * direction rewritten from it; ICMP errors about a translated connection
+ * translated inside and out; expected connections following their master.
+ */
+export class Nat {
+  private readonly bySource: BySource;
+  private readonly chooser: TupleChooser;
+  private readonly curr = new NatTuple();
+  private readonly next = new NatTuple();
+  private readonly mirror = new NatTuple();
+  private readonly range = new NatRange();
+  private readonly keys = new Uint16Array(2);
+  private readonly random: NatRandom;
+
+  constructor(
+    private readonly table: ConnTable,
+    private readonly trackers: TrackerRegistry,
+    private readonly policy: PacketPolicy,
+    private readonly view: PolicyView,
+    seed: number,
+  ) {
+    this.bySource = new BySource(seed ^ 0x68e31da4);
+    this.random = new NatRandom(seed);
+    this.chooser = new TupleChooser(table, trackers, this.bySource, this.random);
+  }
+
+  /**
+   * Decides the binding of side `side` of new connection `s` (unless its
+   * master decided it): the policy's target, else a null binding that keeps
+   * the address (and the key, when unique). Returns false when no unique
+   * tuple exists (the packet is dropped).
+   */
+  decide(s: number, side: Side): boolean {
+    const t = this.table;
+    if ((t.status(s) & DONE[side]) !== 0) return true;
+    this.view.fillOriginal(t, s, this.trackers.get(t.protocol(s)).hasPorts);
+    let target: NatTarget | null | undefined;
+    try {
+      target = side === Side.DESTINATION ? this.policy.destinationNat?.(this.view) : this.policy.sourceNat?.(this.view);
+    } catch {
+      target = null;
+    }
+    const family = t.family(s);
+    if (target !== null && target !== undefined && target.family === family) this.range.fromTarget(target);
+    else {
+      // nf_nat_alloc_null_binding: the address the other side already sees.
+      const at = side === Side.SOURCE ? t.dstAt(s, 1) : t.srcAt(s, 1);
+      this.range.single(t.u32.subarray(at, at + 4));
+    }
+    return this.setup(s, this.range, side);
+  }
+
+  /**
+   * `nf_nat_setup_info`: the unique tuple for the range; when it differs,
+   * the connection's reply tuple becomes its inverse.
+   */
+  setup(s: number, range: NatRange, side: Side): boolean {
+    const t = this.table;
+    const curr = this.invertedReply(s, this.curr);
+    if (curr === null) return false;
+    if (!this.chooser.choose(this.next, curr, range, side, s)) return false;
+    if (!this.next.equals(curr)) this.setReply(s, this.next, side);
+    t.addStatus(s, DONE[side]);
+    if (side === Side.SOURCE) this.bySource.add(t, s);
+    return true;
+  }
+
+  /**
+   * `nf_nat_follow_master`: a connection that matched an expectation of a
+   * translated master comes from where the master sends to, and goes to
+   * where the announcement really pointed (the master's other side, at the
+   * port announced before translation).
+   */
+  followMaster(s: number, e: Expectation): boolean {
+    const t = this.table;
+    const m = e.master;
+    if (e.natPort < 0 || !t.holds(m, e.masterId)) return true;
+    const d = e.natDir ^ 1;
+    const dstAt = t.dstAt(m, d);
+    if (!this.setup(s, this.range.single(t.u32.subarray(dstAt, dstAt + 4)), Side.SOURCE)) return false;
+    const srcAt = t.srcAt(m, d);
+    return this.setup(s, this.range.exact(t.u32.subarray(srcAt, srcAt + 4), e.natPort), Side.DESTINATION);
+  }
+
+  /**
+   * `nf_nat_packet`: rewrites side `side` of packet `p` (direction `dir` of
+   * connection `s`) when the binding changed that side for this direction.
+   * Returns 1 when the packet changed, 0 when not, -1 when it must be dropped.
+   */
+  manip(p: ParsedPacket, s: number, dir: number, side: Side): number {
+    const t = this.table;
+    let bit = CHANGED[side];
+    if (dir === 1) bit ^= NAT_MASK;
+    if ((t.status(s) & bit) === 0) return 0;
+    // The packet must look like the inverse of the other direction's tuple.
+    const m = this.mirror.fromSlot(t, s, dir ^ 1);
+    if (this.trackers.get(m.proto).invertKeys(m.sport, m.dport, this.keys) !== Reason.NONE) return -1;
+    const addr = side === Side.SOURCE ? m.dst : m.src;
+    const sport = this.keys[0]!;
+    const dport = this.keys[1]!;
+    if (!manipDatagram(p.bytes, p.l3Offset, p.l3End, side, addr, sport, dport, this.trackers)) return -1;
+    // The pipeline after this stage (filter, helpers) sees the packet as it now is.
+    const ported = this.trackers.get(m.proto).hasPorts;
+    if (side === Side.SOURCE) {
+      p.src.set(addr);
+      p.sport = sport;
+    } else {
+      p.dst.set(addr);
+      if (ported) p.dport = dport;
+      else p.sport = sport;
+    }
+    return 1;
+  }
+
+  /**
+   * `nf_nat_icmp_reply_translation`: an error RELATED to connection `s` in
+   * direction `dir`. Its checksum must verify; when the binding changed the
+   * side this hook manipulates, the quoted datagram gets the opposite
+   * manipulation (its addresses and keys, its IP and transport checksums),
+   * the message's checksum is recomputed, and the outer header is rewritten.
+   * Returns 1 when it changed, 0 when not, -1 to drop it.
+   */
+  translateError(p: ParsedPacket, s: number, dir: number, side: Side): number {
+    const t = this.table;
+    const tracker = this.trackers.get(p.protocol);
+    const layout = tracker.natError;
+    if (layout === undefined) return 0;
+    const b = p.bytes;
+    const end = p.l3End;
+    const inner = layout.quoteAt(p);
+    if (inner > end || !tracker.checksumOk(p)) return -1;
+    if (layout.isRedirect(p)) {
+      const status = t.status(s);
+      if ((status & (Status.SRC_NAT_DONE | Status.DST_NAT_DONE)) !== (Status.SRC_NAT_DONE | Status.DST_NAT_DONE)) return -1;
+      if ((status & NAT_MASK) !== 0) return -1;
+    }
+    let bit = CHANGED[side];
+    if (dir === 1) bit ^= NAT_MASK;
+    if ((t.status(s) & bit) === 0) return 0;
+    // Inside: the quoted packet travelled the other way; it gets the opposite manipulation, to the tuple itself.
+    const m = this.mirror.fromSlot(t, s, dir ^ 1);
+    const innerSide = side === Side.SOURCE ? Side.DESTINATION : Side.SOURCE;
+    if (!manipDatagram(b, inner, end, innerSide, innerSide === Side.SOURCE ? m.src : m.dst, m.sport, m.dport, this.trackers)) return -1;
+    layout.fixChecksum(p);
+    // Outside: like the reply to an incoming packet.
+    if (this.trackers.get(m.proto).invertKeys(m.sport, m.dport, this.keys) !== Reason.NONE) return -1;
+    const addr = side === Side.SOURCE ? m.dst : m.src;
+    if (!manipDatagram(b, p.l3Offset, end, side, addr, this.keys[0]!, this.keys[1]!, this.trackers)) return -1;
+    if (side === Side.SOURCE) p.src.set(addr);
+    else p.dst.set(addr);
+    return 1;
+  }
+
+  /** A random port in [low, high] (`get_random_u32_between`, seeded). */
+  randomBetween(low: number, high: number): number {
+    return this.random.between(low, high);
+  }
+
+  /**
+   * The master direction (Linux's `exp->dir`) whose sender opens the
+   * connection expected at `dst`: the one whose tuple's destination is
+   * `dst` (where that side sees the announcer), preferring the direction
+   * opposite to the announcing packet's; -1 when neither is.
+   */
+  expectationDirection(s: number, dst: Uint32Array, packetDir: number): number {
+    const t = this.table;
+    for (const d of [packetDir ^ 1, packetDir]) {
+      const at = t.dstAt(s, d);
+      if (t.u32[at] === dst[0] && t.u32[at + 1] === dst[1] && t.u32[at + 2] === dst[2] && t.u32[at + 3] === dst[3]) return d;
+    }
+    return -1;
+  }
+
+  /** Connection `s` is going: its source mapping is free again. */
+  forget(s: number): void {
+    if ((this.table.status(s) & Status.SRC_NAT_DONE) !== 0) this.bySource.remove(this.table, s);
+  }
+
+  /** The original tuple as it looks after the bindings so far (the inverse of the reply tuple), or null. */
+  private invertedReply(s: number, out: NatTuple): NatTuple | null {
+    const r = this.mirror.fromSlot(this.table, s, 1);
+    if (this.trackers.get(r.proto).invertKeys(r.sport, r.dport, this.keys) !== Reason.NONE) return null;
+    out.copy(r);
+    out.src.set(r.dst);
+    out.dst.set(r.src);
+    out.sport = this.keys[0]!;
+    out.dport = this.keys[1]!;
+    return out;
+  }
+
+  /** `nf_conntrack_alter_reply`: the reply tuple becomes the inverse of `next`; the side's NAT bit is set. */
+  private setReply(s: number, next: NatTuple, side: Side): void {
+    const t = this.table;
+    const x = t.extAt(s);
+    if ((t.status(s) & NAT_MASK) === 0) {
+      // The reply addresses move from the record (the original's, swapped) to the extension.
+      const sa = t.srcAt(s, 1);
+      const da = t.dstAt(s, 1);
+      t.u32.copyWithin(x + X_REPLY_SRC, sa, sa + 4);
+      t.u32.copyWithin(x + X_REPLY_DST, da, da + 4);
+    }
+    t.addStatus(s, CHANGED[side]);
+    t.u32.set(next.dst, x + X_REPLY_SRC);
+    t.u32.set(next.src, x + X_REPLY_DST);
+    this.trackers.get(next.proto).invertKeys(next.sport, next.dport, this.keys);
+    t.setPort(s, 2, this.keys[0]!);
+    t.setPort(s, 3, this.keys[1]!);
+  }
+}
