@@ -86,7 +86,8 @@ export class HelperHost {
   runPacket(s: number, dir: number, state: PacketState, p: ParsedPacket): number {
     const index = this.table.helper(s) - 1;
     const helper = this.helpers.list[index]!;
-    if (helper.onPacket === undefined) return HELPER_ACCEPT;
+    // A helper with neither state nor a payload hook has nothing to do per packet.
+    if (helper.onPacket === undefined && (helper.createState === undefined || this.states[s] !== NO_STATE)) return HELPER_ACCEPT;
     const now = this.views.time[0]!;
     const id = this.table.id(s);
     this.view.bind(s);
@@ -105,6 +106,8 @@ export class HelperHost {
         }
         this.states[s] = data;
       }
+      // State is made on the connection's first packet even without a payload hook: the lifecycle hooks see it.
+      if (helper.onPacket === undefined) return HELPER_ACCEPT;
       const ctx = this.packetCtx;
       ctx.bytes = p.bytes;
       ctx.payloadOffset = p.payloadOffset;
