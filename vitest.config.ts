@@ -13,6 +13,8 @@ export default defineConfig({
       { find: /^@alg-sdk\/helper-ftp$/, replacement: here("./helpers/ftp/src/index.ts") },
       { find: /^@alg-sdk\/helper-irc$/, replacement: here("./helpers/irc/src/index.ts") },
       { find: /^@alg-sdk\/helper-icmp$/, replacement: here("./helpers/icmp/src/index.ts") },
+      { find: /^@alg-sdk\/vnet$/, replacement: here("./vnet/src/index.ts") },
+      { find: /^@alg-sdk\/v86$/, replacement: here("./v86/src/index.ts") },
     ],
   },
   test: {

@@ -1,0 +1,78 @@
+import type { Gateway } from "@alg-sdk/vnet";
+import type { V86Emulator } from "./v86-internals.js";
+import { assertV86Emulator, nicEvents } from "./v86-internals.js";
+
+export interface ConnectOptions {
+  /** NIC number in the emulator (v86's `net0`, `net1`, …). Default 0. */
+  readonly nic?: number;
+  /**
+   * Most frames waiting for the guest. v86 hands a frame to its NIC at once
+   * and the NIC's own ring is small, so the adapter queues; past this the
+   * oldest frame is dropped, as a full NIC ring would. Default 256.
+   */
+  readonly maxQueued?: number;
+}
+
+/** A live link between one v86 NIC and one gateway interface. */
+export interface V86Link {
+  /** Frames the guest sent / the gateway sent to the guest / dropped because the queue was full. */
+  readonly counters: { fromGuest: number; toGuest: number; queueDrops: number };
+  /** Stops both directions. */
+  disconnect(): void;
+}
+
+/**
+ * Plugs NIC `options.nic` of a v86 emulator into interface `ifname` of the
+ * gateway: frames the guest sends go to `gateway.receive`, frames the
+ * gateway sends to that interface are delivered to the guest.
+ *
+ * Delivery to the guest is deferred to a microtask: the gateway may answer
+ * while the emulator is still inside the guest's transmit (an ARP reply to
+ * an ARP request), and v86's NIC is not written to be re-entered there.
+ */
+export function connectV86(emulator: unknown, gateway: Gateway, ifname: string, options: ConnectOptions = {}): V86Link {
+  assertV86Emulator(emulator);
+  const emu: V86Emulator = emulator;
+  const events = nicEvents(options.nic ?? 0);
+  const maxQueued = options.maxQueued ?? 256;
+  const counters = { fromGuest: 0, toGuest: 0, queueDrops: 0 };
+  let queue: Uint8Array[] = [];
+  let scheduled = false;
+  let live = true;
+
+  const deliver = () => {
+    scheduled = false;
+    const frames = queue;
+    queue = [];
+    if (!live) return;
+    for (const f of frames) {
+      counters.toGuest++;
+      emu.bus.send(events.receive, f);
+    }
+  };
+  const disconnectSink = gateway.connect(ifname, (frame) => {
+    if (!live) return;
+    if (queue.length >= maxQueued) {
+      queue.shift();
+      counters.queueDrops++;
+    }
+    queue.push(frame);
+    if (!scheduled) {
+      scheduled = true;
+      queueMicrotask(deliver);
+    }
+  });
+  const fromGuest = (frame: Uint8Array) => {
+    counters.fromGuest++;
+    gateway.receive(ifname, frame);
+  };
+  emu.add_listener(events.send, fromGuest);
+  return {
+    counters,
+    disconnect() {
+      live = false;
+      emu.remove_listener(events.send, fromGuest);
+      disconnectSink();
+    },
+  };
+}
