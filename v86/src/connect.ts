@@ -6,6 +6,15 @@ export interface ConnectOptions {
   /** NIC number in the emulator (v86's `net0`, `net1`, …). Default 0. */
   readonly nic?: number;
   /**
+   * Deliver Ethernet multicast frames (IPv6 neighbour solicitations, …) to
+   * the broadcast address instead. v86 0.5.462's ne2k accepts multicast
+   * only in promiscuous mode, so a guest on it never hears the gateway's
+   * solicitations; on the broadcast address it does, and its kernel still
+   * sees the IPv6 multicast destination. Default true (harmless for
+   * virtio-net, which accepts both).
+   */
+  readonly multicastAsBroadcast?: boolean;
+  /**
    * Most frames waiting for the guest. v86 hands a frame to its NIC at once
    * and the NIC's own ring is small, so the adapter queues; past this the
    * oldest frame is dropped, as a full NIC ring would. Default 256.
@@ -35,6 +44,7 @@ export function connectV86(emulator: unknown, gateway: Gateway, ifname: string, 
   const emu: V86Emulator = emulator;
   const events = nicEvents(options.nic ?? 0);
   const maxQueued = options.maxQueued ?? 256;
+  const multicastAsBroadcast = options.multicastAsBroadcast ?? true;
   const counters = { fromGuest: 0, toGuest: 0, queueDrops: 0 };
   let queue: Uint8Array[] = [];
   let scheduled = false;
@@ -56,6 +66,8 @@ export function connectV86(emulator: unknown, gateway: Gateway, ifname: string, 
       queue.shift();
       counters.queueDrops++;
     }
+    // The broadcast address has the group bit too: only true multicast is rewritten.
+    if (multicastAsBroadcast && (frame[0]! & 1) === 1) frame.fill(0xff, 0, 6);
     queue.push(frame);
     if (!scheduled) {
       scheduled = true;

@@ -225,6 +225,8 @@ export class Gateway {
     const icmp = ETH_HEADER + 40;
     const type = frame[icmp];
     if (type === undefined || type < 133 || type > 137) return false;
+    // Router solicitations, advertisements and redirects: the guests are configured statically.
+    if (type !== ND_NEIGHBOR_SOLICIT && type !== ND_NEIGHBOR_ADVERT) return true;
     if (end < icmp + 24) {
       this.stats.malformed++;
       return true;
@@ -246,7 +248,6 @@ export class Gateway {
       const lladdr = targetLinkOption(frame, icmp, end);
       if (lladdr) this.flush(i, table.learn(ipv6Key(target), 6, target, lladdr, this.now, false));
     }
-    // Router solicitations, advertisements and redirects: the guests are configured statically.
     return true;
   }
 

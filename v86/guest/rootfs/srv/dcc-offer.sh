@@ -11,10 +11,14 @@ sleep 0.2
 num=$(echo "$me" | awk -F. '{printf "%.0f", (($1 * 256 + $2) * 256 + $3) * 256 + $4}')
 {
   printf 'NICK lanuser\r\nUSER lanuser 0 * :lan\r\n'
+  # A client sends the offer once registered, in a segment of its own (the
+  # IRC helper, like Linux's, reads PRIVMSG only at the start of a segment).
+  sleep 1
   printf 'PRIVMSG peer :\001DCC SEND dcc.txt %s %d %d\001\r\n' "$num" "$dport" "$size"
   i=0
   while kill -0 "$lpid" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
   sleep 0.5
   printf 'QUIT\r\n'
-} | nc "$server" 6667
+} | timeout 20 nc "$server" 6667
 kill "$lpid" 2>/dev/null
+exit 0

@@ -15,6 +15,6 @@ sleep 0.2
   while kill -0 "$lpid" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
   printf 'QUIT\r\n'
   sleep 0.3
-} | nc "$server" 21
+} | timeout 20 nc "$server" 21
 kill "$lpid" 2>/dev/null
 wc -c < "$out"

@@ -31,6 +31,7 @@ while read -r line; do
       ;;
     PORT)
       port_target=$(echo "$arg" | awk -F, '{print $1"."$2"."$3"."$4" "($5*256+$6)}')
+      echo "$port_target" > /tmp/ftp.port-target
       say "200 PORT ok"
       ;;
     RETR)
@@ -41,8 +42,8 @@ while read -r line; do
         wait "$pasv_pid"
         pasv_pid=""
       elif [ -n "$port_target" ]; then
-        # Active mode: connect back from port 20 to the address PORT gave.
-        nc -w 5 -p 20 $port_target < "/srv/$arg"
+        # Active mode: connect back to the address PORT gave (busybox nc picks the source port).
+        nc -w 5 $port_target < "/srv/$arg"
         port_target=""
       fi
       say "226 transfer complete"

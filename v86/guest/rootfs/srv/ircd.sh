@@ -12,7 +12,10 @@ while read -r line; do
       set -- $(echo "$line" | tr -d '\001' | awk '{print $6, $7}')
       ip=$(awk -v n="$1" 'BEGIN{printf "%d.%d.%d.%d", int(n/16777216)%256, int(n/65536)%256, int(n/256)%256, n%256}')
       echo "dcc offer $ip $2" > /tmp/dcc.offer
-      nc -w 5 "$ip" "$2" < /dev/null > /tmp/dcc.got
+      # busybox nc stops at the end of its input: a FIFO opened read-write
+      # never ends, so it reads until the sender closes.
+      rm -f /tmp/hold.dcc; mkfifo /tmp/hold.dcc
+      timeout 10 nc "$ip" "$2" <> /tmp/hold.dcc > /tmp/dcc.got
       printf ':peer!p@test.server NOTICE client :got %s bytes\r\n' "$(wc -c < /tmp/dcc.got)"
       ;;
     QUIT*) exit 0 ;;
