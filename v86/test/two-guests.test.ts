@@ -104,9 +104,9 @@ describe("two v86 guests, routed (no NAT), FTP/IRC/ICMP helpers, strict firewall
   it("without the helpers the same firewall stops both FTP data channels and the DCC connection", async () => {
     net.use({ helpers: [], policy: routedPolicy });
     try {
-      const passive = await client.run("timeout 8 ftpget -u anonymous -p guest 10.0.2.2 /tmp/p2.txt file.txt", 30_000);
+      const passive = await client.run("timeout 5 ftpget -u anonymous -p guest 10.0.2.2 /tmp/p2.txt file.txt", 30_000);
       expect(passive.code).not.toBe(0);
-      const active = await client.run("/srv/ftp-active.sh 10.0.2.2 10.0.1.2 5002 /tmp/a2.txt", 30_000);
+      const active = await client.run("/srv/ftp-active.sh 10.0.2.2 10.0.1.2 5002 /tmp/a2.txt 5", 30_000);
       expect(active.output).toMatch(/^\s*0\s*$/m);
       expect(net.relatedConnections()).toHaveLength(0);
       const dropped = net.verdicts.filter((v) => v.verdict === "drop" && v.reason === "filtered" && v.state === "NEW");
@@ -143,7 +143,7 @@ describe("two v86 guests through NAT (switches on when core applies NAT)", () =>
   it.skipIf(!nat)("active FTP through NAT fails without the helper", async () => {
     net.use({ helpers: [], policy: natPolicy });
     try {
-      const active = await client.run("/srv/ftp-active.sh 10.0.2.2 10.0.1.2 5004 /tmp/na2.txt", 30_000);
+      const active = await client.run("/srv/ftp-active.sh 10.0.2.2 10.0.1.2 5004 /tmp/na2.txt 5", 30_000);
       expect(active.output).toMatch(/^\s*0\s*$/m);
     } finally {
       net.use({ helpers: withHelpers(), policy: natPolicy });

@@ -7,7 +7,7 @@ echo "dcc payload from the LAN guest" > /tmp/dcc.txt
 size=$(wc -c < /tmp/dcc.txt)
 nc -l -p "$dport" < /tmp/dcc.txt &
 lpid=$!
-sleep 0.2
+/srv/wait-listen.sh "$dport"
 num=$(echo "$me" | awk -F. '{printf "%.0f", (($1 * 256 + $2) * 256 + $3) * 256 + $4}')
 {
   printf 'NICK lanuser\r\nUSER lanuser 0 * :lan\r\n'

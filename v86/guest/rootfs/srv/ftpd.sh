@@ -26,7 +26,7 @@ while read -r line; do
       rm -f "/tmp/pasv.$dport"
       nc -l -p "$dport" -e /srv/pasv-data.sh "$dport" &
       pasv_pid=$!
-      sleep 0.2
+      /srv/wait-listen.sh "$dport"
       say "227 Entering Passive Mode ($(echo "$here" | tr . ,),$((dport / 256)),$((dport % 256)))"
       ;;
     PORT)
