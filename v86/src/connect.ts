@@ -2,6 +2,9 @@ import type { Gateway } from "@alg-sdk/vnet";
 import type { V86Emulator } from "./v86-internals.js";
 import { assertV86Emulator, nicEvents } from "./v86-internals.js";
 
+// In every runtime v86 runs in (browsers, Node >= 12), but not in the ES2022 library types.
+declare function queueMicrotask(callback: () => void): void;
+
 export interface ConnectOptions {
   /** NIC number in the emulator (v86's `net0`, `net1`, …). Default 0. */
   readonly nic?: number;
