@@ -46,6 +46,10 @@ describe("two v86 guests, routed (no NAT), FTP/IRC/ICMP helpers, strict firewall
     expect((await client.run("ping -c 2 -W 3 10.0.1.1")).code).toBe(0);
     const four = await client.run("ping -c 3 -W 3 10.0.2.2");
     expect(four.code, four.output).toBe(0);
+    // 3000-byte pings travel in fragments: the engine reassembles them, the gateway fragments them again.
+    const big = await client.run("ping -c 2 -W 3 -s 3000 10.0.2.2");
+    expect(big.code, big.output).toBe(0);
+    expect(net.gateway.stats.fragmentsSent).toBeGreaterThanOrEqual(6);
     const six = await client.run("ping6 -c 3 -W 3 fd00:2::2");
     expect(six.code, six.output).toBe(0);
     const icmp = net.events.filter((e) => e.type === "conn-new" && e.connection.original.protocolName.startsWith("icmp"));

@@ -5,7 +5,15 @@ import { ARP_REPLY, ARP_REQUEST, buildArp, readArp } from "./arp.js";
 import { ipv4HeaderValid, readU16, setIpv4HeaderChecksum } from "./checksum.js";
 import { ETH_HEADER, ETHERTYPE_ARP, ETHERTYPE_IPV4, ETHERTYPE_IPV6, etherType, newFrame } from "./ethernet.js";
 import type { GatewayEventListener } from "./events.js";
-import { ipv4EchoReply, ipv4TimeExceeded, ipv6EchoReply, ipv6TimeExceeded } from "./icmp-messages.js";
+import { fragmentIpv4 } from "./fragment.js";
+import {
+  ipv4EchoReply,
+  ipv4FragmentationNeeded,
+  ipv4TimeExceeded,
+  ipv6EchoReply,
+  ipv6PacketTooBig,
+  ipv6TimeExceeded,
+} from "./icmp-messages.js";
 import { GatewayInterface } from "./interface.js";
 import { isGroupMac, macEquals } from "./mac.js";
 import type { NeighbourInfo, NeighbourKey } from "./neighbours.js";
@@ -336,20 +344,34 @@ export class Gateway {
       this.gatewayDrop(i, r.state, GatewayReason.NO_ROUTE, r.connectionId, r.translated);
       return;
     }
-    if (len > route.iface.mtu) {
-      this.stats.tooBig++;
-      this.gatewayDrop(i, r.state, GatewayReason.TOO_BIG, r.connectionId, r.translated);
-      return;
-    }
     const state = r.state;
     const connectionId = r.connectionId;
     const translated = r.translated;
-    const f = newFrame(ZERO_MAC, route.iface.mac, ETHERTYPE_IPV4, len);
-    f.set(out.subarray(off, off + len), ETH_HEADER);
-    f[ETH_HEADER + 8]!--;
-    setIpv4HeaderChecksum(f, ETH_HEADER, ((f[ETH_HEADER]! & 15) * 4));
+    if (len > route.iface.mtu) {
+      // The engine hands reassembled datagrams on whole; they leave in fragments again, unless DF forbids it.
+      const pieces = fragmentIpv4(out, off, len, route.iface.mtu);
+      if (!pieces) {
+        this.stats.tooBig++;
+        this.gatewayDrop(i, state, GatewayReason.TOO_BIG, connectionId, translated);
+        if (i.ipv4) this.sendOwn(4, ipv4FragmentationNeeded(out, off, len, i.ipv4Address, route.iface.mtu));
+        return;
+      }
+      this.accepted(i, route.iface, state, connectionId, translated);
+      this.stats.fragmentsSent += pieces.length;
+      for (const piece of pieces) this.forwardIpv4(route.iface, route.via ?? this.words, piece, 0, piece.length);
+      return;
+    }
     this.accepted(i, route.iface, state, connectionId, translated);
-    this.transmit(route.iface, 4, route.via ?? this.words, f);
+    this.forwardIpv4(route.iface, route.via ?? this.words, out, off, len);
+  }
+
+  /** Frames the datagram `d[off..off+len)` for `iface` with TTL - 1 and sends it to `nextHop`. */
+  private forwardIpv4(iface: GatewayInterface, nextHop: Uint32Array, d: Uint8Array, off: number, len: number): void {
+    const f = newFrame(ZERO_MAC, iface.mac, ETHERTYPE_IPV4, len);
+    f.set(d.subarray(off, off + len), ETH_HEADER);
+    f[ETH_HEADER + 8]!--;
+    setIpv4HeaderChecksum(f, ETH_HEADER, (f[ETH_HEADER]! & 15) * 4);
+    this.transmit(iface, 4, nextHop, f);
   }
 
   private localIpv4(addr: number): boolean {
@@ -428,8 +450,10 @@ export class Gateway {
       return;
     }
     if (len > route.iface.mtu) {
+      // IPv6 routers never fragment: the sender is told the link's MTU.
       this.stats.tooBig++;
       this.gatewayDrop(i, r.state, GatewayReason.TOO_BIG, r.connectionId, r.translated);
+      if (i.ipv6) this.sendOwn(6, ipv6PacketTooBig(out, off, len, i.ipv6.words, route.iface.mtu));
       return;
     }
     const state = r.state;

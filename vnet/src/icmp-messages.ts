@@ -69,3 +69,26 @@ export function ipv6TimeExceeded(orig: Uint8Array, ip: number, len: number, from
   setIcmpv6Checksum(out, 0, 40, 8 + quote);
   return out;
 }
+
+/** ICMP destination unreachable, fragmentation needed (RFC 1191), with the next hop's MTU. */
+export function ipv4FragmentationNeeded(orig: Uint8Array, ip: number, len: number, from: number, mtu: number): Uint8Array {
+  const out = ipv4TimeExceeded(orig, ip, len, from);
+  out[20] = 3;
+  out[21] = 4;
+  writeU16(out, 26, mtu);
+  out[22] = 0;
+  out[23] = 0;
+  writeU16(out, 22, finishChecksum(sumBytes(out, 20, out.length)));
+  return out;
+}
+
+/** ICMPv6 packet too big (RFC 4443 3.2), with the link's MTU. */
+export function ipv6PacketTooBig(orig: Uint8Array, ip: number, len: number, from: Uint32Array, mtu: number): Uint8Array {
+  const out = ipv6TimeExceeded(orig, ip, len, from);
+  out[40] = 2;
+  out[41] = 0;
+  writeU16(out, 44, mtu >>> 16);
+  writeU16(out, 46, mtu & 0xffff);
+  setIcmpv6Checksum(out, 0, 40, out.length - 40);
+  return out;
+}

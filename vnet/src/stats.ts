@@ -13,8 +13,10 @@ export class GatewayStats {
   noRoute = 0;
   /** TTL or hop limit ran out (ICMP time exceeded sent when enabled). */
   ttlExceeded = 0;
-  /** Larger than the outgoing interface's MTU. */
+  /** Larger than the outgoing interface's MTU and not fragmentable (IPv4 with DF, IPv6): dropped, ICMP sent. */
   tooBig = 0;
+  /** IPv4 fragments sent for datagrams larger than the outgoing MTU (the engine reassembles what arrives in fragments). */
+  fragmentsSent = 0;
   /** Bad Ethernet, ARP, IPv4 or IPv6 headers (never given to the engine). */
   malformed = 0;
   /** Echo requests to the gateway's own addresses, answered. */
