@@ -113,7 +113,17 @@ export function buildGuestImage({ log = (m) => process.stderr.write(`${m}\n`) } 
   rmSync(out, { recursive: true, force: true });
   renameSync(tmpOut, out);
   rmSync(work, { recursive: true, force: true });
+  pruneCache(key);
   return out;
+}
+
+/** Keeps the cache bounded: images of older package versions or scripts go, the newest other one stays (another branch may use it). */
+function pruneCache(keep) {
+  const others = readdirSync(CACHE_ROOT)
+    .filter((n) => n !== keep && !n.startsWith("tmp-") && existsSync(join(CACHE_ROOT, n, "manifest.json")))
+    .map((n) => ({ n, t: statSync(join(CACHE_ROOT, n, "manifest.json")).mtimeMs }))
+    .sort((a, b) => b.t - a.t);
+  for (const { n } of others.slice(1)) rmSync(join(CACHE_ROOT, n), { recursive: true, force: true });
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
