@@ -160,7 +160,7 @@ function ping(out: SyntheticFrame[], host: number, id: number): void {
 export interface TrafficOptions {
   /** TCP connections to open (FTP control sessions included). */
   readonly connections: number;
-  /** Every n-th connection is an FTP session whose PORT opens a data connection. Default 10. */
+  /** Every n-th connection is an FTP session whose PORT opens a data connection (one in five of them never does). Default 10. */
   readonly ftpEvery?: number;
   /** Every n-th connection is followed by a NEW connection from the WAN (dropped by the firewall). Default 25. */
   readonly unsolicitedEvery?: number;
@@ -191,7 +191,8 @@ export function syntheticTraffic(o: TrafficOptions): SyntheticFrame[] {
       const a = hostAddr(host);
       ctl.say(`PORT ${a.join(",")},${dataPort >>> 8},${dataPort & 255}\r\n`);
       ctl.hear("200 ok\r\n");
-      serverOpens(out, host, 20, dataPort, i + 7);
+      // Every fifth session is abandoned before its transfer: its expectation stays pending.
+      if (i % (ftpEvery * 5) !== 0) serverOpens(out, host, 20, dataPort, i + 7);
     } else {
       const web = new Conversation(out, host, sport, 80, i + 1);
       web.open();

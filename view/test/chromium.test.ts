@@ -54,10 +54,12 @@ describe("live view in Chromium", () => {
     await page.waitForFunction(() => (globalThis as any).vnet?.done === true, { timeout: 60_000 });
     await new Promise((r) => setTimeout(r, 300));
     expect((page as any).errors).toEqual([]);
-    // 5000 sessions + 500 RELATED FTP data connections + 100 pings.
-    expect(await text(page, "#conn-summary")).toMatch(/^5600 connections, 5600 match, first 300 shown/);
+    // 5000 sessions + 400 RELATED FTP data connections + 100 pings; 100 FTP expectations left pending.
+    expect(await text(page, "#conn-summary")).toMatch(/^5500 connections, 5500 match, first 300 shown/);
     expect(await page.$$eval("#conn-table tbody tr", (rows) => rows.length)).toBe(300);
-    expect(Number(await counter(page, "related conns"))).toBe(500);
+    expect(Number(await counter(page, "related conns"))).toBe(400);
+    expect(Number(await counter(page, "expectations"))).toBe(100);
+    expect((await text(page, "#expectations pre")).split("\n").filter((l) => l.includes("helper=ftp"))).toHaveLength(100);
     expect(Number(await counter(page, "dropped NEW"))).toBe(200);
     expect(await text(page, "#verdicts pre")).toContain("reason=filtered");
     expect(await text(page, "#events pre")).toContain("[NEW] expect");
@@ -65,7 +67,7 @@ describe("live view in Chromium", () => {
     expect(frames).toBeGreaterThan(0);
     expect(frames).toBeLessThan(200); // thousands of events, a few dozen frames
     await page.type("#filter", "related dport=");
-    await page.waitForFunction(() => document.querySelector("#conn-summary")?.textContent?.includes("500 match"), { timeout: 5000 });
+    await page.waitForFunction(() => document.querySelector("#conn-summary")?.textContent?.includes("400 match"), { timeout: 5000 });
     const flags = await page.$$eval("#conn-table tbody tr td:nth-child(8)", (cells) => cells.map((c) => c.textContent));
     expect(flags.every((f) => f?.includes("RELATED"))).toBe(true);
     await page.screenshot({ path: join(shots, "view-synthetic.png") });

@@ -17,10 +17,12 @@ function run(connections: number) {
 describe("view model fed by the gateway's events", () => {
   it("holds every connection, the RELATED FTP data connections and the WAN drops of synthetic traffic", () => {
     const { gw, model } = run(500);
-    // 500 sessions, 50 of them FTP with a data connection, 20 pings (ICMP), 20 unsolicited from the WAN (dropped).
+    // 500 sessions; 50 of them FTP, 40 with a data connection and 10 whose PORT stays pending; 10 pings; 20 unsolicited from the WAN (dropped).
     expect(gw.stats.malformed).toBe(0);
-    expect(model.connections.size).toBe(500 + 50 + 10);
-    expect(model.counters.relatedConnections).toBe(50);
+    expect(model.connections.size).toBe(500 + 40 + 10);
+    expect(model.counters.relatedConnections).toBe(40);
+    expect(model.expectations.size).toBe(10);
+    expect([...model.expectations.values()].every((e) => e.helper === "ftp" && e.tuple.src === "10.1.0.2")).toBe(true);
     expect(model.verdicts.latest().filter((v) => v.verdict === "drop" && v.reason === "filtered" && v.dport === 23)).toHaveLength(20);
     expect(model.events.latest().some((l) => l.startsWith("[NEW] expect "))).toBe(true);
     expect(model.connectionStates().get("ESTABLISHED")).toBe(500);
@@ -33,7 +35,7 @@ describe("view model fed by the gateway's events", () => {
     expect(all.matched).toBe(rows.length);
     expect(all.shown).toHaveLength(300);
     const related = selectRows(rows, "related tcp", "id", true, 300);
-    expect(related.matched).toBe(300);
+    expect(related.matched).toBe(240);
     expect(related.shown[0]!.id).toBeGreaterThan(related.shown[1]!.id);
     expect(related.shown.every((r) => r.flags.includes("RELATED"))).toBe(true);
   });
