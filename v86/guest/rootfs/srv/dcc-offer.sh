@@ -1,24 +1,23 @@
 #!/bin/sh
 # IRC client offering a file by DCC SEND: serve it on DATA-PORT, announce the
-# address as IRC's decimal number, and wait for the peer to take it.
+# address as IRC's decimal number once registered, wait for the peer's notice.
 #   dcc-offer.sh SERVER MY-ADDRESS DATA-PORT
 server=$1 me=$2 dport=$3
+. /srv/dialog.sh
 echo "dcc payload from the LAN guest" > /tmp/dcc.txt
 size=$(wc -c < /tmp/dcc.txt)
 nc -l -p "$dport" < /tmp/dcc.txt &
 lpid=$!
 /srv/wait-listen.sh "$dport"
 num=$(echo "$me" | awk -F. '{printf "%.0f", (($1 * 256 + $2) * 256 + $3) * 256 + $4}')
-{
-  printf 'NICK lanuser\r\nUSER lanuser 0 * :lan\r\n'
-  # A client sends the offer once registered, in a segment of its own (the
-  # IRC helper, like Linux's, reads PRIVMSG only at the start of a segment).
-  sleep 1
-  printf 'PRIVMSG peer :\001DCC SEND dcc.txt %s %d %d\001\r\n' "$num" "$dport" "$size"
-  i=0
-  while kill -0 "$lpid" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-  sleep 0.5
-  printf 'QUIT\r\n'
-} | timeout 20 nc "$server" 6667
+dialog_open "$server" 6667
+dialog_send "NICK lanuser"
+dialog_send "USER lanuser 0 * :lan"
+dialog_expect ":test.server 001"
+dialog_send "PRIVMSG peer :$(printf '\001')DCC SEND dcc.txt $num $dport $size$(printf '\001')"
+dialog_expect ":peer" 15
+status=$?
+dialog_send "QUIT"
+dialog_close
 kill "$lpid" 2>/dev/null
-exit 0
+exit $status
