@@ -1,11 +1,8 @@
-import { PACKET_STATE_NAMES } from "@alg-sdk/core";
-import { snapshotGateway } from "@alg-sdk/vnet";
+import { formatExpectation, PACKET_STATE_NAMES } from "@alg-sdk/core";
 import { verdictLine } from "./event-line.js";
 import type { GatewayModel } from "./model.js";
 import type { ConnectionRow, SortKey } from "./rows.js";
 import { connectionRow, selectRows } from "./rows.js";
-import { translationText } from "./translation.js";
-import { formatExpectation } from "@alg-sdk/core";
 
 /** Rows of the connection table built into the page at most (the rest is reached by filtering). */
 const MAX_ROWS = 300;
@@ -96,16 +93,16 @@ export class GatewayView {
   }
 
   private drawCounters(): void {
+    // Read straight from the counters (a full snapshot would copy every expectation each frame).
     const g = this.model.gateway;
-    const s = snapshotGateway(g, { maxConnections: 0, verdictsAfter: Number.MAX_SAFE_INTEGER });
     const cells: [string, string | number][] = [];
-    PACKET_STATE_NAMES.forEach((name, i) => cells.push([`packets ${name}`, s.engine.byState[i] ?? 0]));
-    PACKET_STATE_NAMES.forEach((name, i) => cells.push([`dropped ${name}`, s.gateway.droppedByState[i] ?? 0]));
+    PACKET_STATE_NAMES.forEach((name, i) => cells.push([`packets ${name}`, g.engine.stats.byState[i] ?? 0]));
+    PACKET_STATE_NAMES.forEach((name, i) => cells.push([`dropped ${name}`, g.stats.droppedByState[i] ?? 0]));
     cells.push(["connections", this.model.connections.size], ["expectations", this.model.expectations.size]);
     cells.push(["related conns", this.model.counters.relatedConnections], ["payload rewrites", this.model.counters.rewrites]);
-    cells.push(["forwarded", s.gateway.forwarded], ["no route", s.gateway.noRoute], ["ttl exceeded", s.gateway.ttlExceeded]);
+    cells.push(["forwarded", g.stats.forwarded], ["no route", g.stats.noRoute], ["ttl exceeded", g.stats.ttlExceeded]);
     for (const [state, n] of [...this.model.connectionStates()].sort()) cells.push([`conn ${state}`, n]);
-    for (const i of s.interfaces) cells.push([`${i.name} rx/tx`, `${i.rxFrames}/${i.txFrames}`]);
+    for (const i of g.interfaces) cells.push([`${i.name} rx/tx`, `${i.stats.rxFrames}/${i.stats.txFrames}`]);
     const dl = el("dl", { id: "counter-list" });
     for (const [k, v] of cells) {
       const d = el("div", { "data-counter": k });
@@ -154,5 +151,3 @@ export class GatewayView {
     this.parts.expectations!.querySelector("pre")!.textContent = lines.length ? lines.join("\n") : "(none pending)";
   }
 }
-
-export { translationText };
