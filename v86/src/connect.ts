@@ -79,7 +79,10 @@ export function connectV86(emulator: unknown, gateway: Gateway, ifname: string, 
   });
   const fromGuest = (frame: Uint8Array) => {
     counters.fromGuest++;
-    gateway.receive(ifname, frame);
+    // v86's ne2k hands out a view of the NIC's own memory, and the gateway may
+    // rewrite a frame in place (NAT): it gets a copy, so other listeners of
+    // the same event (a capture, say) see what the guest sent.
+    gateway.receive(ifname, frame.slice());
   };
   emu.add_listener(events.send, fromGuest);
   return {
