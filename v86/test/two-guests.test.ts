@@ -30,7 +30,7 @@ beforeAll(async () => {
   client = new Guest({ name: "client", imageDir, args: CLIENT_ARGS });
   server = new Guest({ name: "server", imageDir, args: SERVER_ARGS });
   net = new Network(client, server, { helpers: withHelpers(), policy: routedPolicy });
-  await Promise.all([client.waitFor(/@@ready client/, 150_000), server.waitFor(/@@ready server/, 150_000)]);
+  await Promise.all([client.waitFor(/@@ready client/, 200_000), server.waitFor(/@@ready server/, 200_000)]);
   timing.bootSeconds = (performance.now() - t) / 1000;
 }, 240_000);
 
