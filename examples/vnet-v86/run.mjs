@@ -56,7 +56,7 @@ const guest = (args) =>
     vga_bios: file("vgabios.bin"),
     bzimage: file("bzImage"),
     initrd: file("initrd.gz"),
-    cmdline: `console=ttyS0 quiet loglevel=3 acpi=off ${args}`,
+    cmdline: `console=ttyS0 quiet loglevel=3 acpi=off cryptomgr.notests noisapnp ${args}`,
     autostart: true,
     disable_keyboard: true,
     disable_mouse: true,

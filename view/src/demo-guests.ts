@@ -56,7 +56,7 @@ export async function runGuestDemo(v86Base: string, imageBase: string, status: (
       vga_bios: { url: `${imageBase}/vgabios.bin` },
       bzimage: { url: `${imageBase}/bzImage` },
       initrd: { url: `${imageBase}/initrd.gz` },
-      cmdline: `console=ttyS0 quiet loglevel=3 acpi=off ${args}`,
+      cmdline: `console=ttyS0 quiet loglevel=3 acpi=off cryptomgr.notests noisapnp ${args}`,
       autostart: true,
       disable_keyboard: true,
       disable_mouse: true,
