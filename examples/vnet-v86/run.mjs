@@ -15,7 +15,7 @@ import { FilterVerdict, formatConnection, PacketState } from "@alg-sdk/core";
 import { ftpHelper } from "@alg-sdk/helper-ftp";
 import { createGateway } from "@alg-sdk/vnet";
 import { connectV86 } from "@alg-sdk/v86";
-import { buildGuestImage } from "../../v86/guest/build-image.mjs";
+import { buildGuestImage, KERNEL_ARGS } from "../../v86/guest/build-image.mjs";
 
 const image = buildGuestImage();
 const v86Build = dirname(createRequire(import.meta.url).resolve("v86"));
@@ -56,7 +56,7 @@ const guest = (args) =>
     vga_bios: file("vgabios.bin"),
     bzimage: file("bzImage"),
     initrd: file("initrd.gz"),
-    cmdline: `console=ttyS0 quiet loglevel=3 acpi=off cryptomgr.notests noisapnp ${args}`,
+    cmdline: `${KERNEL_ARGS} ${args}`,
     autostart: true,
     disable_keyboard: true,
     disable_mouse: true,

@@ -35,6 +35,8 @@ export const DEMO_STEPS: readonly { guest: "client" | "server"; label: string; c
  */
 export async function runGuestDemo(v86Base: string, imageBase: string, status: (text: string) => void, onGateway: (g: Gateway) => void): Promise<void> {
   const { V86 } = await import(/* @vite-ignore */ `${v86Base}/libv86.mjs`);
+  // The image says how it boots (kernel arguments shared with the Node test).
+  const manifest = (await (await fetch(`${imageBase}/manifest.json`)).json()) as { cmdline: string };
   const t0 = performance.now();
   const gateway = createGateway({
     interfaces: [
@@ -56,7 +58,7 @@ export async function runGuestDemo(v86Base: string, imageBase: string, status: (
       vga_bios: { url: `${imageBase}/vgabios.bin` },
       bzimage: { url: `${imageBase}/bzImage` },
       initrd: { url: `${imageBase}/initrd.gz` },
-      cmdline: `console=ttyS0 quiet loglevel=3 acpi=off cryptomgr.notests noisapnp ${args}`,
+      cmdline: `${manifest.cmdline} ${args}`,
       autostart: true,
       disable_keyboard: true,
       disable_mouse: true,

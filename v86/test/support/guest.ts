@@ -36,7 +36,7 @@ export class Guest {
       vga_bios: file(spec.imageDir, "vgabios.bin"),
       bzimage: file(spec.imageDir, "bzImage"),
       initrd: file(spec.imageDir, "initrd.gz"),
-      cmdline: `console=ttyS0 quiet loglevel=3 acpi=off cryptomgr.notests noisapnp ${spec.args}`,
+      cmdline: `${JSON.parse(readFileSync(join(spec.imageDir, "manifest.json"), "utf8")).cmdline} ${spec.args}`,
       autostart: true,
       disable_keyboard: true,
       disable_mouse: true,
