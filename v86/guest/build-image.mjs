@@ -39,11 +39,18 @@ function kernelPackage() {
   return names.sort((a, b) => abi(a) - abi(b)).at(-1);
 }
 
-function candidateVersion(pkg) {
-  const out = run("apt-cache", ["policy", pkg]);
-  const v = /Candidate:\s*(\S+)/.exec(out)?.[1];
-  if (!v || v === "(none)") throw new Error(`apt has no candidate for ${pkg}`);
-  return v;
+/** `name=version` of apt's candidate for each package, in one apt-cache call (each call reads the whole index). */
+function candidateVersions(pkgs) {
+  const out = run("apt-cache", ["policy", ...pkgs]);
+  const sections = out.split(/^(?=\S+:$)/m);
+  return pkgs.map((pkg) => {
+    // Headers read `name:` or, for a foreign architecture, `name:i386:`.
+    const bare = (name) => name.replace(/:(i386|amd64|all)$/, "");
+    const section = sections.find((x) => bare(x.slice(0, x.indexOf("\n")).replace(/:$/, "")) === bare(pkg));
+    const v = section && /Candidate:\s*(\S+)/.exec(section)?.[1];
+    if (!v || v === "(none)") throw new Error(`apt has no candidate for ${pkg}`);
+    return `${pkg}=${v}`;
+  });
 }
 
 function hashTree(dir) {
@@ -79,7 +86,7 @@ function listFiles(dir, base = dir) {
 export function buildGuestImage({ log = (m) => process.stderr.write(`${m}\n`) } = {}) {
   const kernel = kernelPackage();
   const pkgs = [kernel, "busybox-static:i386", "seabios"];
-  const versions = pkgs.map((p) => `${p}=${candidateVersion(p)}`);
+  const versions = candidateVersions(pkgs);
   const key = createHash("sha256").update(versions.join("\n")).digest("hex").slice(0, 12) + "-" + hashTree(join(here, "rootfs"));
   const out = join(CACHE_ROOT, key);
   if (existsSync(join(out, "manifest.json"))) return out;
@@ -87,9 +94,8 @@ export function buildGuestImage({ log = (m) => process.stderr.write(`${m}\n`) } 
   log(`building guest image ${key} from ${versions.join(", ")}`);
   const work = join(CACHE_ROOT, `tmp-${process.pid}`);
   rmSync(work, { recursive: true, force: true });
-  mkdirSync(join(work, "debs"), { recursive: true });
-  run("apt-get", ["download", ...versions], join(work, "debs"));
-  for (const deb of readdirSync(join(work, "debs"))) run("dpkg-deb", ["-x", join(work, "debs", deb), join(work, "x")]);
+  mkdirSync(work, { recursive: true });
+  for (const deb of fetchDebs(versions)) run("dpkg-deb", ["-x", deb, join(work, "x")]);
   const x = join(work, "x");
   const modDir = readdirSync(join(x, "lib", "modules"))[0];
   const nic = join(x, "lib", "modules", modDir, "kernel", "drivers", "net", "ethernet", "8390");
@@ -123,6 +129,31 @@ export function buildGuestImage({ log = (m) => process.stderr.write(`${m}\n`) } 
   rmSync(work, { recursive: true, force: true });
   pruneCache(key);
   return out;
+}
+
+/**
+ * The .deb files of `versions` (`name=version`), downloaded once into the
+ * cache's debs/ folder: a change of the guest scripts rebuilds the image
+ * without fetching the 50 MB kernel package again. Debs of other versions go.
+ */
+function fetchDebs(versions) {
+  const dir = join(CACHE_ROOT, "debs");
+  mkdirSync(dir, { recursive: true });
+  // apt names files NAME_VERSION_ARCH.deb with the epoch's ":" as "%3a".
+  const fileOf = (v) => {
+    const [name, version] = v.replace(/:i386=/, "=").split("=");
+    const prefix = `${name}_${version.replace(/:/g, "%3a")}_`;
+    return readdirSync(dir).find((f) => f.startsWith(prefix) && f.endsWith(".deb"));
+  };
+  const missing = versions.filter((v) => !fileOf(v));
+  if (missing.length > 0) run("apt-get", ["download", ...missing], dir);
+  const files = versions.map((v) => {
+    const f = fileOf(v);
+    if (!f) throw new Error(`apt-get download gave no .deb for ${v}`);
+    return f;
+  });
+  for (const f of readdirSync(dir)) if (!files.includes(f)) rmSync(join(dir, f), { force: true });
+  return files.map((f) => join(dir, f));
 }
 
 /** Keeps the cache bounded: images of older package versions or scripts go, the newest other one stays (another branch may use it). */
