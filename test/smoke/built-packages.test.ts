@@ -43,10 +43,35 @@ describe.skipIf(!built && !process.env.CI)("the built packages", () => {
   });
 
   it("every package resolves through its exports map", () => {
-    for (const name of ["@alg-sdk/core", "@alg-sdk/pcap", "@alg-sdk/testing", "@alg-sdk/helper-ftp", "@alg-sdk/helper-irc", "@alg-sdk/helper-icmp", "@alg-sdk/helper-tftp", "@alg-sdk/helper-sip", "@alg-sdk/rules"]) {
+    for (const name of ["@alg-sdk/core", "@alg-sdk/pcap", "@alg-sdk/testing", "@alg-sdk/helper-ftp", "@alg-sdk/helper-irc", "@alg-sdk/helper-icmp", "@alg-sdk/helper-tftp", "@alg-sdk/helper-sip", "@alg-sdk/rules", "@alg-sdk/vnet", "@alg-sdk/v86"]) {
       const mod = require(name);
       expect(Object.keys(mod).length, name).toBeGreaterThan(0);
     }
+  });
+
+  it("@alg-sdk/vnet from its build forwards a frame through the built core", async () => {
+    const vnet = await import(pathToFileURL(require.resolve("@alg-sdk/vnet").replace(/index\.cjs$/, "index.js")).href);
+    const gw = vnet.createGateway({
+      interfaces: [
+        { name: "lan", mac: "02:00:00:00:01:01", ipv4: "10.0.1.1/24" },
+        { name: "wan", mac: "02:00:00:00:02:01", ipv4: "10.0.2.1/24" },
+      ],
+    });
+    const out: Uint8Array[] = [];
+    gw.connect("wan", (f: Uint8Array) => out.push(f));
+    const frame = new Uint8Array(14 + syn.length);
+    frame.set([2, 0, 0, 0, 1, 1, 2, 0, 0, 0, 1, 2, 0x08, 0x00]);
+    frame.set(syn, 14);
+    let sum = 0;
+    for (let i = 14; i < 34; i += 2) sum += (frame[i]! << 8) | frame[i + 1]!;
+    while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
+    frame[24] = (~sum >>> 8) & 255;
+    frame[25] = ~sum & 255;
+    gw.receive("lan", frame, 1);
+    // The next hop is unknown: the gateway asks for it by ARP on the WAN and tracks the SYN.
+    expect(out).toHaveLength(1);
+    expect((out[0]![12]! << 8) | out[0]![13]!).toBe(0x0806);
+    expect(gw.engine.connectionCount).toBe(1);
   });
 
   it("the pcap reader from its build reads a capture", async () => {
