@@ -6,12 +6,13 @@ import { setSeqAdjustment } from "../table/seqadj.js";
 import { Expectation } from "../expect/expectation.js";
 import type { ExpectationEnd, ExpectationRegistry } from "../expect/registry.js";
 import { InsertResult } from "../expect/registry.js";
-import { checkRequest } from "../expect/request.js";
+import { addressWords, checkRequest, isPort } from "../expect/request.js";
 import type { ContextHost } from "../helper/contexts.js";
 import { ExpectationRef, type ExpectationControl } from "../helper/expectation-ref.js";
 import type { HelperSet } from "../helper/helper-set.js";
 import type { HelperHost } from "../helper/host.js";
 import type {
+  ConnectionQuery,
   ExpectAllOutcome,
   ExpectationFilter,
   ExpectationHandle,
@@ -24,6 +25,7 @@ import { decodeQuoted } from "../packet/decode-quoted.js";
 import { ParsedPacket } from "../packet/parsed-packet.js";
 import type { TrackerRegistry } from "../proto/registry.js";
 import type { ConnTable } from "../table/conn-table.js";
+import type { Conntrack } from "./conntrack.js";
 import { EventBit, type EventHub } from "./event-hub.js";
 import type { Snapshots } from "./snapshots.js";
 import type { EngineStats } from "./stats.js";
@@ -45,6 +47,10 @@ export interface ServiceParts {
   readonly snapshots: Snapshots;
   readonly stats: EngineStats;
   readonly time: Float64Array;
+  /** What the engine's trackers offer helpers, by token key. */
+  readonly services: ReadonlyMap<symbol, unknown>;
+  /** Connection tracking, to destroy a connection a hook names (created after the services). */
+  readonly conntrack: () => Conntrack;
 }
 
 const REFUSALS: Readonly<Record<number, ExpectRefusal>> = {
@@ -312,6 +318,30 @@ export class HelperServices implements ContextHost, ExpectationControl {
     const s = ref >> 1;
     const at = t.srcAt(s, ref & 1);
     return { found: true, connection: this.p.helpers().quoteView(s), direction: (ref & 1) as 0 | 1, errorDestination: t.u32.slice(at, at + 4) };
+  }
+
+  service(key: symbol): unknown {
+    return this.p.services.get(key);
+  }
+
+  killConnection(slot: number, query: ConnectionQuery): boolean {
+    const t = this.p.table;
+    if (!t.inUse(slot) || query === null || typeof query !== "object") return false;
+    const family = t.family(slot);
+    const { protocol, srcPort, dstPort } = query;
+    const proto =
+      typeof protocol === "string" ? this.p.trackers.numberOf(protocol) : Number.isInteger(protocol) && protocol >= 0 && protocol <= 255 ? protocol : -1;
+    if (proto < 0 || !isPort(srcPort) || !isPort(dstPort)) return false;
+    const src = addressWords(query.src, family);
+    const dst = addressWords(query.dst, family);
+    if (typeof src === "string" || typeof dst === "string") return false;
+    const ref = t.find(family, proto, t.zone(slot), src, dst, srcPort, dstPort);
+    const s = ref >> 1;
+    if (ref < 0 || s === slot) return false;
+    // An entry whose time is up is not found (it is reaped instead), as nf_conntrack_find_get does.
+    const expired = t.expires(s) <= this.p.time[0]!;
+    this.p.conntrack().destroy(s, expired ? "timeout" : "killed");
+    return !expired;
   }
 
   attachHelper(slot: number, name: string): boolean {

@@ -92,12 +92,12 @@ export function checkRequest(req: ExpectationRequest, scope: RequestScope): Chec
   };
 }
 
-function isPort(v: unknown): v is number {
+export function isPort(v: unknown): v is number {
   return typeof v === "number" && Number.isInteger(v) && v >= 0 && v <= 65535;
 }
 
 /** Four address words from text or words, checked against the master's family. */
-function addressWords(input: AddressInput, family: number): Uint32Array | ExpectRefusal {
+export function addressWords(input: AddressInput, family: number): Uint32Array | ExpectRefusal {
   if (typeof input === "string") {
     const parsed = parseAddress(input);
     if (parsed === null) return "bad-address";
