@@ -89,6 +89,28 @@ describe("conformance with the Linux kernel's labels (every packet)", () => {
     expect(compare(without.labels, without.ours).bad.length).toBeGreaterThan(0);
   });
 
+  it("sctp-ipv4: the SCTP tracker agrees packet by packet, and passes through Linux's states (conntrack.log)", () => {
+    for (const checksums of [false, true]) {
+      const { labels, ours, events } = replay("sctp-ipv4", { checksums });
+      expect(ours.length).toBe(labels.length);
+      expect(compare(labels, ours).bad).toEqual([]);
+      // Every state change Linux reported (NEW and UPDATE lines), in order, with its timeout and ASSURED.
+      const linux = readFileSync(fixture("sctp-ipv4", "conntrack.log"), "utf8")
+        .split("\n")
+        .filter((l) => /\[(NEW|UPDATE)\] sctp/.test(l))
+        .map((l) => {
+          const m = /sctp\s+132 (\d+) (\w+) src=\S+ dst=\S+ sport=(\d+)/.exec(l)!;
+          return `${m[3]} ${m[2]} ${m[1]}${l.includes("[ASSURED]") ? " assured" : ""}`;
+        });
+      const mine = events.flatMap((e) =>
+        e.type === "conn-new" || e.type === "conn-update"
+          ? [`${e.connection.original.srcPort} ${e.connection.protocolState} ${Math.round(e.connection.timeout)}${e.connection.assured ? " assured" : ""}`]
+          : [],
+      );
+      expect(mine).toEqual(linux);
+    }
+  });
+
   it("tftp-nohelper-ipv4: without a helper the same transfers' first packets are NEW", () => {
     const { labels, ours } = replay("tftp-nohelper-ipv4", {});
     expect(ours.length).toBe(labels.length);
