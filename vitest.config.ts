@@ -17,6 +17,7 @@ export default defineConfig({
       { find: /^@alg-sdk\/helper-tftp$/, replacement: here("./helpers/tftp/src/index.ts") },
       { find: /^@alg-sdk\/rules$/, replacement: here("./rules/src/index.ts") },
       { find: /^@alg-sdk\/helper-sip$/, replacement: here("./helpers/sip/src/index.ts") },
+      { find: /^@alg-sdk\/helper-pptp$/, replacement: here("./helpers/pptp/src/index.ts") },
     ],
   },
   test: {

@@ -5,6 +5,7 @@ import { createEngine, type EngineEvent, type EngineOptions } from "@alg-sdk/cor
 import { ftpHelper } from "@alg-sdk/helper-ftp";
 import { icmpHelper } from "@alg-sdk/helper-icmp";
 import { ircHelper } from "@alg-sdk/helper-irc";
+import { pptpHelper } from "@alg-sdk/helper-pptp";
 import { sipHelper } from "@alg-sdk/helper-sip";
 import { tftpHelper } from "@alg-sdk/helper-tftp";
 import { createLinkLayerInfo, decodeLinkLayer, readCapture } from "@alg-sdk/pcap";
@@ -109,6 +110,17 @@ describe("conformance with the Linux kernel's labels (every packet)", () => {
       );
       expect(mine).toEqual(linux);
     }
+  });
+
+  it("gre-pptp-ipv4: with the PPTP helper on tcp/1723 the call's first GRE packet is RELATED, and both directions are one GRE connection until the call ends", () => {
+    for (const checksums of [false, true]) {
+      const { labels, ours } = replay("gre-pptp-ipv4", { helpers: [pptpHelper()], checksums });
+      expect(ours.length).toBe(labels.length);
+      expect(compare(labels, ours).bad).toEqual([]);
+    }
+    // Without it the GRE packets are NEW (no expectation) and the reply direction opens another entry (no keymap).
+    const without = replay("gre-pptp-ipv4", {});
+    expect(compare(without.labels, without.ours).bad.length).toBeGreaterThan(0);
   });
 
   it("tftp-nohelper-ipv4: without a helper the same transfers' first packets are NEW", () => {

@@ -50,6 +50,7 @@ export { ExpectFlag, HELPER_API_VERSION, HelperVerdict, defineHelper } from "./h
 export type {
   AddressInput,
   AttachRule,
+  ConnectionQuery,
   ConnectionView,
   DestroyContext,
   ExpectAllOutcome,

@@ -485,7 +485,7 @@ describe("SCTP: the rest of Linux's rules", () => {
     const init = packet("original", 0, chunk(T.INIT, sctpInitBody(CT)));
     const r = e.process(init, 1);
     expect(r.stateName).toBe("NEW");
-    const out = r.outBytes.slice(r.outOffset, r.outOffset + r.outLength);
+    const out = r.outBytes!.slice(r.outOffset, r.outOffset + r.outLength);
     expect([(out[20]! << 8) | out[21]!, out[12], out[13], out[14], out[15]]).toEqual([7000, 10, 0, 2, 100]);
     // The translated packet verifies: replayed into a checking engine it is accepted.
     expect(createEngine({ checksums: true }).process(out, 1).stateName).toBe("NEW");
