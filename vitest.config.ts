@@ -18,6 +18,7 @@ export default defineConfig({
       { find: /^@alg-sdk\/rules$/, replacement: here("./rules/src/index.ts") },
       { find: /^@alg-sdk\/helper-sip$/, replacement: here("./helpers/sip/src/index.ts") },
       { find: /^@alg-sdk\/helper-pptp$/, replacement: here("./helpers/pptp/src/index.ts") },
+      { find: /^@alg-sdk-examples\/tracker-toy$/, replacement: here("./examples/tracker-toy/src/index.ts") },
     ],
   },
   test: {
