@@ -7,3 +7,6 @@
  */
 export { ToyState, toyTracker, type ToyTrackerOptions } from "./tracker.js";
 export { TOY_HEADER, ToyType, toyMessage } from "./message.js";
+
+// The module contract of --tracker-module: the default export is the tracker's factory.
+export { toyTracker as default } from "./tracker.js";
