@@ -57,6 +57,8 @@ export function pptpHelper(): Helper<PptpSession, undefined> {
       return { session: SessionState.NONE, call: CallState.NONE, pacCallId: 0, pnsCallId: 0, keymaps, expected: [] };
     },
     onPacket(ctx) {
+      // Linux registers the helper for IPv4 only: attached to an IPv6 connection it would never run.
+      if (ctx.family !== 4) return;
       // Nothing is tracked before the TCP handshake is complete (nor on a RELATED first packet).
       if (ctx.state !== PacketState.ESTABLISHED) return;
       if (!readControlMessage(ctx.bytes, ctx.payloadOffset, ctx.payloadLength, message)) return;

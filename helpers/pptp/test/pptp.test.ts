@@ -270,8 +270,17 @@ describe("PPTP: what the helper does not act on", () => {
     }
   });
 
-  it("attaches to tcp/1723 over IPv4 only, as Linux registers it", () => {
+  it("attaches to tcp/1723 over IPv4 only, as Linux registers it; attached to an IPv6 connection anyway it does nothing", () => {
     expect(pptpHelper().attach).toEqual([{ protocol: "tcp", port: 1723, family: 4 }]);
+    const h = helperHarness({ helpers: [pptpHelper()], attach: [{ helper: "pptp", protocol: "tcp", port: 1723 }] });
+    const c = tcpConversation({ family: 6, serverPort: 1723 });
+    h.run(c.handshake());
+    h.run(c.client(pptpMessage(M.START_SESSION_REQUEST)));
+    h.run(c.server(pptpMessage(M.START_SESSION_REPLY, { result: 1 })));
+    h.run(c.client(pptpMessage(M.OUT_CALL_REQUEST, { callId: PNS_ID })));
+    h.run(c.server(pptpMessage(M.OUT_CALL_REPLY, { callId: PAC_ID, peerCallId: PNS_ID, result: 1 })));
+    expect(h.records.at(-1)!.helper).toBe("pptp");
+    expect(h.expectations()).toEqual([]);
   });
 
   it("without a GRE tracker offering keymaps it still expects the GRE, but the PAC's answer is an entry of its own", () => {

@@ -22,6 +22,7 @@ export const SctpState = {
 /** A chunk the current state does not allow. */
 export const SCTP_INVALID = 255;
 
+/** Printable names of {@link SctpState}, indexed by value, as `conntrack -L` prints them. */
 export const SCTP_STATE_NAMES: readonly string[] = [
   "NONE",
   "CLOSED",
