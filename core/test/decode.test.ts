@@ -430,11 +430,11 @@ describe("decodePacket: ICMP and other protocols", () => {
     expect(decode(ipv6({ nextHeader: IpProto.ICMPV6, payload: new Uint8Array(4) })).r).toBe(Reason.TRUNCATED);
   });
 
-  it("gives generic protocols (GRE) ports 0", () => {
-    const gre = ok(ipv4({ proto: IpProto.GRE, payload: bytes([0, 0, 0x08, 0x00, 1, 2, 3, 4]) }));
-    expect([gre.protocol, gre.sport, gre.dport, gre.payloadOffset, gre.payloadLength]).toEqual([IpProto.GRE, 0, 0, 20, 8]);
-    const gre6 = ok(ipv6({ nextHeader: IpProto.GRE, payload: bytes([0, 0, 0x86, 0xdd]) }));
-    expect([gre6.sport, gre6.dport, gre6.l4Offset, gre6.payloadLength]).toEqual([0, 0, 40, 4]);
+  it("gives protocols without a tracker (ESP) keys 0 and the whole rest as payload", () => {
+    const esp = ok(ipv4({ proto: IpProto.ESP, payload: bytes([0, 0, 0x08, 0x00, 1, 2, 3, 4]) }));
+    expect([esp.protocol, esp.sport, esp.dport, esp.payloadOffset, esp.payloadLength]).toEqual([IpProto.ESP, 0, 0, 20, 8]);
+    const esp6 = ok(ipv6({ nextHeader: IpProto.ESP, payload: bytes([0, 0, 0x86, 0xdd]) }));
+    expect([esp6.sport, esp6.dport, esp6.l4Offset, esp6.payloadLength]).toEqual([0, 0, 40, 4]);
   });
 
   it("clears per-packet fields between packets", () => {
@@ -514,7 +514,8 @@ describe("decodePacket: properties", () => {
           payload = d.t.payload;
           break;
       }
-      const proto = d.t.kind === "gre" ? IpProto.GRE : undefined;
+      // A protocol without a tracker (the kind keeps its old name: GRE used to be one).
+      const proto = d.t.kind === "gre" ? IpProto.ESP : undefined;
       const whole = d.v6
         ? ipv6({ src: d.src6, dst: d.dst6, hopLimit: d.ttl, extensionHeaders: d.exts, nextHeader: proto, payload })
         : ipv4({ src: d.src4, dst: d.dst4, ttl: d.ttl, options: d.options, proto, payload });

@@ -43,7 +43,7 @@ describe.skipIf(!built && !process.env.CI)("the built packages", () => {
   });
 
   it("every package resolves through its exports map", () => {
-    for (const name of ["@alg-sdk/core", "@alg-sdk/pcap", "@alg-sdk/testing", "@alg-sdk/helper-ftp", "@alg-sdk/helper-irc", "@alg-sdk/helper-icmp", "@alg-sdk/helper-tftp", "@alg-sdk/helper-sip", "@alg-sdk/rules", "@alg-sdk/vnet", "@alg-sdk/v86"]) {
+    for (const name of ["@alg-sdk/core", "@alg-sdk/pcap", "@alg-sdk/testing", "@alg-sdk/helper-ftp", "@alg-sdk/helper-irc", "@alg-sdk/helper-icmp", "@alg-sdk/helper-tftp", "@alg-sdk/helper-sip", "@alg-sdk/helper-pptp", "@alg-sdk/rules", "@alg-sdk/vnet", "@alg-sdk/v86"]) {
       const mod = require(name);
       expect(Object.keys(mod).length, name).toBeGreaterThan(0);
     }

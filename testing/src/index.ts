@@ -4,8 +4,8 @@
  * isolation, on any JavaScript runtime (only `Uint8Array`, no Node APIs).
  *
  * - Packet builders ({@link ipv4}, {@link ipv6}, {@link tcp}, {@link udp},
- *   {@link icmp}, {@link icmpv6}) that return whole IP datagrams with correct
- *   lengths and checksums.
+ *   {@link icmp}, {@link icmpv6}, {@link sctp}, {@link gre}) that return whole
+ *   IP datagrams with correct lengths and checksums.
  * - {@link tcpConversation}: a stateful TCP connection builder that keeps
  *   sequence and acknowledgement numbers consistent.
  * - {@link helperHarness} / {@link runPackets}: run packets through a real
@@ -22,6 +22,8 @@ export { encodeTcpOptions, tcp, type TcpOptionFields, type TcpPacketOptions } fr
 export { tcpFlagBits, tcpFlagLetters, type TcpFlagsInput } from "./tcp-flags.js";
 export { udp, type UdpPacketOptions } from "./udp.js";
 export { icmp, icmpv6, type IcmpPacketOptions } from "./icmp.js";
+export { SctpChunkType, sctp, sctpInitBody, type SctpChunk, type SctpPacketOptions } from "./sctp.js";
+export { gre, type GrePacketOptions } from "./gre.js";
 export type { TestPacket } from "./packet.js";
 export {
   TcpConversation,

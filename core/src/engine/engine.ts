@@ -13,9 +13,10 @@ import type { PacketPolicy } from "../policy/types.js";
 import { Side } from "../nat/manip.js";
 import { Nat } from "../nat/nat.js";
 import { PayloadRewriter } from "../nat/rewrite.js";
-import { BUILT_IN_TRACKERS, TrackerRegistry } from "../proto/registry.js";
+import { TrackerRegistry } from "../proto/registry.js";
 import { PacketKind, type ProtocolTracker } from "../proto/tracker.js";
 import { ConnTable } from "../table/conn-table.js";
+import type { ServiceToken } from "../service.js";
 import { TOKENS } from "../tokens.js";
 import { Collector } from "./collector.js";
 import { Conntrack } from "./conntrack.js";
@@ -85,14 +86,20 @@ export class Engine {
   private readonly gcDue: Float64Array;
   private readonly expectDue: Float64Array;
   private busy = false;
+  private readonly config: EngineConfig;
+  /** What trackers offer helpers, by token key. */
+  private readonly serviceMap: Map<symbol, unknown>;
 
   constructor(
-    @inject(TOKENS.Config) private readonly config: EngineConfig,
+    @inject(TOKENS.Config) given: EngineConfig,
     @injectAll(TOKENS.Helper, { isOptional: true }) helpers: Helper[],
     @injectAll(TOKENS.Tracker, { isOptional: true }) trackers: ProtocolTracker[],
     @inject(TOKENS.Setup) setup: EngineSetup,
   ) {
-    this.trackers = new TrackerRegistry([...BUILT_IN_TRACKERS, ...trackers]);
+    const { registry, config } = TrackerRegistry.forEngine(trackers, given);
+    this.config = config;
+    this.trackers = registry;
+    this.serviceMap = registry.services();
     this.helperSet = new HelperSet(helpers);
     const policy = setup.policy;
     const policyView = new PolicyView(this.result);
@@ -119,6 +126,8 @@ export class Engine {
       snapshots: this.snap,
       stats: this.stats,
       time: this.time,
+      services: this.serviceMap,
+      conntrack: () => this.conntrack,
     });
     this.expectations = new ExpectationRegistry(config.maxExpectations, config.hashSeed ^ 0x5bd1e995, services);
     const views = { table: this.table, trackers: this.trackers, helperNames: this.helperSet.names, time: this.time };
@@ -258,6 +267,14 @@ export class Engine {
    */
   on(listener: EngineEventListener, options?: SubscribeOptions): () => void {
     return this.events.subscribe(listener, options);
+  }
+
+  /**
+   * The service a registered tracker offers under `token` (GRE's keymaps:
+   * `engine.service(GRE_KEYMAPS)`), or undefined when no tracker offers it.
+   */
+  service<T>(token: ServiceToken<T>): T | undefined {
+    return this.serviceMap.get(token.key) as T | undefined;
   }
 
   /** Connections tracked now (including unexpired ones that will time out). */
