@@ -13,7 +13,10 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { root, rootPackage, workspaces } from "./workspaces.mjs";
 
-/** The metadata a package in directory `dir` must have, derived from the root package.json. */
+/**
+ * The metadata a package in directory `dir` must have, derived from the root package.json.
+ * @param {string} dir
+ */
 export function expectedMetadata(dir) {
   const top = rootPackage();
   const web = top.repository.url.replace(/^git\+/, "").replace(/\.git$/, "");
@@ -28,6 +31,7 @@ export function expectedMetadata(dir) {
 
 // Only caret ranges are used between workspace packages: "^0.2.0" holds
 // 0.2.x from 0.2.0 on, "^1.2.0" 1.x from 1.2.0 on.
+/** @param {string} range @param {string} version */
 function caretSatisfied(range, version) {
   const r = /^\^(\d+)\.(\d+)\.(\d+)$/.exec(range);
   const v = /^(\d+)\.(\d+)\.(\d+)$/.exec(version);
@@ -39,7 +43,12 @@ function caretSatisfied(range, version) {
   return vMin > rMin || (vMin === rMin && vPat >= rPat);
 }
 
-/** Every metadata problem of one workspace package (empty when it is complete). */
+/**
+ * Every metadata problem of one workspace package (empty when it is complete).
+ * @param {import("./workspaces.mjs").Workspace} ws
+ * @param {import("./workspaces.mjs").Workspace[]} all
+ * @returns {string[]}
+ */
 export function metadataProblems(ws, all = workspaces()) {
   const problems = [];
   const { pkg, dir } = ws;
@@ -68,12 +77,14 @@ export function metadataProblems(ws, all = workspaces()) {
   return problems;
 }
 
+/** @param {import("./workspaces.mjs").Workspace} ws */
 function fix(ws) {
   const pkg = { ...ws.pkg };
   const expected = expectedMetadata(ws.dir);
   // license, repository, homepage, bugs and engines go right after the
   // description, in this order; the other fields keep their places.
   const anchor = "description" in pkg ? "description" : "version";
+  /** @type {Record<string, any>} */
   const out = {};
   for (const [key, value] of Object.entries(pkg)) {
     if (key in expected) continue;
@@ -81,8 +92,10 @@ function fix(ws) {
     if (key === anchor) Object.assign(out, expected);
     if (key === "type" && pkg.sideEffects === undefined) out.sideEffects = false;
   }
-  if (!Array.isArray(out.files)) out.files = ["dist"];
-  for (const file of ["LICENSE", "CHANGELOG.md"]) if (!out.files.includes(file)) out.files = [...out.files, file];
+  /** @type {string[]} */
+  const files = Array.isArray(out.files) ? out.files : ["dist"];
+  for (const file of ["LICENSE", "CHANGELOG.md"]) if (!files.includes(file)) files.push(file);
+  out.files = files;
   writeFileSync(join(ws.path, "package.json"), `${JSON.stringify(out, null, 2)}\n`);
   copyFileSync(join(root, "LICENSE"), join(ws.path, "LICENSE"));
 }

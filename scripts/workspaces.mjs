@@ -7,7 +7,11 @@ import { fileURLToPath } from "node:url";
 
 export const root = fileURLToPath(new URL("..", import.meta.url));
 
-/** Reads a JSON file. */
+/**
+ * @typedef {{ dir: string, path: string, name: string, pkg: Record<string, any>, publishable: boolean }} Workspace
+ */
+
+/** Reads a JSON file. @param {string} file @returns {any} */
 export const readJson = (file) => JSON.parse(readFileSync(file, "utf8"));
 
 /** The root package.json. */
@@ -15,6 +19,7 @@ export const rootPackage = () => readJson(join(root, "package.json"));
 
 // "helpers/*" lists the directories under helpers/ holding a package.json;
 // "core" is that directory. Nothing else of glob syntax is used.
+/** @param {string} pattern @returns {string[]} */
 function expand(pattern) {
   const clean = pattern.replace(/\/+$/, "");
   if (!clean.includes("*")) return [clean];
@@ -31,8 +36,10 @@ function expand(pattern) {
  * `dir` is relative to the root ("helpers/ftp"), `path` absolute and
  * `publishable` false for a `"private": true` package. Ordered so that each
  * package comes after the workspace packages it depends on.
+ * @returns {Workspace[]}
  */
 export function workspaces() {
+  /** @type {Workspace[]} */
   const found = [];
   for (const pattern of rootPackage().workspaces ?? []) {
     for (const dir of expand(pattern)) {
@@ -45,7 +52,10 @@ export function workspaces() {
   return dependencyOrder(found);
 }
 
-/** The workspace packages `ws` depends on (dependencies, peer, optional and dev). */
+/**
+ * The workspace packages `ws` depends on (dependencies, peer, optional and dev).
+ * @param {Workspace} ws @param {Workspace[]} all @returns {Workspace[]}
+ */
 export function workspaceDependencies(ws, all) {
   const names = new Set();
   for (const field of ["dependencies", "peerDependencies", "optionalDependencies", "devDependencies"]) {
@@ -54,9 +64,13 @@ export function workspaceDependencies(ws, all) {
   return all.filter((other) => other !== ws && names.has(other.name));
 }
 
+/** @param {Workspace[]} all @returns {Workspace[]} */
 function dependencyOrder(all) {
+  /** @type {Workspace[]} */
   const ordered = [];
+  /** @type {Map<Workspace, "visiting" | "done">} */
   const state = new Map();
+  /** @param {Workspace} ws @param {string[]} chain */
   const visit = (ws, chain) => {
     if (state.get(ws) === "done") return;
     if (state.get(ws) === "visiting") throw new Error(`workspace dependency cycle: ${[...chain, ws.name].join(" -> ")}`);
