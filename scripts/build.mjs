@@ -23,7 +23,7 @@ import { root, workspaceDependencies, workspaces } from "./workspaces.mjs";
 const quiet = process.argv.includes("--quiet");
 const force = process.argv.includes("--force");
 const cacheDir = join(root, "node_modules", ".cache", "alg-sdk-build");
-const skipped = new Set(["node_modules", "dist", "test", "coverage", "api"]);
+const skipped = new Set(["node_modules", "dist", "test", "coverage", "etc"]);
 
 /** @param {string} dir @param {string[]} out @returns {string[]} every input file under dir */
 function inputFiles(dir, out = []) {
@@ -56,6 +56,25 @@ function declaredOutputs(pkg) {
   };
   walk([pkg.main, pkg.module, pkg.types, pkg.bin, pkg.exports]);
   return found;
+}
+
+// TypeScript declares a class's private members in its .d.ts (names only, for
+// nominal typing). They are no API: the published declarations leave them out,
+// as they leave out what is tagged @internal (tsconfig.base.json's stripInternal).
+const privateMember = /^[ \t]*(?:private (?:static )?(?:readonly )?[\w$]+\??|#private);[ \t]*\r?\n/gm;
+
+/** @param {string} dir */
+function stripPrivateMembers(dir) {
+  if (!existsSync(dir)) return;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) stripPrivateMembers(path);
+    else if (/\.d\.[cm]?ts$/.test(entry.name)) {
+      const text = readFileSync(path, "utf8");
+      const stripped = text.replace(privateMember, "");
+      if (stripped !== text) writeFileSync(path, stripped);
+    }
+  }
 }
 
 /** @param {string} name */
@@ -114,6 +133,7 @@ async function worker() {
       process.stderr.write(`${log}\nbuild: ${ws.name} failed (exit status ${code})\n`);
       return;
     }
+    stripPrivateMembers(join(ws.path, "dist"));
     writeFileSync(cacheFile(ws.name), JSON.stringify({ hash: hashes.get(ws.name) }));
     done.add(ws.name);
     if (!quiet) console.log(`build: ${ws.name} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);

@@ -6,7 +6,7 @@
  * of tuples and expectations. The rules language is `@alg-sdk/rules`.
  */
 export { run } from "./main.js";
-export type { Io } from "./io.js";
+export type { InputStream, Io, OutputStream } from "./io.js";
 export { ExitCode, CliError, UsageError, InputError } from "./errors.js";
 export { parseCommandLine } from "./args.js";
 export type { CliOptions, CommandLine, Command, Format } from "./args.js";
