@@ -8,8 +8,10 @@
 export { run } from "./main.js";
 export type { InputStream, Io, OutputStream } from "./io.js";
 export { ExitCode, CliError, UsageError, InputError } from "./errors.js";
-export { parseCommandLine } from "./args.js";
+export { COMMANDS, FORMATS, parseCommandLine } from "./args.js";
 export type { CliOptions, CommandLine, Command, Format } from "./args.js";
+export type { AttachSpec, HelperSpec } from "./helpers/spec.js";
+export type { HelperSwitches } from "./helpers/load.js";
 export { HelperModuleError, loadHelperModule, resolveModule } from "./helpers/module-loader.js";
 export type { HelperModuleProblem, HelperModuleSpec } from "./helpers/module-loader.js";
 export { expectationText } from "./output/human-packet.js";

@@ -10,6 +10,7 @@ import "reflect-metadata";
 // The engine.
 export { createEngine } from "./engine/create.js";
 export { Engine, ProcessFlag } from "./engine/engine.js";
+export type { EngineSetup } from "./engine/engine.js";
 export type { EngineOptions } from "./engine/options.js";
 export { PacketResult } from "./engine/result.js";
 export { EngineStats } from "./engine/stats.js";
@@ -74,8 +75,9 @@ export type {
 
 // Protocol trackers, for packages that add one.
 export { PacketKind, TRACK_KILL, TRACK_OK, TRACK_REOPEN } from "./proto/tracker.js";
-export type { ProtocolTracker, TupleKeys } from "./proto/tracker.js";
+export type { NatErrorLayout, ProtocolTracker, TupleKeys } from "./proto/tracker.js";
 export { protocolName } from "./proto/registry.js";
+export type { TrackerRegistry } from "./proto/registry.js";
 export type { ConnTable } from "./table/conn-table.js";
 
 // Configuration.
