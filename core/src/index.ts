@@ -78,7 +78,7 @@ export { PacketKind, TRACK_KILL, TRACK_OK, TRACK_REOPEN } from "./proto/tracker.
 export type { NatErrorLayout, ProtocolTracker, TupleKeys } from "./proto/tracker.js";
 export { protocolName } from "./proto/registry.js";
 export type { TrackerRegistry } from "./proto/registry.js";
-export type { ConnTable } from "./table/conn-table.js";
+export type { ConnRef, ConnTable } from "./table/conn-table.js";
 
 // Configuration.
 export type { EngineConfig, FragmentOptions, TcpOptions, Timeouts } from "./config.js";
