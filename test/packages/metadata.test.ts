@@ -1,6 +1,7 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { expectedMetadata, metadataProblems } from "../../scripts/package-metadata.mjs";
-import { workspaces } from "../../scripts/workspaces.mjs";
+import { root, rootPackage, workspaces } from "../../scripts/workspaces.mjs";
 
 // Every publishable package of the root "workspaces" list, so a package added
 // there is held to the same rules without editing this test.
@@ -44,5 +45,12 @@ describe("package metadata", () => {
       engines: { node: ">=20" },
       license: "MIT",
     });
+  });
+
+  it("the README states the minimum TypeScript version that scripts/check-packs.mjs tests", () => {
+    const minimum = rootPackage().config.minimumTypeScript as string;
+    expect(minimum).toMatch(/^\d+\.\d+\.\d+$/);
+    const [major, minor] = minimum.split(".");
+    expect(readFileSync(`${root}/README.md`, "utf8")).toContain(`TypeScript ${major}.${minor} or later`);
   });
 });
