@@ -32,7 +32,7 @@ export function expectedMetadata(dir) {
 // Only caret ranges are used between workspace packages: "^0.2.0" holds
 // 0.2.x from 0.2.0 on, "^1.2.0" 1.x from 1.2.0 on.
 /** @param {string} range @param {string} version */
-function caretSatisfied(range, version) {
+export function caretSatisfied(range, version) {
   const r = /^\^(\d+)\.(\d+)\.(\d+)$/.exec(range);
   const v = /^(\d+)\.(\d+)\.(\d+)$/.exec(version);
   if (!r || !v) return false;
