@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { expectedMetadata, metadataProblems } from "../../scripts/package-metadata.mjs";
 import { root, rootPackage, workspaces } from "../../scripts/workspaces.mjs";
@@ -52,5 +52,15 @@ describe("package metadata", () => {
     expect(minimum).toMatch(/^\d+\.\d+\.\d+$/);
     const [major, minor] = minimum.split(".");
     expect(readFileSync(`${root}/README.md`, "utf8")).toContain(`TypeScript ${major}.${minor} or later`);
+  });
+
+  it("every package has a CHANGELOG, or a pending changeset that will write it", () => {
+    const pending = readdirSync(`${root}/.changeset`)
+      .filter((f) => f.endsWith(".md") && f !== "README.md")
+      .map((f) => readFileSync(`${root}/.changeset/${f}`, "utf8"))
+      .join("\n");
+    for (const ws of publishable) {
+      expect(existsSync(`${ws.path}/CHANGELOG.md`) || pending.includes(`"${ws.name}"`), ws.name).toBe(true);
+    }
   });
 });
