@@ -25,7 +25,7 @@ export default defineConfig({
       { find: /^@alg-sdk\/vnet$/, replacement: here("./vnet/src/index.ts") },
       { find: /^@alg-sdk\/v86$/, replacement: here("./v86/src/index.ts") },
       { find: /^@alg-sdk\/helper-pptp$/, replacement: here("./helpers/pptp/src/index.ts") },
-      { find: /^@alg-sdk-examples\/tracker-toy$/, replacement: here("./examples/tracker-toy/src/index.ts") },
+      { find: /^@alg-sdk\/example-tracker-toy$/, replacement: here("./examples/tracker-toy/src/index.ts") },
     ],
   },
   test: {

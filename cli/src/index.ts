@@ -8,10 +8,12 @@
  * of tuples and expectations. The rules language is `@alg-sdk/rules`.
  */
 export { run } from "./main.js";
-export type { Io } from "./io.js";
+export type { InputStream, Io, OutputStream } from "./io.js";
 export { ExitCode, CliError, UsageError, InputError } from "./errors.js";
-export { parseCommandLine } from "./args.js";
+export { COMMANDS, FORMATS, parseCommandLine } from "./args.js";
 export type { CliOptions, CommandLine, Command, Format } from "./args.js";
+export type { AttachSpec, HelperSpec } from "./helpers/spec.js";
+export type { HelperSwitches } from "./helpers/load.js";
 export { HelperModuleError, loadHelperModule, resolveModule } from "./helpers/module-loader.js";
 export type { HelperModuleProblem, HelperModuleSpec } from "./helpers/module-loader.js";
 export { loadTrackers } from "./trackers/load.js";

@@ -10,6 +10,7 @@ import "reflect-metadata";
 // The engine.
 export { createEngine } from "./engine/create.js";
 export { Engine, ProcessFlag } from "./engine/engine.js";
+export type { EngineSetup } from "./engine/engine.js";
 export type { EngineOptions } from "./engine/options.js";
 export { PacketResult } from "./engine/result.js";
 export { EngineStats } from "./engine/stats.js";
@@ -92,6 +93,7 @@ export type { GreKeymapResult, GreKeymaps } from "./proto/gre/keymaps.js";
 // Services trackers offer helpers.
 export { offerService, serviceToken } from "./service.js";
 export type { ServiceOffer, ServiceToken } from "./service.js";
+export type { TrackerRegistry } from "./proto/registry.js";
 
 // Configuration.
 export type { EngineConfig, FragmentOptions, TcpOptions, Timeouts } from "./config.js";

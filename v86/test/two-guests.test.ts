@@ -6,7 +6,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ftpHelper } from "@alg-sdk/helper-ftp";
 import { ircHelper } from "@alg-sdk/helper-irc";
 import { icmpHelper } from "@alg-sdk/helper-icmp";
-// @ts-expect-error: a plain .mjs script without types
 import { buildGuestImage } from "../guest/build-image.mjs";
 import { Guest } from "./support/guest.js";
 import { CLIENT_ARGS, Network, SERVER_ARGS } from "./support/network.js";

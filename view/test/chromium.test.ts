@@ -7,9 +7,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import puppeteer, { type Browser, type Page } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-// @ts-expect-error: plain .mjs without types
 import { buildGuestImage } from "../../v86/guest/build-image.mjs";
-// @ts-expect-error: plain .mjs without types
 import { CHROMIUM, chromiumArgs, startServer } from "../serve.mjs";
 
 const shots = fileURLToPath(new URL("../screenshots/", import.meta.url));

@@ -9,3 +9,5 @@ export { ascii, caselessPrefix, indexOfByte, indexOfBytes, lastIndexOfByte, matc
 export { DecimalCursor, MOD_16, MOD_32, isDigit, readDecimal, readDelimitedPort, readNumberList } from "./decimal.js";
 export { readIpv6Text, readIpv6Words } from "./ipv6-text.js";
 export { LineReassembler, LineStream, type LineHandler, type LineStreamOptions } from "./line-stream.js";
+// What a line handler and the reassembler answer (also exported by "@alg-sdk/core").
+export { HelperVerdict } from "../helper/types.js";

@@ -84,7 +84,7 @@ function keys(sport: number, dport: number): TupleKeys {
  * @example
  * ```ts
  * import { createEngine } from "@alg-sdk/core";
- * import { toyTracker } from "@alg-sdk-examples/tracker-toy";
+ * import { toyTracker } from "@alg-sdk/example-tracker-toy";
  * const engine = createEngine({ trackers: [toyTracker()], timeouts: { toyOpen: 60 } });
  * ```
  */
