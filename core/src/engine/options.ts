@@ -5,6 +5,7 @@ import type { Helper } from "../helper/types.js";
 import type { HelperAttachment, NotrackRule } from "./rules.js";
 import type { PacketPolicy } from "../policy/types.js";
 import type { ProtocolTracker } from "../proto/tracker.js";
+import { randomSeed } from "./random-seed.js";
 
 /** Everything `createEngine` accepts. Every field is optional; defaults are Linux's. */
 export interface EngineOptions {
@@ -28,7 +29,15 @@ export interface EngineOptions {
   readonly timeouts?: Partial<Timeouts>;
   readonly tcp?: Partial<TcpOptions>;
   readonly fragments?: Partial<FragmentOptions>;
-  /** Seed of the tuple hash. */
+  /**
+   * Seed of the tuple hashes (connections, expectations, fragments, NAT's
+   * source index) and of NAT's random port choices. Default: a random
+   * 32-bit value drawn once per engine from `globalThis.crypto.getRandomValues`
+   * (`Math.random` where the runtime has no Web Crypto), as Linux seeds its
+   * hash randomly: senders cannot craft tuples that collide. Set it to make
+   * runs reproducible (tests, replays compared byte for byte); a seed known
+   * to senders re-opens hash flooding (see docs/security.md).
+   */
   readonly hashSeed?: number;
   /**
    * Seconds of packet time in which the incremental garbage collector visits
@@ -76,9 +85,18 @@ export function resolveConfig(o: EngineOptions): EngineConfig {
     timeouts: { ...DEFAULT_TIMEOUTS, ...o.timeouts },
     tcp: { ...DEFAULT_TCP_OPTIONS, ...o.tcp },
     fragments: { ...DEFAULT_FRAGMENT_OPTIONS, ...o.fragments },
-    hashSeed: o.hashSeed ?? 0x2545f491,
+    hashSeed: seed(o.hashSeed),
     gcSweepSeconds: o.gcSweepSeconds ?? 30,
     clock: o.clock,
     checksums: o.checksums ?? false,
   };
+}
+
+/** The given seed as a 32-bit integer, or a random one. */
+function seed(v: number | undefined): number {
+  if (v === undefined) return randomSeed();
+  if (typeof v !== "number" || !Number.isInteger(v) || v < -0x80000000 || v > 0xffffffff) {
+    throw new RangeError(`hashSeed must be an integer from 0 to 4294967295, got ${String(v)}`);
+  }
+  return v | 0;
 }
