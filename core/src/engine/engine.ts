@@ -86,6 +86,7 @@ export class Engine {
   /** Cells compared per packet to decide whether upkeep is due (typed arrays: never boxed). */
   private readonly gcDue: Float64Array;
   private readonly expectDue: Float64Array;
+  private readonly fragmentsDue: Float64Array;
   private busy = false;
 
   constructor(
@@ -126,6 +127,7 @@ export class Engine {
     const views = { table: this.table, trackers: this.trackers, helperNames: this.helperSet.names, time: this.time };
     this.helpers = new HelperHost(this.helperSet, this.table, views, this.events, this.snap, this.stats, setup.helperErrorVerdict, services);
     this.defrag = new Defragmenter(config.fragments, config.hashSeed, this.trackers);
+    this.fragmentsDue = this.defrag.nextDue;
     this.pkt.time = this.time;
     this.conntrack = new Conntrack({
       table: this.table,
@@ -188,6 +190,8 @@ export class Engine {
     this.stats.packets++;
     if (this.time[0]! >= this.gcDue[0]!) this.collector.tick();
     if (this.time[0]! >= this.expectDue[0]!) this.expectations.expire(this.time[0]!);
+    // Incomplete datagrams time out on the clock, not only when another fragment comes (ip_expire).
+    if (this.time[0]! >= this.fragmentsDue[0]!) this.defrag.expire(this.time[0]!);
 
     const p = this.pkt;
     let reason = decodePacket(bytes, offset, length, p, this.trackers);
@@ -346,10 +350,11 @@ export class Engine {
     if (this.table.inUse(slot)) this.table.setMark(slot, mark >>> 0);
   }
 
-  /** Removes connections and expectations that expired at `now` (a full sweep). */
+  /** Removes connections, expectations and incomplete fragmented datagrams that expired at `now` (a full sweep). */
   expire(now: number): void {
     this.time[0] = now;
     this.expectations.expire(now);
+    this.defrag.expire(now);
     this.collector.reap(this.table.capacity);
   }
 
@@ -359,8 +364,18 @@ export class Engine {
     for (let s = 0; s < this.table.capacity; s++) if (this.table.family(s) !== 0) this.conntrack.destroy(s, "flushed");
   }
 
-  /** Typed-array bytes per connection slot, and in all (for capacity planning). */
-  memory(): { bytesPerConnection: number; tableBytes: number; capacity: number } {
-    return { bytesPerConnection: this.table.bytesPerSlot(), tableBytes: this.table.byteLength(), capacity: this.table.capacity };
+  /**
+   * Typed-array bytes per connection slot, and in all (for capacity
+   * planning); bytes and datagrams the defragmenter holds (counted as
+   * against `fragments.maxBytes`: data, headers and per-fragment overheads).
+   */
+  memory(): { bytesPerConnection: number; tableBytes: number; capacity: number; fragmentBytes: number; fragmentDatagrams: number } {
+    return {
+      bytesPerConnection: this.table.bytesPerSlot(),
+      tableBytes: this.table.byteLength(),
+      capacity: this.table.capacity,
+      fragmentBytes: this.defrag.heldBytes,
+      fragmentDatagrams: this.defrag.pending,
+    };
   }
 }
