@@ -2,7 +2,7 @@ import { ipv4, udp } from "@alg-sdk/testing";
 import { describe, expect, it } from "vitest";
 import { createEngine, PacketState, Verdict } from "../src/index.js";
 import { FRAGMENT_OVERHEAD, QUEUE_OVERHEAD } from "../src/packet/defrag.js";
-import { heldMemory } from "./support/heap.js";
+import { heldMemory } from "../../test/support/heap.js";
 
 /** An IPv4 fragment template: MF set, 8 data bytes; `fragment` patches id and offset in place. */
 function template(dataBytes: number): Uint8Array {

@@ -1,0 +1,76 @@
+import { createEngine, type Helper } from "@alg-sdk/core";
+import { LineReassembler, LineStream, type LineHandler } from "@alg-sdk/core/payload";
+import { tcp } from "@alg-sdk/testing";
+import { describe, expect, it } from "vitest";
+import { heldMemory } from "../../../test/support/heap.js";
+import { ircHelper } from "../src/index.js";
+
+/** Heap and external bytes an engine holds after `syns` SYNs to tcp/6667 from random clients. */
+function synFlood(helpers: Helper<any, any>[], syns: number, table: number): number {
+  const before = heldMemory();
+  const engine = createEngine({ helpers, maxConnections: table, hashSeed: 1 });
+  // One SYN built with the testing kit, then its source address, port and sequence number rewritten in place.
+  const b = tcp({ src: "10.0.0.1", dst: "192.168.0.1", sport: 1024, dport: 6667, flags: "S", seq: 1 });
+  let x = 1;
+  for (let i = 0; i < syns; i++) {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    b[13] = x >>> 24;
+    b[14] = x >>> 16;
+    b[15] = x >>> 8;
+    b[20] = 4 | ((x >>> 8) & 0x3f);
+    b[21] = x & 0xff;
+    b[24] = x >>> 3;
+    engine.time[0] = 1000 + i * 1e-5;
+    engine.process(b);
+  }
+  expect(engine.connectionCount).toBe(table);
+  const held = heldMemory() - before;
+  expect(engine.connectionCount).toBe(table); // keeps the engine alive until measured
+  return held;
+}
+
+describe("IRC stream mode under a SYN flood", () => {
+  it("holds less than twice the memory of the same flood without the helper (no buffers before data)", () => {
+    const table = 12_000;
+    const without = synFlood([], 60_000, table);
+    const withStream = synFlood([ircHelper({ stream: true })], 60_000, table);
+    // Each connection's stream state is one small object; its buffers wait for data (a 4 KiB buffer at each SYN was 17x).
+    expect(withStream / without).toBeLessThan(2);
+  });
+
+  it("a SYN and whole lines in order allocate no buffer; a split line allocates only the line buffer", () => {
+    const r = new LineReassembler();
+    const st = new LineStream();
+    const lines: string[] = [];
+    const handler: LineHandler = {
+      line(buf, start, end) {
+        lines.push(String.fromCharCode(...buf.subarray(start, end)));
+        return 0;
+      },
+    };
+    const text = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
+    r.segment(st, 0x02, 99, new Uint8Array(0), 0, 0, true, handler);
+    expect([st.synced, st.next, st.line, st.ahead]).toEqual([true, 100, null, null]);
+    const whole = text("NICK a\r\nUSER a\r\n");
+    r.segment(st, 0x18, 100, whole, 0, whole.length, true, handler);
+    expect([st.line, st.ahead]).toEqual([null, null]);
+    const half = text("PRIVMSG b :hel");
+    r.segment(st, 0x18, 100 + whole.length, half, 0, half.length, true, handler);
+    expect(st.line).toBeInstanceOf(Uint8Array);
+    expect(st.ahead).toBeNull();
+    expect(lines).toEqual(["NICK a\r\n", "USER a\r\n"]);
+  });
+
+  it("keeps sequence numbers above 2^31 exact", () => {
+    const r = new LineReassembler();
+    const st = new LineStream();
+    const handler: LineHandler = { line: () => 0 };
+    r.segment(st, 0x02, 0xfffffff0, new Uint8Array(0), 0, 0, true, handler);
+    expect(st.next).toBe(0xfffffff1);
+    const data = new Uint8Array(32).fill(0x0a);
+    r.segment(st, 0x18, 0xfffffff1, data, 0, data.length, true, handler);
+    expect(st.next).toBe(0x11);
+    st.next = 0x80000000;
+    expect(st.next).toBe(0x80000000);
+  });
+});
