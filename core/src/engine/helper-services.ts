@@ -47,6 +47,12 @@ export interface ServiceParts {
   readonly time: Float64Array;
 }
 
+/** A checked request made into an expectation, with how to register it. */
+interface Built {
+  readonly expectation: Expectation;
+  readonly searchPort: boolean;
+}
+
 const REFUSALS: Readonly<Record<number, ExpectRefusal>> = {
   [InsertResult.ALREADY]: "already",
   [InsertResult.BUSY]: "busy",
@@ -78,10 +84,11 @@ export class HelperServices implements ContextHost, ExpectationControl {
   expect(slot: number, helper: number, dir: number, request: ExpectationRequest): ExpectOutcome {
     const made = this.build(slot, helper, dir, request);
     if (typeof made === "string") return this.refuse(helper, slot, made);
-    const policy = this.p.helperSet.list[helper]!.policies[made.cls]!;
-    const res = this.insert(made, policy.maxExpected, request.searchPort === true);
+    const e = made.expectation;
+    const policy = this.p.helperSet.list[helper]!.policies[e.cls]!;
+    const res = this.insert(e, policy.maxExpected, made.searchPort);
     if (res < 0) return this.refuse(helper, slot, REFUSALS[res]!);
-    return { ok: true, expectation: new ExpectationRef(made, this), replaced: res === InsertResult.REPLACED };
+    return { ok: true, expectation: new ExpectationRef(e, this), replaced: res === InsertResult.REPLACED };
   }
 
   /**
@@ -145,22 +152,29 @@ export class HelperServices implements ContextHost, ExpectationControl {
   }
 
   expectAll(slot: number, helper: number, dir: number, requests: readonly ExpectationRequest[]): ExpectAllOutcome {
-    if (!Array.isArray(requests)) {
+    // Read the list once (a copy), so a hostile array or proxy cannot throw or change under the checks.
+    let list: readonly ExpectationRequest[] | null;
+    try {
+      list = Array.isArray(requests) ? Array.from(requests) : null;
+    } catch {
+      list = null;
+    }
+    if (list === null) {
       const r = this.refuse(helper, slot, "bad-request");
       return { ok: false, reason: r.reason, index: 0 };
     }
     // Check every request before registering any, so a malformed one costs nothing.
-    const made: Expectation[] = [];
-    for (let i = 0; i < requests.length; i++) {
-      const e = this.build(slot, helper, dir, requests[i]!);
-      if (typeof e === "string") return { ok: false, reason: this.refuse(helper, slot, e).reason, index: i };
-      made.push(e);
+    const made: Built[] = [];
+    for (let i = 0; i < list.length; i++) {
+      const b = this.build(slot, helper, dir, list[i]!);
+      if (typeof b === "string") return { ok: false, reason: this.refuse(helper, slot, b).reason, index: i };
+      made.push(b);
     }
     const done: ExpectationHandle[] = [];
     for (let i = 0; i < made.length; i++) {
-      const e = made[i]!;
+      const e = made[i]!.expectation;
       const policy = this.p.helperSet.list[helper]!.policies[e.cls]!;
-      const res = this.insert(e, policy.maxExpected, requests[i]!.searchPort === true);
+      const res = this.insert(e, policy.maxExpected, made[i]!.searchPort);
       if (res < 0) {
         // All or nothing: take back what this group registered (as Linux's SIP helper unexpects RTP when RTCP fails).
         for (const h of done) h.remove();
@@ -204,7 +218,7 @@ export class HelperServices implements ContextHost, ExpectationControl {
   }
 
   /** A checked request as an expectation of master `slot` (announced by a packet of direction `dir`), or why not. */
-  private build(slot: number, helper: number, dir: number, request: ExpectationRequest): Expectation | ExpectRefusal {
+  private build(slot: number, helper: number, dir: number, request: ExpectationRequest): Built | ExpectRefusal {
     const { table: t, helperSet } = this.p;
     if (!t.inUse(slot)) return "no-connection";
     const family = t.family(slot);
@@ -247,7 +261,7 @@ export class HelperServices implements ContextHost, ExpectationControl {
         e.natPort = c.dport;
       }
     }
-    return e;
+    return { expectation: e, searchPort: c.searchPort };
   }
 
   private refuse(helper: number, slot: number, reason: ExpectRefusal): { readonly ok: false; readonly reason: ExpectRefusal } {
