@@ -87,6 +87,7 @@ export class Engine {
   private readonly gcDue: Float64Array;
   private readonly expectDue: Float64Array;
   private readonly fragmentsDue: Float64Array;
+  /** Inside process, expire or flush: a call from a hook or a listener must not re-enter (see {@link process}). */
   private busy = false;
 
   constructor(
@@ -163,6 +164,15 @@ export class Engine {
    * @param zone - conntrack zone (separate tables in one engine). Default 0.
    * @param flags - {@link ProcessFlag} bits.
    * @returns the engine's reused {@link PacketResult}.
+   * @throws Error when called re-entrantly: from a helper hook or an event
+   *   listener while the engine is inside `process`, `processRange`,
+   *   `expire` or `flush`. The engine is single-threaded and its pipeline
+   *   works on one packet at a time (one reused result, one parsed packet),
+   *   so a nested call would overwrite the outer packet's result and could
+   *   confirm a tuple twice. Nothing is changed by the refused call; the
+   *   outer call finishes normally (a hook's throw is contained and counted
+   *   as a helper error, a listener's is ignored). Queue the packet and
+   *   process it after the outer call returns.
    */
   process(bytes: Uint8Array, ts?: number, zone = 0, flags = 0): PacketResult {
     return this.processRange(bytes, 0, bytes.length, ts, zone, flags);
@@ -170,7 +180,7 @@ export class Engine {
 
   /** Like {@link process}, for a datagram at `offset` in a larger buffer (a capture record). */
   processRange(bytes: Uint8Array, offset: number, length: number, ts?: number, zone = 0, flags = 0): PacketResult {
-    if (this.busy) throw new Error("engine.process was called from inside a helper hook or an event listener: queue the packet and process it after the call returns");
+    if (this.busy) this.reentered("process");
     this.busy = true;
     try {
       if (ts !== undefined) this.time[0] = ts;
@@ -350,18 +360,41 @@ export class Engine {
     if (this.table.inUse(slot)) this.table.setMark(slot, mark >>> 0);
   }
 
-  /** Removes connections, expectations and incomplete fragmented datagrams that expired at `now` (a full sweep). */
+  /**
+   * Removes connections, expectations and incomplete fragmented datagrams
+   * that expired at `now` (a full sweep). Not re-entrant (see {@link process}).
+   */
   expire(now: number): void {
-    this.time[0] = now;
-    this.expectations.expire(now);
-    this.defrag.expire(now);
-    this.collector.reap(this.table.capacity);
+    if (this.busy) this.reentered("expire");
+    this.busy = true;
+    try {
+      this.time[0] = now;
+      this.expectations.expire(now);
+      this.defrag.expire(now);
+      this.collector.reap(this.table.capacity);
+    } finally {
+      this.busy = false;
+    }
   }
 
-  /** Removes every connection and expectation. */
+  /** Removes every connection and expectation. Not re-entrant (see {@link process}). */
   flush(): void {
-    this.expectations.flush();
-    for (let s = 0; s < this.table.capacity; s++) if (this.table.family(s) !== 0) this.conntrack.destroy(s, "flushed");
+    if (this.busy) this.reentered("flush");
+    this.busy = true;
+    try {
+      this.expectations.flush();
+      for (let s = 0; s < this.table.capacity; s++) if (this.table.family(s) !== 0) this.conntrack.destroy(s, "flushed");
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** Refuses a nested call (out of line: the per-packet check stays one branch). */
+  private reentered(call: string): never {
+    throw new Error(
+      `engine.${call}() was called from inside a helper hook or an event listener while the engine was busy: ` +
+        "the engine is not re-entrant; queue the work and do it after the current call returns",
+    );
   }
 
   /**
