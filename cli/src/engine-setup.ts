@@ -36,6 +36,9 @@ export async function setUp(o: CliOptions): Promise<Setup> {
       ...(rules !== null ? { policy: rules.policy } : {}),
       ...(o.maxConnections !== undefined ? { maxConnections: o.maxConnections, initialCapacity: Math.min(1024, o.maxConnections) } : {}),
       ...(o.maxExpectations !== undefined ? { maxExpectations: o.maxExpectations } : {}),
+      ...(o.maxExpectationsPerSource !== undefined ? { maxExpectationsPerSource: o.maxExpectationsPerSource } : {}),
+      // Random unless given, as Linux seeds its hash: --hash-seed makes NAT's random choices reproducible.
+      ...(o.hashSeed !== undefined ? { hashSeed: o.hashSeed } : {}),
     });
   } catch (error) {
     // Bad options, or a --helper-module whose helper the engine refuses.

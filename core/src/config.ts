@@ -79,6 +79,8 @@ export interface EngineConfig {
   maxConnections: number;
   initialCapacity: number;
   maxExpectations: number;
+  /** Pending expectations per source address (IPv6: per /64); 0 or absent: no such limit (Linux has none). */
+  maxExpectationsPerSource?: number;
   timeouts: Timeouts;
   tcp: TcpOptions;
   fragments: FragmentOptions;

@@ -123,6 +123,7 @@ export class Engine {
       snapshots: this.snap,
       stats: this.stats,
       time: this.time,
+      perSource: config.maxExpectationsPerSource ?? 0,
     });
     this.expectations = new ExpectationRegistry(config.maxExpectations, config.hashSeed ^ 0x5bd1e995, services);
     const views = { table: this.table, trackers: this.trackers, helperNames: this.helperSet.names, time: this.time };

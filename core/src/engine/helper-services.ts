@@ -7,6 +7,7 @@ import { Expectation } from "../expect/expectation.js";
 import type { ExpectationEnd, ExpectationRegistry } from "../expect/registry.js";
 import { InsertResult } from "../expect/registry.js";
 import { checkRequest } from "../expect/request.js";
+import { SourceQuota } from "../expect/source-quota.js";
 import type { ContextHost } from "../helper/contexts.js";
 import { ExpectationRef, type ExpectationControl } from "../helper/expectation-ref.js";
 import type { HelperSet } from "../helper/helper-set.js";
@@ -45,6 +46,8 @@ export interface ServiceParts {
   readonly snapshots: Snapshots;
   readonly stats: EngineStats;
   readonly time: Float64Array;
+  /** `maxExpectationsPerSource` (0: no per-source limit). */
+  readonly perSource: number;
 }
 
 /** A checked request made into an expectation, with how to register it. */
@@ -68,8 +71,12 @@ const REFUSALS: Readonly<Record<number, ExpectRefusal>> = {
 export class HelperServices implements ContextHost, ExpectationControl {
   private readonly quoted = new ParsedPacket();
   private readonly keys = new Uint16Array(2);
+  /** The per-source fairness limit, when configured. */
+  private readonly quota: SourceQuota | null;
 
-  constructor(private readonly p: ServiceParts) {}
+  constructor(private readonly p: ServiceParts) {
+    this.quota = p.perSource > 0 ? new SourceQuota(p.perSource) : null;
+  }
 
   get time(): Float64Array {
     return this.p.time;
@@ -279,9 +286,16 @@ export class HelperServices implements ContextHost, ExpectationControl {
     if ((events.wanted & EventBit["expect-new"]) !== 0) {
       events.emit(EventBit["expect-new"], { type: "expect-new", ts: this.p.time[0]!, expectation: this.p.snapshots.expectation(e) });
     }
+    const t = this.p.table;
+    if (this.quota !== null && e.live && t.holds(e.master, e.masterId)) {
+      // The source is the master's original sender: the host that opened the control connection.
+      const oldest = this.quota.add(e, e.family, e.zone, t.u32, t.srcAt(e.master, 0));
+      if (oldest !== null) this.p.expectations().remove(oldest, "evicted");
+    }
   }
 
   destroyed(e: Expectation, why: ExpectationEnd): void {
+    this.quota?.remove(e);
     if (why === "timeout") this.p.stats.expectationsExpired++;
     else if (why === "evicted") this.p.stats.expectationsEvicted++;
     const events = this.p.events;

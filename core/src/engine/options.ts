@@ -26,6 +26,14 @@ export interface EngineOptions {
   readonly initialCapacity?: number;
   /** Most expectations pending in all (`nf_ct_expect_max`). Default 4096. */
   readonly maxExpectations?: number;
+  /**
+   * Beyond Linux, off by default: most expectations pending for one source
+   * (the address that opened the master connection; an IPv6 source counts
+   * by its /64). Over it, that source's oldest pending expectation is
+   * evicted, so one host cannot fill `maxExpectations` and block other
+   * users' data connections. 0 or omitted: no such limit (Linux).
+   */
+  readonly maxExpectationsPerSource?: number;
   readonly timeouts?: Partial<Timeouts>;
   readonly tcp?: Partial<TcpOptions>;
   readonly fragments?: Partial<FragmentOptions>;
@@ -82,6 +90,7 @@ export function resolveConfig(o: EngineOptions): EngineConfig {
     maxConnections: positive(o.maxConnections, 262144, "maxConnections"),
     initialCapacity: positive(o.initialCapacity, 1024, "initialCapacity"),
     maxExpectations: positive(o.maxExpectations, 4096, "maxExpectations"),
+    maxExpectationsPerSource: o.maxExpectationsPerSource === 0 ? 0 : positive(o.maxExpectationsPerSource, 0, "maxExpectationsPerSource"),
     timeouts: { ...DEFAULT_TIMEOUTS, ...o.timeouts },
     tcp: { ...DEFAULT_TCP_OPTIONS, ...o.tcp },
     fragments: { ...DEFAULT_FRAGMENT_OPTIONS, ...o.fragments },
