@@ -29,8 +29,8 @@ function cli(args: string[], feed?: () => void, stdin: "ignore" | "pipe" = "igno
     const child = spawn(process.execPath, [bin, ...args], { stdio: [stdin, "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => {
+    child.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr!.on("data", (d: Buffer) => {
       stderr += d.toString();
       if (/still waiting/.test(stderr)) feed?.();
     });
