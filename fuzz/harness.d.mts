@@ -17,6 +17,8 @@ export interface Figures {
   readonly peak: number;
   readonly bound: number;
   readonly connections: number;
+  readonly maxConnections: number;
+  readonly maxExpectations: number;
 }
 export function runTarget(target: Target, o: { packets: number; seed: number; checkEvery?: number }): Figures;
 export function violations(f: Figures): number;

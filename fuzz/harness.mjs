@@ -27,10 +27,25 @@ export function seeds() {
   return (corpus ??= loadCorpus());
 }
 
-/** Time gaps between two replays of a trace: none, short, and past every timeout that matters. */
-const GAPS = [0.001, 1, 10, 31, 61, 121, 301, 3601];
+/**
+ * Time gaps between two replays of a trace: mostly short, so connections
+ * and expectations pile up to the limits; sometimes past every timeout
+ * that matters, so they expire (by the sweep and by `engine.expire`).
+ */
+const SHORT_GAPS = [0.001, 0.01, 0.1, 1];
+const LONG_GAPS = [31, 61, 121, 301, 3601];
 /** Fraction of a replay's packets that are mutated. */
 const MUTATION_RATES = [0, 0.05, 0.3, 1];
+/** A TCP SYN without ACK (IPv4 or IPv6 without extension headers). */
+function isSyn(b) {
+  const v = b[0] >> 4;
+  const l4 = v === 4 ? (b[0] & 0x0f) << 2 : 40;
+  const proto = v === 4 ? b[9] : b[6];
+  return proto === 6 && b.length > l4 + 13 && (b[l4 + 13] & 0x12) === 0x02;
+}
+
+/** Fraction of a replay's packets that are lost. */
+const LOSS_RATES = [0, 0.02, 0.02, 0.3];
 /** Problems kept per kind, as examples. */
 const EXAMPLES = 3;
 
@@ -62,6 +77,9 @@ export function runTarget(target, o) {
     states: [0, 0, 0, 0, 0],
     expectations: 0,
     related: 0,
+    /** Most connections and pending expectations seen at once (how close the run came to the limits). */
+    maxConnections: 0,
+    maxExpectations: 0,
     start,
     end: start,
     peak: 0,
@@ -109,8 +127,12 @@ export function runTarget(target, o) {
     f.states[res.state] = (f.states[res.state] ?? 0) + 1;
     const bad = resultProblem(res);
     if (bad !== null) problem("result", bad);
-    if (engine.connectionCount > LIMITS.maxConnections) problem("bounds", `${engine.connectionCount} connections`);
-    if (engine.expectationCount > LIMITS.maxExpectations) problem("bounds", `${engine.expectationCount} expectations`);
+    const conns = engine.connectionCount;
+    const pending = engine.expectationCount;
+    if (conns > f.maxConnections) f.maxConnections = conns;
+    if (pending > f.maxExpectations) f.maxExpectations = pending;
+    if (conns > LIMITS.maxConnections) problem("bounds", `${conns} connections`);
+    if (pending > LIMITS.maxExpectations) problem("bounds", `${pending} expectations`);
     if (bytes[0] >> 4 === 4 && (bytes[6] & 0x3f) !== 0) {
       const m = engine.memory();
       if (m.fragmentBytes > LIMITS.fragments.maxBytes || m.fragmentDatagrams > LIMITS.fragments.maxDatagrams) problem("bounds", `fragments ${m.fragmentBytes} bytes, ${m.fragmentDatagrams} datagrams`);
@@ -138,17 +160,22 @@ export function runTarget(target, o) {
   while (f.packets < o.packets) {
     const trace = r.pick(traces);
     const rate = r.pick(MUTATION_RATES);
+    // Some replays lose many packets: data connections that never come leave their expectations pending.
+    const loss = r.pick(LOSS_RATES);
+    // And some lose every SYN after the first packet: the announced connections never open.
+    const synLoss = r.chance(0.3);
     // A replay in one of many zones opens new connections (each zone is a table of its own), so the limits are reached.
     const zone = r.int(1024);
     for (let i = 0; i < trace.packets.length && f.packets < o.packets; i++) {
       const p = trace.packets[i];
-      if (r.chance(0.02)) continue; // lost
+      if (r.chance(loss)) continue; // lost
+      if (synLoss && i > 0 && isSyn(p.bytes)) continue;
       let list = r.chance(rate) ? mutate(r, p.bytes, r.pick(r.pick(traces).packets).bytes) : [p.bytes];
       if (r.chance(0.02)) list = [...list, ...list]; // duplicated
       last = Math.max(last, base + p.t);
       for (const b of list) send(b, last, zone);
     }
-    base = last + r.pick(GAPS);
+    base = last + (r.chance(0.01) ? r.pick(LONG_GAPS) : r.pick(SHORT_GAPS));
     if (r.chance(0.05)) engine.expire(base);
     if (f.packets >= nextCheck) {
       checkMemory();

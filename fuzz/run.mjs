@@ -29,7 +29,7 @@ const checkEvery = Number(arg("check-every", "250000"));
 const mib = (n) => (n / 2 ** 20).toFixed(1).padStart(6);
 
 console.log(`node ${process.version}; ${packets.toLocaleString("en")} packets per target, seed ${seed}; limits: ${LIMITS.maxConnections} connections, ${LIMITS.maxExpectations} expectations, ${LIMITS.fragments.maxBytes / 1024} KiB of fragments`);
-console.log("target                                          packets  pkt/s    exc  result bounds memory endpt icmp | heap MiB start  end | ext MiB start  end | peak / bound MiB | expect  related");
+console.log("target                                          packets  pkt/s    exc  result bounds memory endpt icmp | heap MiB start  end | ext MiB start  end | peak / bound MiB | most conns expects | expect  related");
 let total = 0;
 let bad = 0;
 for (const target of TARGETS) {
@@ -39,7 +39,7 @@ for (const target of TARGETS) {
   bad += f.exceptions + violations(f);
   const v = f.violations;
   console.log(
-    `${f.target.padEnd(44)} ${f.packets.toLocaleString("en").padStart(10)} ${Math.round(f.packets / f.seconds).toLocaleString("en").padStart(8)} ${String(f.exceptions).padStart(4)}  ${String(v.result).padStart(6)} ${String(v.bounds).padStart(6)} ${String(v.memory).padStart(6)} ${String(v.endpoint).padStart(5)} ${String(v.icmp).padStart(4)} | ${mib(f.start.heap)} ${mib(f.end.heap)}     | ${mib(f.start.external)} ${mib(f.end.external)}    | ${mib(f.peak)} / ${mib(f.bound)}  | ${String(f.expectations).padStart(6)} ${String(f.related).padStart(8)}`,
+    `${f.target.padEnd(44)} ${f.packets.toLocaleString("en").padStart(10)} ${Math.round(f.packets / f.seconds).toLocaleString("en").padStart(8)} ${String(f.exceptions).padStart(4)}  ${String(v.result).padStart(6)} ${String(v.bounds).padStart(6)} ${String(v.memory).padStart(6)} ${String(v.endpoint).padStart(5)} ${String(v.icmp).padStart(4)} | ${mib(f.start.heap)} ${mib(f.end.heap)}     | ${mib(f.start.external)} ${mib(f.end.external)}    | ${mib(f.peak)} / ${mib(f.bound)}  | ${String(f.maxConnections).padStart(10)} ${String(f.maxExpectations).padStart(7)} | ${String(f.expectations).padStart(6)} ${String(f.related).padStart(8)}`,
   );
   for (const x of f.examples) console.log(`    ${x.kind}: ${x.text.split("\n").slice(0, 4).join(" | ")}`);
 }

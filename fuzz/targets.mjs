@@ -15,7 +15,7 @@ import { natRules } from "./corpus.mjs";
 export const LIMITS = {
   maxConnections: 2048,
   initialCapacity: 256,
-  maxExpectations: 128,
+  maxExpectations: 48,
   fragments: { maxDatagrams: 64, maxBytes: 256 * 1024, timeout: 30 },
 };
 
@@ -63,7 +63,7 @@ export const TARGETS = [
       helpers: [ftpHelper({ stream: true }), ircHelper({ stream: { linesOnly: true } }), icmpHelper(), tftpHelper(), sipHelper()],
       checksums: true,
       tcp: { loose: false, beLiberal: false },
-      maxExpectationsPerSource: 16,
+      maxExpectationsPerSource: 8,
     }),
     loose: false,
     stateBytes: STREAM_STATE,
