@@ -51,7 +51,8 @@ export interface EngineSetup {
  *
  * Create it with `createEngine(options)`. One engine is single-threaded and
  * deterministic: time only comes from the timestamps you pass (or the clock
- * you inject).
+ * you inject), and randomness only from its `hashSeed` (drawn at random
+ * when not given, as Linux seeds its hash: give one to repeat a run).
  */
 @injectable()
 export class Engine {
