@@ -173,7 +173,7 @@ export function runTarget(target, o) {
       let list = r.chance(rate) ? mutate(r, p.bytes, r.pick(r.pick(traces).packets).bytes) : [p.bytes];
       if (r.chance(0.02)) list = [...list, ...list]; // duplicated
       last = Math.max(last, base + p.t);
-      for (const b of list) send(b, last, zone);
+      for (const b of list) if (f.packets < o.packets) send(b, last, zone);
     }
     base = last + (r.chance(0.01) ? r.pick(LONG_GAPS) : r.pick(SHORT_GAPS));
     if (r.chance(0.05)) engine.expire(base);

@@ -13,7 +13,7 @@ import { natRules } from "./corpus.mjs";
 
 /** Limits every fuzzed engine runs with. */
 export const LIMITS = {
-  maxConnections: 2048,
+  maxConnections: 1024,
   initialCapacity: 256,
   maxExpectations: 48,
   fragments: { maxDatagrams: 64, maxBytes: 256 * 1024, timeout: 30 },
