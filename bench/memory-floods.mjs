@@ -11,9 +11,10 @@
 //    complete, each held alone (16 bytes apart) or in runs (adjacent). The
 //    ratio to the budget must stay below 2.
 // 2. Incomplete datagrams: 1024 held, then engine.expire() 40 s later.
-// 3. A SYN flood of --syns SYNs from random spoofed clients to tcp/6667
-//    into a --table-entry table: no helper, the IRC helper (Linux mode) and
-//    IRC stream mode. Stream mode must hold less than 2x the no-helper flood.
+// 3. A SYN flood of --syns SYNs from random spoofed clients into a
+//    --table-entry table: no helper; to tcp/6667 with the IRC helper (Linux
+//    mode, stream mode); to tcp/21 with the FTP helper (Linux mode, stream
+//    mode). IRC stream mode must hold less than 2x the no-helper flood.
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
@@ -26,6 +27,7 @@ const arg = (name, def) => {
 async function child(kind, params) {
   const { createEngine } = await import("../core/dist/index.js");
   const { ircHelper } = await import("../helpers/irc/dist/index.js");
+  const { ftpHelper } = await import("../helpers/ftp/dist/index.js");
   const held = () => {
     globalThis.gc();
     globalThis.gc();
@@ -73,12 +75,18 @@ async function child(kind, params) {
     engine.expire(140);
     out.datagrams = engine.memory().fragmentDatagrams;
   } else if (kind === "syn") {
-    const helpers = params.helper === "none" ? [] : [ircHelper(params.helper === "stream" ? { stream: true } : {})];
+    const helpers = {
+      none: [],
+      irc: [ircHelper()],
+      "irc-stream": [ircHelper({ stream: true })],
+      ftp: [ftpHelper()],
+      "ftp-stream": [ftpHelper({ stream: true })],
+    }[params.helper];
     engine = createEngine({ helpers, maxConnections: params.table, hashSeed: 1 });
     const b = new Uint8Array(40);
     const v = new DataView(b.buffer);
     ipv4(b, 0, 0, 6, 0, 0xc0a80001);
-    v.setUint16(22, 6667);
+    v.setUint16(22, params.port);
     b[32] = 0x50;
     b[33] = 0x02;
     v.setUint16(34, 65535);
@@ -123,11 +131,18 @@ if (args[0] === "--child") {
   console.log("\n2. incomplete datagrams expire on the clock");
   const e = measure("expiry", {});
   console.log(`1,024 datagrams held: ${mib(e.holding)} MiB; after engine.expire() 40 s later: ${mib(e.held)} MiB, ${e.datagrams} datagrams`);
-  console.log(`\n3. ${syns.toLocaleString("en")} SYNs to tcp/6667, table of ${table.toLocaleString("en")}`);
+  console.log(`\n3. ${syns.toLocaleString("en")} SYNs from random clients, table of ${table.toLocaleString("en")}`);
   console.log("helper                  connections   held MiB   vs no helper");
-  const base = measure("syn", { helper: "none", syns, table });
-  for (const [name, helper] of [["none", "none"], ["irc (Linux mode)", "linux"], ["irc stream: true", "stream"]]) {
-    const r = helper === "none" ? base : measure("syn", { helper, syns, table });
+  const base = measure("syn", { helper: "none", port: 6667, syns, table });
+  const rows = [
+    ["none", "none", 6667],
+    ["tcp/6667 irc (Linux)", "irc", 6667],
+    ["tcp/6667 irc stream", "irc-stream", 6667],
+    ["tcp/21 ftp (Linux)", "ftp", 21],
+    ["tcp/21 ftp stream", "ftp-stream", 21],
+  ];
+  for (const [name, helper, port] of rows) {
+    const r = helper === "none" ? base : measure("syn", { helper, port, syns, table });
     console.log(`${name.padEnd(22)} ${r.connections.toLocaleString("en").padStart(12)}   ${mib(r.held)}     ${(r.held / base.held).toFixed(2).padStart(6)}x`);
   }
 }
