@@ -95,6 +95,13 @@ describe("fragments of IPv6", () => {
     expect(decoded(bare)).toMatchObject({ fragHeaderOffset: 40, prevNextHeaderOffset: 6, fragId: 0 });
   });
 
+  it("split to an MTU, the fragment header counted", () => {
+    const dg = udp({ src: "fd00:1::2", dst: "fd00:2::3", sport: 5000, dport: 53, payload: data(3000) });
+    const frags = fragments(dg, { mtu: 1280 });
+    expect(frags.map((f) => f.length)).toEqual([1280, 1280, 48 + 3008 - 2 * 1232]);
+    for (const f of frags.slice(0, -1)) expect((f.length - 48) % 8).toBe(0);
+  });
+
   it("keep hop-by-hop, routing and the destination options before routing in every fragment", () => {
     const dg = tcp({
       src: "2001:db8::1",
