@@ -10,6 +10,7 @@
 // (every packet misses the cache: the worst case).
 import { PerformanceObserver } from "node:perf_hooks";
 import { createEngine } from "../core/dist/index.js";
+import { tcp } from "../testing/dist/index.js";
 
 // Garbage collections seen during the timed loop: 0 means the hot path allocated nothing worth collecting.
 let gcs = 0;
@@ -23,48 +24,19 @@ const arg = (name, def) => {
 const flowCounts = arg("flows", "10000,100000,1000000").split(",").map(Number);
 const timedPackets = Number(arg("packets", "5000000"));
 
-function checksum(b, off, len) {
-  let s = 0;
-  for (let i = 0; i < len; i += 2) s += (b[off + i] << 8) | b[off + i + 1];
-  while (s > 0xffff) s = (s & 0xffff) + (s >>> 16);
-  return ~s & 0xffff;
-}
-
-/** Writes a 40-byte IPv4+TCP packet at `o`. */
-function writePacket(b, o, src, dst, sport, dport, seq, ack, flags) {
-  b[o] = 0x45;
-  b[o + 2] = 0;
-  b[o + 3] = 40;
-  b[o + 8] = 64;
-  b[o + 9] = 6;
-  const dv = new DataView(b.buffer, b.byteOffset);
-  dv.setUint32(o + 12, src);
-  dv.setUint32(o + 16, dst);
-  dv.setUint16(o + 10, 0);
-  dv.setUint16(o + 10, checksum(b, o, 20));
-  dv.setUint16(o + 20, sport);
-  dv.setUint16(o + 22, dport);
-  dv.setUint32(o + 24, seq >>> 0);
-  dv.setUint32(o + 28, ack >>> 0);
-  b[o + 32] = 0x50;
-  b[o + 33] = flags;
-  dv.setUint16(o + 34, 65535);
-}
-
 async function run(flows, shuffled) {
   const engine = createEngine({ maxConnections: flows, initialCapacity: flows });
-  const client = (i) => (0x0a000000 | (i >>> 8)) >>> 0; // 10.x.y.z
-  const server = 0xc0a80001; // 192.168.0.1
-  const one = new Uint8Array(40);
+  // 256 client ports per address: 10.0.0.0, 10.0.0.1, ... talking to 192.168.0.1:443.
+  const client = (i) => `10.${(i >>> 24) & 255}.${(i >>> 16) & 255}.${(i >>> 8) & 255}`;
+  const server = "192.168.0.1";
+  const sportOf = (i) => 1024 + (i & 0xff) * 200 + 1;
   const t0 = 1_700_000_000;
+  // Setup (not timed): a real handshake per flow, packets from the test kit.
   for (let i = 0; i < flows; i++) {
-    const sport = 1024 + (i & 0xff) * 200 + 1;
-    writePacket(one, 0, client(i), server, sport, 443, 1000, 0, 0x02);
-    engine.process(one, t0);
-    writePacket(one, 0, server, client(i), 443, sport, 5000, 1001, 0x12);
-    engine.process(one, t0);
-    writePacket(one, 0, client(i), server, sport, 443, 1001, 5001, 0x10);
-    engine.process(one, t0);
+    const sport = sportOf(i);
+    engine.process(tcp({ src: client(i), dst: server, sport, dport: 443, seq: 1000, flags: "S" }), t0);
+    engine.process(tcp({ src: server, dst: client(i), sport: 443, dport: sport, seq: 5000, ack: 1001, flags: "SA" }), t0);
+    engine.process(tcp({ src: client(i), dst: server, sport, dport: 443, seq: 1001, ack: 5001, flags: "A" }), t0);
   }
   if (engine.connectionCount !== flows) throw new Error(`expected ${flows} connections, have ${engine.connectionCount}`);
   // The timed packets: one ACK per flow, visited in a shuffled order so the
@@ -81,8 +53,9 @@ async function run(flows, shuffled) {
   }
   for (let k = 0; k < n; k++) {
     const i = order[k];
-    const sport = 1024 + (i & 0xff) * 200 + 1;
-    writePacket(buf, k * 40, client(i), server, sport, 443, 1001, 5001, 0x10);
+    const ack = tcp({ src: client(i), dst: server, sport: sportOf(i), dport: 443, seq: 1001, ack: 5001, flags: "A" });
+    if (ack.length !== 40) throw new Error(`expected 40-byte packets, got ${ack.length}`);
+    buf.set(ack, k * 40);
   }
   // Warm-up, then the measurement.
   let established = 0;

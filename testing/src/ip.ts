@@ -1,4 +1,4 @@
-import { addressBytes, pairFamily } from "./address.js";
+import { addressBytes, pairFamily, type AddressBytes } from "./address.js";
 import { toBytes, writeU16, writeU32, type PayloadInput } from "./bytes.js";
 import { internetChecksum } from "./checksum.js";
 import { checkFragmentOffset, encodeExtensionHeaders, type Ipv6ExtensionHeader } from "./ipv6-extensions.js";
@@ -48,10 +48,14 @@ export function ipv4(o: Ipv4Options): Uint8Array {
   const src = addressBytes(o.src);
   const dst = addressBytes(o.dst);
   if (pairFamily(src, dst) !== 4) throw new TypeError("ipv4() needs IPv4 addresses");
+  return buildIpv4(o, src, dst, toBytes(o.payload));
+}
+
+/** {@link ipv4} with the addresses already parsed and the payload already bytes (not copied). */
+function buildIpv4(o: Omit<Ipv4Options, "src" | "dst" | "payload">, src: AddressBytes, dst: AddressBytes, payload: Uint8Array): Uint8Array {
   const options = toBytes(o.ipOptions);
   const header = 20 + Math.ceil(options.length / 4) * 4;
   if (header > 60) throw new RangeError(`IPv4 options longer than 40 bytes: ${options.length}`);
-  const payload = toBytes(o.payload);
   const total = header + payload.length;
   if (total > 0xffff) throw new RangeError(`IPv4 datagram too long: ${total} bytes`);
   const fragOffset = o.fragOffset ?? 0;
@@ -96,8 +100,12 @@ export function ipv6(o: Ipv6Options): Uint8Array {
   const src = addressBytes(o.src);
   const dst = addressBytes(o.dst);
   if (pairFamily(src, dst) !== 6) throw new TypeError("ipv6() needs IPv6 addresses");
+  return buildIpv6(o, src, dst, toBytes(o.payload));
+}
+
+/** {@link ipv6} with the addresses already parsed and the payload already bytes (not copied). */
+function buildIpv6(o: Omit<Ipv6Options, "src" | "dst" | "payload">, src: AddressBytes, dst: AddressBytes, payload: Uint8Array): Uint8Array {
   const ext = encodeExtensionHeaders(o.extensionHeaders ?? [], o.nextHeader);
-  const payload = toBytes(o.payload);
   const length = ext.bytes.length + payload.length;
   if (length > 0xffff) throw new RangeError("IPv6 payload too long (jumbograms are not supported)");
   const b = new Uint8Array(40 + length);
@@ -133,15 +141,33 @@ export interface IpLayerOptions {
   readonly extensionHeaders?: readonly Ipv6ExtensionHeader[];
 }
 
+/** The parsed addresses of a transport builder's options, of one family. */
+export interface IpEnds {
+  readonly src: AddressBytes;
+  readonly dst: AddressBytes;
+}
+
+/**
+ * Parses the addresses once for a transport builder (its pseudo-header and
+ * the IP header both need them).
+ * @internal shared by the transport builders.
+ */
+export function ipEnds(o: IpLayerOptions): IpEnds {
+  const src = addressBytes(o.src);
+  const dst = addressBytes(o.dst);
+  pairFamily(src, dst);
+  return { src, dst };
+}
+
 /**
  * Wraps a transport segment in the IP header its addresses call for.
  * @internal shared by the transport builders.
  */
-export function wrapIp(o: IpLayerOptions, protocol: number, segment: Uint8Array): Uint8Array {
-  if (addressBytes(o.src).family === 4) {
+export function wrapIp(o: IpLayerOptions, ends: IpEnds, protocol: number, segment: Uint8Array): Uint8Array {
+  if (ends.src.family === 4) {
     if (o.extensionHeaders !== undefined) throw new TypeError("extensionHeaders are IPv6 only; use ipOptions for IPv4");
-    return ipv4({ src: o.src, dst: o.dst, protocol, payload: segment, ttl: o.ttl, id: o.id, tos: o.tos, df: o.df, ipOptions: o.ipOptions });
+    return buildIpv4({ protocol, ttl: o.ttl, id: o.id, tos: o.tos, df: o.df, ipOptions: o.ipOptions }, ends.src, ends.dst, segment);
   }
   if (o.ipOptions !== undefined || o.df !== undefined) throw new TypeError("ipOptions and df are IPv4 only; use extensionHeaders for IPv6");
-  return ipv6({ src: o.src, dst: o.dst, nextHeader: protocol, payload: segment, hopLimit: o.ttl, trafficClass: o.tos, extensionHeaders: o.extensionHeaders });
+  return buildIpv6({ nextHeader: protocol, hopLimit: o.ttl, trafficClass: o.tos, extensionHeaders: o.extensionHeaders }, ends.src, ends.dst, segment);
 }

@@ -1,7 +1,6 @@
-import { addressBytes, pairFamily } from "./address.js";
 import { toBytes, writeU16, writeU32, type PayloadInput } from "./bytes.js";
 import { internetChecksum, pseudoHeaderSum } from "./checksum.js";
-import { wrapIp, type IpLayerOptions } from "./ip.js";
+import { ipEnds, wrapIp, type IpLayerOptions } from "./ip.js";
 import { tcpFlagBits, type TcpFlagsInput } from "./tcp-flags.js";
 
 const TCP = 6;
@@ -78,9 +77,7 @@ export function encodeTcpOptions(o: TcpOptionFields | undefined): Uint8Array {
  * ```
  */
 export function tcp(o: TcpPacketOptions): Uint8Array {
-  const src = addressBytes(o.src);
-  const dst = addressBytes(o.dst);
-  pairFamily(src, dst);
+  const ends = ipEnds(o);
   const opts = encodeTcpOptions(o.options);
   const payload = toBytes(o.payload);
   const hl = 20 + opts.length;
@@ -95,7 +92,7 @@ export function tcp(o: TcpPacketOptions): Uint8Array {
   writeU16(seg, 18, o.urgent ?? 0);
   seg.set(opts, 20);
   seg.set(payload, hl);
-  const sum = o.checksum ?? internetChecksum(seg, 0, seg.length, pseudoHeaderSum(src.bytes, dst.bytes, TCP, seg.length));
+  const sum = o.checksum ?? internetChecksum(seg, 0, seg.length, pseudoHeaderSum(ends.src.bytes, ends.dst.bytes, TCP, seg.length));
   writeU16(seg, 16, sum);
-  return wrapIp(o, TCP, seg);
+  return wrapIp(o, ends, TCP, seg);
 }

@@ -1,7 +1,6 @@
-import { addressBytes, pairFamily } from "./address.js";
 import { toBytes, writeU16, type PayloadInput } from "./bytes.js";
 import { internetChecksum, pseudoHeaderSum } from "./checksum.js";
-import { wrapIp, type IpLayerOptions } from "./ip.js";
+import { ipEnds, wrapIp, type IpLayerOptions } from "./ip.js";
 
 const UDP = 17;
 const UDPLITE = 136;
@@ -43,20 +42,18 @@ export interface UdpLitePacketOptions extends IpLayerOptions {
  * `covered` bytes with a pseudo-header of `pseudoLength`.
  */
 function segment(o: IpLayerOptions & { sport: number; dport: number; payload?: PayloadInput; checksum?: number }, protocol: number, field4: (length: number) => number, covered: (length: number) => number, pseudoLength: (length: number) => number): Uint8Array {
-  const src = addressBytes(o.src);
-  const dst = addressBytes(o.dst);
-  pairFamily(src, dst);
+  const ends = ipEnds(o);
   const payload = toBytes(o.payload);
   const seg = new Uint8Array(8 + payload.length);
   writeU16(seg, 0, o.sport);
   writeU16(seg, 2, o.dport);
   writeU16(seg, 4, field4(seg.length));
   seg.set(payload, 8);
-  let sum = o.checksum ?? internetChecksum(seg, 0, covered(seg.length), pseudoHeaderSum(src.bytes, dst.bytes, protocol, pseudoLength(seg.length)));
+  let sum = o.checksum ?? internetChecksum(seg, 0, covered(seg.length), pseudoHeaderSum(ends.src.bytes, ends.dst.bytes, protocol, pseudoLength(seg.length)));
   // A computed 0 is sent as 0xffff: 0 on the wire means "no checksum" (RFC 768, RFC 3828 §3.1).
   if (o.checksum === undefined && sum === 0) sum = 0xffff;
   writeU16(seg, 6, sum);
-  return wrapIp(o, protocol, seg);
+  return wrapIp(o, ends, protocol, seg);
 }
 
 /** Builds an IPv4 or IPv6 datagram carrying one UDP datagram with a correct checksum. */
