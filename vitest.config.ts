@@ -3,6 +3,9 @@ import { defineConfig } from "vitest/config";
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
+/** Tests that boot v86 guests or drive Chromium. */
+export const EMULATOR_TESTS = ["v86/test/two-guests.test.ts", "view/test/chromium.test.ts"];
+
 // Tests run against the TypeScript sources; `test/smoke` imports the built packages instead (npm test builds first).
 export default defineConfig({
   resolve: {
@@ -17,12 +20,19 @@ export default defineConfig({
       { find: /^@alg-sdk\/helper-tftp$/, replacement: here("./helpers/tftp/src/index.ts") },
       { find: /^@alg-sdk\/rules$/, replacement: here("./rules/src/index.ts") },
       { find: /^@alg-sdk\/helper-sip$/, replacement: here("./helpers/sip/src/index.ts") },
+      { find: /^@alg-sdk\/example-helper-amanda$/, replacement: here("./examples/helper-amanda/src/index.ts") },
       { find: /^@alg-sdk\/daemon$/, replacement: here("./daemon/src/index.ts") },
+      { find: /^@alg-sdk\/vnet$/, replacement: here("./vnet/src/index.ts") },
+      { find: /^@alg-sdk\/v86$/, replacement: here("./v86/src/index.ts") },
+      { find: /^@alg-sdk\/helper-pptp$/, replacement: here("./helpers/pptp/src/index.ts") },
+      { find: /^@alg-sdk\/example-tracker-toy$/, replacement: here("./examples/tracker-toy/src/index.ts") },
     ],
   },
   test: {
     include: ["**/test/**/*.test.ts"],
-    exclude: ["**/node_modules/**", "**/dist/**"],
+    // Real guests and a real browser run on their own, one file at a time (vitest.emulator.config.ts):
+    // sharing two cores with the rest would make their timings meaningless.
+    exclude: ["**/node_modules/**", "**/dist/**", ...EMULATOR_TESTS],
     testTimeout: 30_000,
   },
 });

@@ -5,6 +5,7 @@ import { createEngine, type EngineEvent, type EngineOptions } from "@alg-sdk/cor
 import { ftpHelper } from "@alg-sdk/helper-ftp";
 import { icmpHelper } from "@alg-sdk/helper-icmp";
 import { ircHelper } from "@alg-sdk/helper-irc";
+import { pptpHelper } from "@alg-sdk/helper-pptp";
 import { sipHelper } from "@alg-sdk/helper-sip";
 import { tftpHelper } from "@alg-sdk/helper-tftp";
 import { createLinkLayerInfo, decodeLinkLayer, readCapture } from "@alg-sdk/pcap";
@@ -86,6 +87,39 @@ describe("conformance with the Linux kernel's labels (every packet)", () => {
     }
     // Without it the media's first packets are NEW: the helper is what agrees.
     const without = replay("sip-udp-ipv4", {});
+    expect(compare(without.labels, without.ours).bad.length).toBeGreaterThan(0);
+  });
+
+  it("sctp-ipv4: the SCTP tracker agrees packet by packet, and passes through Linux's states (conntrack.log)", () => {
+    for (const checksums of [false, true]) {
+      const { labels, ours, events } = replay("sctp-ipv4", { checksums });
+      expect(ours.length).toBe(labels.length);
+      expect(compare(labels, ours).bad).toEqual([]);
+      // Every state change Linux reported (NEW and UPDATE lines), in order, with its timeout and ASSURED.
+      const linux = readFileSync(fixture("sctp-ipv4", "conntrack.log"), "utf8")
+        .split("\n")
+        .filter((l) => /\[(NEW|UPDATE)\] sctp/.test(l))
+        .map((l) => {
+          const m = /sctp\s+132 (\d+) (\w+) src=\S+ dst=\S+ sport=(\d+)/.exec(l)!;
+          return `${m[3]} ${m[2]} ${m[1]}${l.includes("[ASSURED]") ? " assured" : ""}`;
+        });
+      const mine = events.flatMap((e) =>
+        e.type === "conn-new" || e.type === "conn-update"
+          ? [`${e.connection.original.srcPort} ${e.connection.protocolState} ${Math.round(e.connection.timeout)}${e.connection.assured ? " assured" : ""}`]
+          : [],
+      );
+      expect(mine).toEqual(linux);
+    }
+  });
+
+  it("gre-pptp-ipv4: with the PPTP helper on tcp/1723 the call's first GRE packet is RELATED, and both directions are one GRE connection until the call ends", () => {
+    for (const checksums of [false, true]) {
+      const { labels, ours } = replay("gre-pptp-ipv4", { helpers: [pptpHelper()], checksums });
+      expect(ours.length).toBe(labels.length);
+      expect(compare(labels, ours).bad).toEqual([]);
+    }
+    // Without it the GRE packets are NEW (no expectation) and the reply direction opens another entry (no keymap).
+    const without = replay("gre-pptp-ipv4", {});
     expect(compare(without.labels, without.ours).bad.length).toBeGreaterThan(0);
   });
 

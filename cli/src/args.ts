@@ -5,7 +5,7 @@ import { OPTIONS } from "./options-table.js";
 import { UsageError } from "./errors.js";
 import type { HelperSwitches } from "./helpers/load.js";
 import type { HelperModuleSpec } from "./helpers/module-loader.js";
-import { helperModuleSpecs } from "./helpers/module-spec.js";
+import { helperModuleSpecs, trackerModuleSpecs } from "./helpers/module-spec.js";
 import { parseHelperSpec, type HelperSpec } from "./helpers/spec.js";
 import { parseTimeouts } from "./timeouts.js";
 
@@ -26,12 +26,15 @@ export interface CliOptions {
   readonly helpers: readonly HelperSpec[] | null;
   /** `--helper-module`s, in order, each with its `--helper-options`. */
   readonly helperModules: readonly HelperModuleSpec[];
+  /** `--tracker-module`s (protocol trackers), in order, each with its `--tracker-options`. */
+  readonly trackerModules: readonly HelperModuleSpec[];
   readonly switches: HelperSwitches;
   readonly zone: number;
   readonly tcp: { readonly loose: boolean; readonly beLiberal: boolean; readonly maxRetrans?: number };
   /** Verify checksums (nf_conntrack_checksum=1). */
   readonly checksums: boolean;
-  readonly timeouts: Partial<Timeouts>;
+  /** Built-in timeouts, and those the `--tracker-module`s' trackers declare (checked by the engine). */
+  readonly timeouts: Partial<Timeouts> & Readonly<Record<string, number>>;
   readonly maxConnections?: number;
   readonly maxExpectations?: number;
   readonly rules: string | null;
@@ -72,6 +75,7 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
 
   expectFiles(command, files);
   const format = choice("--format", v.format ?? "human", FORMATS);
+  const trackerModules = trackerModuleSpecs(parsed.tokens ?? []);
   const options: CliOptions = {
     command,
     capture: command === "watch" ? null : files[0]!,
@@ -79,6 +83,7 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
     format,
     helpers: helperSpecs(v.helper, v["no-helpers"] === true),
     helperModules: helperModuleSpecs(parsed.tokens ?? []),
+    trackerModules,
     switches: {
       ftpLoose: v["ftp-loose"] === true,
       ftpStream: v["ftp-stream"] === true,
@@ -94,7 +99,8 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
       ...optional("maxRetrans", integer("--tcp-max-retrans", v["tcp-max-retrans"], 0, 255)),
     },
     checksums: v.checksums === true,
-    timeouts: parseTimeouts(v.timeout ?? []),
+    // A tracker module may declare timeouts of its own: their names are checked once it is loaded.
+    timeouts: parseTimeouts(v.timeout ?? [], trackerModules.length > 0),
     ...optional("maxConnections", integer("--max-connections", v["max-connections"], 1, 2 ** 26)),
     ...optional("maxExpectations", integer("--max-expectations", v["max-expectations"], 1, 2 ** 24)),
     rules: v.rules ?? null,

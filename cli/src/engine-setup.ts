@@ -1,9 +1,10 @@
-import { createEngine, type Engine } from "@alg-sdk/core";
+import { createEngine, type Engine, type ProtocolTracker } from "@alg-sdk/core";
 import type { RulesPolicy } from "@alg-sdk/rules";
 import type { CliOptions } from "./args.js";
 import { UsageError } from "./errors.js";
 import { loadHelpers } from "./helpers/load.js";
 import { loadRules } from "./rules-load.js";
+import { loadTrackers } from "./trackers/load.js";
 
 /** A `--rules` file and the policy compiled from it (which the engine runs and which counts what it decided). */
 export interface LoadedRules {
@@ -16,6 +17,8 @@ export interface Setup {
   readonly engine: Engine;
   /** Printable helper list: `ftp (tcp/21)`, … */
   readonly helpers: string[];
+  /** Printable list of the `--tracker-module` trackers: `toy (protocol 253) from ./toy.js`. */
+  readonly trackers: string[];
   readonly rules: LoadedRules | null;
 }
 
@@ -23,10 +26,12 @@ export interface Setup {
 export async function setUp(o: CliOptions): Promise<Setup> {
   const rules = o.rules === null ? null : { file: o.rules, policy: await loadRules(o.rules) };
   const h = await loadHelpers(o.helpers, o.switches, o.helperModules);
+  const t = await loadTrackers(o.trackerModules);
   let engine: Engine;
   try {
     engine = createEngine({
       helpers: h.helpers,
+      trackers: t.trackers as ProtocolTracker[],
       // Always explicit: the list already holds each helper's default rules unless --helper moved it.
       attach: h.attach,
       tcp: o.tcp,
@@ -38,9 +43,9 @@ export async function setUp(o: CliOptions): Promise<Setup> {
       ...(o.maxExpectations !== undefined ? { maxExpectations: o.maxExpectations } : {}),
     });
   } catch (error) {
-    // Bad options, or a --helper-module whose helper the engine refuses.
-    if (error instanceof RangeError || (error instanceof Error && /helper/.test(error.message))) throw new UsageError(error.message);
+    // Bad options (a timeout no tracker declares), or a --helper-module / --tracker-module whose plugin the engine refuses.
+    if (error instanceof RangeError || (error instanceof Error && /helper|tracker/.test(error.message))) throw new UsageError(error.message);
     throw error;
   }
-  return { engine, helpers: h.description, rules };
+  return { engine, helpers: h.description, trackers: t.description, rules };
 }

@@ -1,11 +1,31 @@
 /**
+ * Standard input as the CLI reads it: chunks of bytes. A Node `Readable`
+ * (`process.stdin`) is one.
+ */
+export type InputStream = AsyncIterable<Uint8Array>;
+
+/**
+ * The part of a Node `Writable` the CLI writes to (`process.stdout`,
+ * `process.stderr`, a `PassThrough` in tests). Declared here rather than
+ * taken from `@types/node`, so the published types need no Node typings.
+ */
+export interface OutputStream {
+  write(chunk: Uint8Array | string, callback?: (error?: Error | null) => void): boolean;
+  on(event: "error", listener: (error: Error & { code?: string }) => void): unknown;
+  on(event: "drain" | "close", listener: () => void): unknown;
+  off(event: "error" | "drain" | "close", listener: () => void): unknown;
+  /** True while the stream wants the writer to wait for "drain". */
+  readonly writableNeedDrain?: boolean;
+}
+
+/**
  * The process's streams, passed in rather than reached through `process`,
  * so commands can run in-process in tests with plain streams.
  */
 export interface Io {
-  readonly stdin: NodeJS.ReadableStream;
-  readonly stdout: NodeJS.WritableStream;
-  readonly stderr: NodeJS.WritableStream;
+  readonly stdin: InputStream;
+  readonly stdout: OutputStream;
+  readonly stderr: OutputStream;
   readonly stdinIsTty: boolean;
   readonly stdoutIsTty: boolean;
   readonly stderrIsTty: boolean;

@@ -10,6 +10,8 @@ export const OPTIONS = {
   "no-helpers": { type: "boolean" },
   "helper-module": { type: "string", multiple: true },
   "helper-options": { type: "string", multiple: true },
+  "tracker-module": { type: "string", multiple: true },
+  "tracker-options": { type: "string", multiple: true },
   "ftp-loose": { type: "boolean" },
   "ftp-stream": { type: "boolean" },
   "ftp-partial": { type: "string" },

@@ -1,3 +1,5 @@
+import type { OutputStream } from "./io.js";
+
 /**
  * A one-line progress bar on stderr. It exists only for a person watching a
  * terminal: the command creates it only when stderr is a TTY (or with
@@ -14,7 +16,7 @@ export class Progress {
    * @param delayMs - nothing is drawn before this: a small capture finishes without a bar.
    */
   constructor(
-    private readonly stream: NodeJS.WritableStream,
+    private readonly stream: OutputStream,
     private readonly total: number | null,
     private readonly delayMs = 300,
   ) {}

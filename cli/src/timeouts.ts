@@ -15,15 +15,19 @@ export function timeoutNames(): { name: string; seconds: number }[] {
   return Object.entries(DEFAULT_TIMEOUTS).map(([k, v]) => ({ name: kebab(k), seconds: v }));
 }
 
-/** Parses the `--timeout` arguments (`tcp-established=3600`, repeatable). */
-export function parseTimeouts(args: readonly string[]): Partial<Timeouts> {
-  const out: Partial<Record<keyof Timeouts, number>> = {};
+/**
+ * Parses the `--timeout` arguments (`tcp-established=3600`, repeatable).
+ * With `othersAllowed` (a `--tracker-module` is loaded) a name that is not
+ * built in is kept for the engine to check against the trackers' own.
+ */
+export function parseTimeouts(args: readonly string[], othersAllowed = false): Partial<Timeouts> & Record<string, number> {
+  const out: Record<string, number> = {};
   for (const arg of args) {
     const eq = arg.indexOf("=");
     if (eq < 0) throw new UsageError(`--timeout ${JSON.stringify(arg)}: expected NAME=SECONDS, e.g. tcp-established=3600`);
     const name = arg.slice(0, eq).trim();
-    const key = camel(name) as keyof Timeouts;
-    if (!Object.hasOwn(DEFAULT_TIMEOUTS, key)) {
+    const key = camel(name);
+    if (!othersAllowed && !Object.hasOwn(DEFAULT_TIMEOUTS, key)) {
       throw new UsageError(
         `--timeout: unknown timeout ${JSON.stringify(name)} (known: ${timeoutNames().map((t) => t.name).join(", ")})`,
       );

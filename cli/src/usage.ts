@@ -49,6 +49,11 @@ Helpers (default: ${DEFAULT_HELPERS.join(", ")}; known: ${HELPER_NAMES.join(", "
                                  helper or a factory; repeatable
   --helper-options JSON          options for the factory of the --helper-module
                                  just before: --helper-options '{"ports":[6969]}'
+  --tracker-module MODULE[#EXPORT]
+                                 load a third-party protocol tracker (it takes
+                                 its protocol numbers over); repeatable
+  --tracker-options JSON         options for the factory of the --tracker-module
+                                 just before
   --ftp-loose                    ftp: expect data connections even to an address
                                  other than the sender's (Linux's loose=1)
   --ftp-stream                   ftp: reassemble the control stream, so commands
@@ -65,7 +70,8 @@ Tracking (Linux's sysctls)
   --tcp-be-liberal               nf_conntrack_tcp_be_liberal=1: no window checks
   --tcp-max-retrans N            nf_conntrack_tcp_max_retrans (default 3)
   --checksums                    nf_conntrack_checksum=1: bad IPv4 header dropped, bad TCP/UDP/ICMP checksum INVALID
-  --timeout NAME=SECONDS         repeatable; NAME is one of
+  --timeout NAME=SECONDS         repeatable; NAME is a --tracker-module tracker's
+                                 timeout or one of
                                  ${wrap(timeoutNames().map((t) => t.name), 33, 46)}
   --max-connections N            nf_conntrack_max (default 262144)
   --max-expectations N           nf_conntrack_expect_max (default 4096)

@@ -154,7 +154,7 @@ describe("--helper specs", () => {
     expect(message(() => parseHelperSpec("ftp:sctp/21"))).toBe('--helper "ftp:sctp/21": protocol must be tcp, udp or udplite, not "sctp"');
     expect(message(() => parseHelperSpec("ftp:tcp/0"))).toBe('--helper "ftp:tcp/0": port 0 is not between 1 and 65535');
     expect(message(() => parseHelperSpec("ftp:tcp/30-20"))).toBe('--helper "ftp:tcp/30-20": port range 30-20 is backwards');
-    expect(message(() => checkHelperNames([{ name: "ftpp", attach: null }]))).toBe('unknown helper "ftpp" (known helpers: ftp, irc, tftp, sip, icmp)');
+    expect(message(() => checkHelperNames([{ name: "ftpp", attach: null }]))).toBe('unknown helper "ftpp" (known helpers: ftp, irc, tftp, sip, pptp, icmp)');
   });
 });
 

@@ -3,7 +3,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { readCapture } from "@alg-sdk/pcap";
+import { PcapWriter, readCapture } from "@alg-sdk/pcap";
+import { ipv4 } from "@alg-sdk/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 // These tests run the BUILT executable as a user does (`npm test` builds
@@ -21,6 +22,15 @@ const repo = here("../../");
 const rootFixture = (scenario: string, file: string) => here(`../../test/fixtures/conformance/${scenario}/${file}`);
 // The example third-party helper, built as a workspace by `npm run build`.
 const tftpBuilt = existsSync(here("../../helpers/tftp/dist/index.js"));
+// The example third-party tracker (examples/tracker-toy), also a workspace.
+const toyBuilt = existsSync(here("../../examples/tracker-toy/dist/index.js"));
+
+const ipv4Datagram = (src: string, dst: string, protocol: number, payload: number[]) => ipv4({ src, dst, protocol, payload });
+/** A raw-IP capture of `datagrams`, one a second. */
+function pcapOf(datagrams: readonly Uint8Array[]): Buffer {
+  const w = new PcapWriter({ linkType: 101 });
+  return Buffer.concat([w.header(), ...datagrams.map((d, i) => w.record(d, 1 + i))].map((b) => Buffer.from(b)));
+}
 
 interface Result {
   code: number | null;
@@ -196,6 +206,41 @@ describe.skipIf((!built || !tftpBuilt) && !process.env.CI)("a helper package loa
   });
 });
 
+describe.skipIf((!built || !toyBuilt) && !process.env.CI)("a third-party protocol tracker (built bin): --tracker-module with examples/tracker-toy", () => {
+  // A toy session: OPEN, ACCEPT, DATA, then DATA from a session never opened.
+  const toy = (src: string, dst: string, from: number, to: number, type: number) =>
+    ipv4Datagram(src, dst, 253, [from >> 8, from & 255, to >> 8, to & 255, type, 0, 0, 0]);
+  const file = () => {
+    const path = join(dir, "toy.pcap");
+    writeFileSync(
+      path,
+      pcapOf([
+        toy("10.0.1.2", "10.0.2.2", 7, 9, 1),
+        toy("10.0.2.2", "10.0.1.2", 9, 7, 2),
+        toy("10.0.1.2", "10.0.2.2", 7, 9, 3),
+        toy("10.0.1.2", "10.0.2.2", 5, 6, 3),
+      ]),
+    );
+    return path;
+  };
+
+  it("tracks the toy protocol with the module's states, INVALID verdicts and timeouts by name", () => {
+    const r = cli(["replay", file(), "--tracker-module", "examples/tracker-toy", "--timeout", "toy-open=99", "--format", "jsonl"], undefined, repo);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const packets = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>).filter((o) => o.type === "packet");
+    expect(packets.map((p) => `${p.state}${p.reason ? `:${p.reason}` : ""}`)).toEqual(["NEW", "ESTABLISHED", "ESTABLISHED", "INVALID:tracker-invalid"]);
+    const human = cli(["replay", file(), "--tracker-module", "examples/tracker-toy", "--timeout", "toy-open=99"], undefined, repo);
+    // Refreshed by the DATA at 3 s, listed at the last packet (4 s): 99 - 1.
+    expect(human.stdout).toMatch(/toy\s+253 98 OPEN src=10\.0\.1\.2 dst=10\.0\.2\.2 from=7 to=9 /);
+  });
+
+  it("an unknown timeout name, with or without the module, is one error line", () => {
+    expectOneErrorLine(cli(["replay", file(), "--tracker-module", "examples/tracker-toy", "--timeout", "toy-shut=3"], undefined, repo), 2, /unknown timeout "toyShut"/);
+    expectOneErrorLine(cli(["replay", file(), "--timeout", "toy-open=3"], undefined, repo), 2, /unknown timeout "toy-open"/);
+  });
+});
+
 describe.skipIf(!built && !process.env.CI)("alg-sdk verify (built bin) agrees with every conformance trace", () => {
   const traces: [string, string[]][] = [
     ["ftp-active-ipv4", []],
@@ -209,6 +254,11 @@ describe.skipIf(!built && !process.env.CI)("alg-sdk verify (built bin) agrees wi
     // Attached as the Linux router had them (the traces' replay.args).
     ["tftp-ipv4", ["--helper", "tftp:udp/69"]],
     ["sip-udp-ipv4", ["--helper", "sip:udp/5060"]],
+    ["gre-pptp-ipv4", ["--helper", "pptp:tcp/1723"]],
+    ["gre-pptp-ipv4", ["--helper", "pptp:tcp/1723", "--checksums"]],
+    // SCTP needs no helper: the built-in tracker.
+    ["sctp-ipv4", []],
+    ["sctp-ipv4", ["--checksums"]],
   ];
   const at = (scenario: string, file: string) => (existsSync(fixture(scenario, file)) ? fixture(scenario, file) : rootFixture(scenario, file));
   for (const [scenario, extra] of traces) {
@@ -303,7 +353,7 @@ describe.skipIf(!built && !process.env.CI)("bad input: one error line, a non-zer
   });
 
   it("an unknown helper name", () => {
-    expectOneErrorLine(cli(["replay", "--helper", "ftpp", capture]), 2, /unknown helper "ftpp" \(known helpers: ftp, irc, tftp, sip, icmp\)$/);
+    expectOneErrorLine(cli(["replay", "--helper", "ftpp", capture]), 2, /unknown helper "ftpp" \(known helpers: ftp, irc, tftp, sip, pptp, icmp\)$/);
   });
 
   it("a malformed option", () => {

@@ -192,6 +192,6 @@ describe("module helpers in the helper set", () => {
   });
 
   it("makes its name known to --helper, and only then", async () => {
-    await expect(loadHelpers([{ name: "rtsp", attach: null }], switches, [])).rejects.toThrow('unknown helper "rtsp" (known helpers: ftp, irc, tftp, sip, icmp)');
+    await expect(loadHelpers([{ name: "rtsp", attach: null }], switches, [])).rejects.toThrow('unknown helper "rtsp" (known helpers: ftp, irc, tftp, sip, pptp, icmp)');
   });
 });

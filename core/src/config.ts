@@ -21,6 +21,18 @@ export interface Timeouts {
   udpReplied: number;
   icmp: number;
   icmpv6: number;
+  /** SCTP, per state (`nf_conntrack_sctp_timeout_*`). */
+  sctpClosed: number;
+  sctpCookieWait: number;
+  sctpCookieEchoed: number;
+  sctpEstablished: number;
+  sctpShutdownSent: number;
+  sctpShutdownRecd: number;
+  sctpShutdownAckSent: number;
+  sctpHeartbeatSent: number;
+  /** GRE before and after traffic was seen both ways (`nf_conntrack_gre_timeout`, `_timeout_stream`). */
+  greUnreplied: number;
+  greReplied: number;
   generic: number;
 }
 
@@ -39,6 +51,16 @@ export const DEFAULT_TIMEOUTS: Readonly<Timeouts> = Object.freeze({
   udpReplied: 120,
   icmp: 30,
   icmpv6: 30,
+  sctpClosed: 10,
+  sctpCookieWait: 3,
+  sctpCookieEchoed: 3,
+  sctpEstablished: 210,
+  sctpShutdownSent: 3,
+  sctpShutdownRecd: 3,
+  sctpShutdownAckSent: 3,
+  sctpHeartbeatSent: 30,
+  greUnreplied: 30,
+  greReplied: 180,
   generic: 600,
 });
 
@@ -79,7 +101,8 @@ export interface EngineConfig {
   maxConnections: number;
   initialCapacity: number;
   maxExpectations: number;
-  timeouts: Timeouts;
+  /** The built-in timeouts and, by the names they chose, every registered tracker's (`ProtocolTracker.timeouts`). */
+  timeouts: Timeouts & Readonly<Record<string, number>>;
   tcp: TcpOptions;
   fragments: FragmentOptions;
   hashSeed: number;

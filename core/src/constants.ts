@@ -116,6 +116,23 @@ export const Reason = {
   FILTERED: 44,
   /** NAT found no unique tuple for a new connection, or could not rewrite the packet. */
   NAT_FAILED: 45,
+  // More trackers.
+  /** SCTP: no chunk, a zero-length chunk, or a chunk that must come first or alone does not (`do_basic_checks`). */
+  SCTP_BAD_CHUNKS: 50,
+  /** SCTP: the packet cannot start an association (an out-of-the-blue ABORT, SHUTDOWN COMPLETE or COOKIE ACK, or an unknown first chunk: `sctp_new`). */
+  SCTP_INVALID_NEW: 51,
+  /** SCTP: the verification tag is not the one this direction must carry (RFC 9260 8.5). */
+  SCTP_VTAG_MISMATCH: 52,
+  /** SCTP: a chunk the association's state does not allow (the state table's invalid entry). */
+  SCTP_INVALID_STATE: 53,
+  /** GRE version 1 (PPTP) carrying something other than PPP (`gre_pkt_to_tuple`). */
+  GRE_NOT_PPP: 54,
+  /** ICMPv6 redirect that is short, not from a link-local address with hop limit 255, or without options. */
+  ICMPV6_BAD_REDIRECT: 55,
+  /** ICMP inside IPv6, or ICMPv6 inside IPv4. */
+  ICMP_WRONG_FAMILY: 56,
+  /** A third-party tracker refused the packet (its own rules). */
+  TRACKER_INVALID: 57,
 } as const;
 export type Reason = (typeof Reason)[keyof typeof Reason];
 

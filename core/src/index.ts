@@ -10,6 +10,7 @@ import "reflect-metadata";
 // The engine.
 export { createEngine } from "./engine/create.js";
 export { Engine, ProcessFlag } from "./engine/engine.js";
+export type { EngineSetup } from "./engine/engine.js";
 export type { EngineOptions } from "./engine/options.js";
 export { PacketResult } from "./engine/result.js";
 export { EngineStats } from "./engine/stats.js";
@@ -50,6 +51,7 @@ export { ExpectFlag, HELPER_API_VERSION, HelperVerdict, defineHelper } from "./h
 export type {
   AddressInput,
   AttachRule,
+  ConnectionQuery,
   ConnectionView,
   DestroyContext,
   ExpectAllOutcome,
@@ -73,11 +75,25 @@ export type {
   StateContext,
 } from "./helper/types.js";
 
-// Protocol trackers, for packages that add one.
+// Protocol trackers, for packages that add one (docs/writing-a-tracker.md).
 export { PacketKind, TRACK_KILL, TRACK_OK, TRACK_REOPEN } from "./proto/tracker.js";
-export type { ProtocolTracker, TupleKeys } from "./proto/tracker.js";
+export type { NatErrorLayout, ProtocolTracker, TrackerEnvironment, TupleKeys } from "./proto/tracker.js";
+export type { TrackerTable } from "./proto/tracker-table.js";
+export { defineTracker } from "./proto/define.js";
+export type { TrackerDefinition } from "./proto/define.js";
 export { protocolName } from "./proto/registry.js";
-export type { ConnTable } from "./table/conn-table.js";
+export { crc32c } from "./packet/crc32c.js";
+// The built-in trackers Linux has beside TCP, UDP and ICMP, and GRE's keymaps (the service PPTP uses).
+export { SCTP_STATE_NAMES, SctpState } from "./proto/sctp/states.js";
+export { greTracker } from "./proto/gre/tracker.js";
+export type { GreTrackerOptions } from "./proto/gre/tracker.js";
+export { GRE_KEYMAPS } from "./proto/gre/keymaps.js";
+export type { GreKeymapResult, GreKeymaps } from "./proto/gre/keymaps.js";
+
+// Services trackers offer helpers.
+export { offerService, serviceToken } from "./service.js";
+export type { ServiceOffer, ServiceToken } from "./service.js";
+export type { TrackerRegistry } from "./proto/registry.js";
 
 // Configuration.
 export type { EngineConfig, FragmentOptions, TcpOptions, Timeouts } from "./config.js";

@@ -33,6 +33,14 @@ describe("composition", () => {
     expect(parent.resolve(marker)).toBe(42);
   });
 
+  it("helpers a package contributed to the embedder's container join the engine's own", () => {
+    const parent = container.createChildContainer();
+    parent.register(TOKENS.Helper, { useValue: defineHelper({ name: "contributed", policies: [] }) });
+    const engine = createEngine({ container: parent, helpers: [defineHelper({ name: "own", policies: [] })] });
+    expect(engine.helperList).toEqual(["contributed", "own"]);
+    expect(createEngine({ helpers: [defineHelper({ name: "alone", policies: [] })] }).helperList).toEqual(["alone"]);
+  });
+
   it("two helpers with one name are refused", () => {
     const h = defineHelper({ name: "x", policies: [] });
     expect(() => createEngine({ helpers: [h, h] })).toThrow(/two helpers/);

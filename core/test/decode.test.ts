@@ -399,11 +399,11 @@ describe("decodePacket: ICMP and other protocols", () => {
     expect(decode(ipv6({ ...V6, nextHeader: IpProto.ICMPV6, payload: new Uint8Array(4) })).r).toBe(Reason.TRUNCATED);
   });
 
-  it("gives generic protocols (GRE) ports 0", () => {
-    const gre = ok(ipv4({ ...V4, protocol: IpProto.GRE, payload: [0, 0, 0x08, 0x00, 1, 2, 3, 4] }));
-    expect([gre.protocol, gre.sport, gre.dport, gre.payloadOffset, gre.payloadLength]).toEqual([IpProto.GRE, 0, 0, 20, 8]);
-    const gre6 = ok(ipv6({ ...V6, nextHeader: IpProto.GRE, payload: [0, 0, 0x86, 0xdd] }));
-    expect([gre6.sport, gre6.dport, gre6.l4Offset, gre6.payloadLength]).toEqual([0, 0, 40, 4]);
+  it("gives protocols without a tracker (ESP) keys 0 and the whole rest as payload", () => {
+    const esp = ok(ipv4({ ...V4, protocol: IpProto.ESP, payload: [0, 0, 0x08, 0x00, 1, 2, 3, 4] }));
+    expect([esp.protocol, esp.sport, esp.dport, esp.payloadOffset, esp.payloadLength]).toEqual([IpProto.ESP, 0, 0, 20, 8]);
+    const esp6 = ok(ipv6({ ...V6, nextHeader: IpProto.ESP, payload: [0, 0, 0x86, 0xdd] }));
+    expect([esp6.sport, esp6.dport, esp6.l4Offset, esp6.payloadLength]).toEqual([0, 0, 40, 4]);
   });
 
   it("clears per-packet fields between packets", () => {
@@ -488,9 +488,10 @@ describe("decodePacket: properties", () => {
           whole = d.v6 ? icmpv6({ ...ip, ...d.t }) : icmp({ ...ip, ...d.t });
           break;
         case "gre":
+          // A protocol without a tracker (the kind keeps its old name: GRE used to be one).
           whole = d.v6
-            ? ipv6({ src: ip.src, dst: ip.dst, hopLimit: d.ttl, extensionHeaders: d.exts, nextHeader: IpProto.GRE, payload: d.t.payload })
-            : ipv4({ src: ip.src, dst: ip.dst, ttl: d.ttl, ipOptions: d.options, protocol: IpProto.GRE, payload: d.t.payload });
+            ? ipv6({ src: ip.src, dst: ip.dst, hopLimit: d.ttl, extensionHeaders: d.exts, nextHeader: IpProto.ESP, payload: d.t.payload })
+            : ipv4({ src: ip.src, dst: ip.dst, ttl: d.ttl, ipOptions: d.options, protocol: IpProto.ESP, payload: d.t.payload });
           break;
       }
       if (d.fragment === null) return { d, whole, packet: whole };

@@ -113,8 +113,8 @@ describe("ICMP and ICMPv6 queries", () => {
     for (const type of [130, 131, 132, 133, 134, 135, 136, 143]) {
       expect(run(engine, icmpv6({ src: a6, dst: "ff02::1", type }), 1)).toMatchObject({ state: "UNTRACKED", dir: null });
     }
-    // A redirect is not in Linux's noct_valid_new[]: tracked, it cannot start a connection, so it is INVALID.
-    expect(run(engine, icmpv6({ src: a6, dst: "ff02::1", type: 137 }), 1)).toMatchObject({ state: "INVALID", reason: "icmp-unknown-type" });
+    // A redirect is not in Linux's noct_valid_new[]: one that is not from a link-local address is INVALID.
+    expect(run(engine, icmpv6({ src: a6, dst: "ff02::1", type: 137 }), 1)).toMatchObject({ state: "INVALID" });
     expect(engine.connectionCount).toBe(1);
     expect(run(engine, icmpv6({ src: b6, dst: a6, type: 129, id: 4 }), 1).state).toBe("INVALID");
   });
@@ -130,10 +130,10 @@ describe("ICMP and ICMPv6 queries", () => {
 });
 
 describe("generic protocols", () => {
-  it("GRE is tracked per address pair with the 600 s timeout", () => {
+  it("a protocol without a tracker (ESP) is tracked per address pair with the 600 s timeout", () => {
     const { engine } = recordingEngine();
-    const out = ipv4({ src: A, dst: B, protocol: 47, payload: [0, 0, 8, 0] });
-    const back = ipv4({ src: B, dst: A, protocol: 47, payload: [0, 0, 8, 0] });
+    const out = ipv4({ src: A, dst: B, protocol: 50, payload: [0, 0, 8, 0] });
+    const back = ipv4({ src: B, dst: A, protocol: 50, payload: [0, 0, 8, 0] });
     const s = run(engine, out, 1).slot;
     expect(run(engine, back, 2)).toMatchObject({ state: "ESTABLISHED", dir: "reply" });
     expect(engine.connection(s)!.timeout).toBeCloseTo(600, 5);

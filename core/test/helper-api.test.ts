@@ -346,6 +346,25 @@ describe("helper API v2: lifecycle hooks", () => {
     expect(ends).toEqual(["10.0.1.2:40000 -> 10.0.2.2:9999 2 timeout"]);
   });
 
+  it("a helper without a payload hook still gets its state made on the first packet, for its lifecycle hooks", () => {
+    const seen: string[] = [];
+    const engine = createEngine({
+      helpers: [
+        defineHelper<{ made: number }>({
+          name: "quiet",
+          policies: [],
+          attach: [{ protocol: "udp", port: 9999 }],
+          createState: (ctx) => ({ made: ctx.now }),
+          onConnectionDestroyed: (ctx) => void seen.push(`${ctx.data?.made} ${ctx.reason}`),
+        }),
+      ],
+    });
+    engine.process(control("x"), 3);
+    engine.process(control("y"), 4);
+    engine.expire(1000);
+    expect(seen).toEqual(["3 timeout"]);
+  });
+
   it("onExpectationMatched sees the new connection and its master, and can attach a helper to it", () => {
     const matched: string[] = [];
     const seenOnData: string[] = [];

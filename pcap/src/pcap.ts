@@ -21,7 +21,7 @@ export const PCAPNG_MAGIC = 0x0a0d0d0a;
 /** Size of the classic pcap file header. */
 export const PCAP_HEADER_LENGTH = 24;
 
-/** Result of {@link detectFormat}: format plus, for pcap, byte order and variant. @internal */
+/** Result of {@link detectFormat}: format plus, for pcap, byte order and variant. */
 export interface DetectedMagic {
   format: CaptureFormat;
   littleEndian: boolean;

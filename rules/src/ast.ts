@@ -63,7 +63,8 @@ export interface NatTargetText {
   readonly ports: readonly [number, number] | null;
 }
 
-interface RuleCommon {
+/** What filter rules and NAT rules have in common. */
+export interface RuleCommon {
   readonly position: SourcePosition;
   /** The rule as written (comments and extra blanks removed), for reports. */
   readonly text: string;

@@ -22,6 +22,7 @@ export type {
   NatRule,
   NatTargetText,
   Rule,
+  RuleCommon,
   RuleVerdict,
   Ruleset,
   SourcePosition,

@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
+import { entryPoints } from "../../scripts/entry-points.mjs";
 
 // Imports the BUILT packages the way an npm user gets them: resolved by Node
 // through node_modules and each package's "exports" map (ESM and CommonJS),
@@ -40,10 +41,38 @@ describe.skipIf(!built && !process.env.CI)("the built packages", () => {
   });
 
   it("every package resolves through its exports map", () => {
-    for (const name of ["@alg-sdk/core", "@alg-sdk/pcap", "@alg-sdk/testing", "@alg-sdk/helper-ftp", "@alg-sdk/helper-irc", "@alg-sdk/helper-icmp", "@alg-sdk/helper-tftp", "@alg-sdk/helper-sip", "@alg-sdk/rules"]) {
+    // Every entry point with a CommonJS build, from the root workspaces list
+    // (scripts/check-packs.mjs also imports each one from its tarball).
+    const specifiers = entryPoints()
+      .filter((e) => JSON.stringify(e.ws.pkg.exports?.[e.subpath] ?? "").includes('"require"'))
+      .map((e) => e.specifier);
+    expect(specifiers).toEqual(expect.arrayContaining(["@alg-sdk/core", "@alg-sdk/core/payload", "@alg-sdk/helper-sip", "@alg-sdk/rules"]));
+    for (const name of specifiers) {
       const mod = require(name);
       expect(Object.keys(mod).length, name).toBeGreaterThan(0);
     }
+  });
+
+  it("@alg-sdk/vnet from its build forwards a frame through the built core", async () => {
+    const vnet = await import(pathToFileURL(require.resolve("@alg-sdk/vnet").replace(/index\.cjs$/, "index.js")).href);
+    const gw = vnet.createGateway({
+      interfaces: [
+        { name: "lan", mac: "02:00:00:00:01:01", ipv4: "10.0.1.1/24" },
+        { name: "wan", mac: "02:00:00:00:02:01", ipv4: "10.0.2.1/24" },
+      ],
+    });
+    const out: Uint8Array[] = [];
+    gw.connect("wan", (f: Uint8Array) => out.push(f));
+    // The kit's SYN carries the valid IPv4 header checksum a router checks.
+    const { syn } = handshake();
+    const frame = new Uint8Array(14 + syn.length);
+    frame.set([2, 0, 0, 0, 1, 1, 2, 0, 0, 0, 1, 2, 0x08, 0x00]);
+    frame.set(syn, 14);
+    gw.receive("lan", frame, 1);
+    // The next hop is unknown: the gateway asks for it by ARP on the WAN and tracks the SYN.
+    expect(out).toHaveLength(1);
+    expect((out[0]![12]! << 8) | out[0]![13]!).toBe(0x0806);
+    expect(gw.engine.connectionCount).toBe(1);
   });
 
   it("the pcap reader from its build reads a capture", async () => {

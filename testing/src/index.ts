@@ -4,9 +4,10 @@
  * isolation, on any JavaScript runtime (only `Uint8Array`, no Node APIs).
  *
  * - Packet builders ({@link ipv4}, {@link ipv6}, {@link tcp}, {@link udp},
- *   {@link udplite}, {@link icmp}, {@link icmpv6}) that return whole IP
- *   datagrams with correct lengths and checksums, with IPv4 options, IPv6
- *   extension headers, and fields to override for malformed packets.
+ *   {@link udplite}, {@link icmp}, {@link icmpv6}, {@link sctp}, {@link gre})
+ *   that return whole IP datagrams with correct lengths and checksums, with
+ *   IPv4 options, IPv6 extension headers, and fields to override for
+ *   malformed packets.
  * - {@link fragments} / {@link fragment}: split a datagram into IPv4 or IPv6
  *   fragments, or cut any one fragment out of it.
  * - {@link tcpConversation}: a stateful TCP connection builder that keeps
@@ -27,6 +28,8 @@ export { encodeTcpOptions, tcp, type TcpOptionFields, type TcpPacketOptions } fr
 export { tcpFlagBits, tcpFlagLetters, type TcpFlagsInput } from "./tcp-flags.js";
 export { udp, udplite, type UdpLitePacketOptions, type UdpPacketOptions } from "./udp.js";
 export { icmp, icmpv6, type IcmpPacketOptions } from "./icmp.js";
+export { SctpChunkType, sctp, sctpInitBody, type SctpChunk, type SctpPacketOptions } from "./sctp.js";
+export { gre, type GrePacketOptions } from "./gre.js";
 export type { TestPacket } from "./packet.js";
 export {
   TcpConversation,

@@ -1,5 +1,6 @@
 import { open, type FileHandle } from "node:fs/promises";
 import { describeFileError, InputError } from "../errors.js";
+import type { InputStream } from "../io.js";
 
 /** A capture to read: never loaded whole, always streamed in chunks. */
 export interface CaptureInput {
@@ -20,8 +21,8 @@ const CHUNK = 256 * 1024;
  * Checks a capture file can be read (`-` is standard input), so a missing
  * or unreadable file is reported before any output.
  */
-export async function openCapture(path: string, stdin: NodeJS.ReadableStream): Promise<CaptureInput> {
-  if (path === "-") return { name: "standard input", path: null, size: null, chunks: () => stdin as AsyncIterable<Uint8Array> };
+export async function openCapture(path: string, stdin: InputStream): Promise<CaptureInput> {
+  if (path === "-") return { name: "standard input", path: null, size: null, chunks: () => stdin };
   let handle: FileHandle;
   try {
     handle = await open(path, "r");

@@ -17,7 +17,7 @@ export async function watchCommand(o: CliOptions, io: Io): Promise<ExitCode> {
     throw new UsageError("watch reads a pcap stream on standard input, e.g. tcpdump -U -w - -i eth0 | alg-sdk watch");
   }
   const setup = await setUp(o);
-  const source = interruptible(io.stdin as AsyncIterable<Uint8Array>);
+  const source = interruptible(io.stdin);
   let interrupted = false;
   const stopListening = io.onInterrupt(() => {
     interrupted = true;

@@ -43,6 +43,10 @@ const REGISTRY: Readonly<Record<string, HelperEntry>> = {
     package: "@alg-sdk/helper-sip",
     load: async () => (await import("@alg-sdk/helper-sip")).sipHelper(),
   },
+  pptp: {
+    package: "@alg-sdk/helper-pptp",
+    load: async () => (await import("@alg-sdk/helper-pptp")).pptpHelper(),
+  },
   icmp: {
     package: "@alg-sdk/helper-icmp",
     load: async (s) => (await import("@alg-sdk/helper-icmp")).icmpHelper({ antiSpoofing: s.icmpAntiSpoofing }),

@@ -48,9 +48,11 @@ const CONDITIONS = new Set(["import", "node", "default"]);
 /**
  * Imports the module of `spec` (resolved from `from`, the current directory
  * by default) and returns its helper: the export itself, or what its
- * factory returns for `spec.options`.
+ * factory returns for `spec.options`. A protocol tracker module
+ * (`--tracker-module`) follows the same contract; `noun` names what is
+ * loaded in messages.
  */
-export async function loadHelperModule(spec: HelperModuleSpec, from: string = process.cwd()): Promise<unknown> {
+export async function loadHelperModule(spec: HelperModuleSpec, from: string = process.cwd(), noun: "helper" | "tracker" = "helper"): Promise<unknown> {
   const file = resolveModule(spec.module, from);
   let namespace: Record<string, unknown>;
   try {
@@ -58,17 +60,17 @@ export async function loadHelperModule(spec: HelperModuleSpec, from: string = pr
   } catch (error) {
     throw new HelperModuleError("import-failed", `${spec.module}: cannot load ${file}: ${messageOf(error)}`);
   }
-  const candidate = pickExport(spec, namespace);
+  const candidate = pickExport(spec, namespace, noun);
   if (typeof candidate !== "function") {
     if (spec.options !== undefined) {
-      throw new HelperModuleError("options", `${spec.module} exports a helper object, not a factory: it takes no options`);
+      throw new HelperModuleError("options", `${spec.module} exports a ${noun} object, not a factory: it takes no options`);
     }
     return candidate;
   }
   try {
     return await (candidate as (options: unknown) => unknown)(spec.options ?? {});
   } catch (error) {
-    throw new HelperModuleError("factory-failed", `${spec.module}: the helper factory refused its options: ${messageOf(error)}`);
+    throw new HelperModuleError("factory-failed", `${spec.module}: the ${noun} factory refused its options: ${messageOf(error)}`);
   }
 }
 
@@ -147,12 +149,12 @@ function conditional(target: unknown): string | null {
   return null;
 }
 
-/** A function (a factory) or an object with a string `name` (a helper); anything else is not a helper export. */
+/** A function (a factory) or an object with a string `name` (a helper or a tracker); anything else is not a plugin export. */
 function helperLike(value: unknown): boolean {
   return typeof value === "function" || (typeof value === "object" && value !== null && typeof (value as { name?: unknown }).name === "string");
 }
 
-function pickExport(spec: HelperModuleSpec, namespace: Record<string, unknown>): unknown {
+function pickExport(spec: HelperModuleSpec, namespace: Record<string, unknown>, noun: string): unknown {
   const names = Object.keys(namespace).filter((k) => k !== "default");
   if (spec.exportName !== null) {
     if (!Object.hasOwn(namespace, spec.exportName)) {
@@ -160,7 +162,7 @@ function pickExport(spec: HelperModuleSpec, namespace: Record<string, unknown>):
       throw new HelperModuleError("no-helper", `${spec.module} has no export ${spec.exportName} (it exports ${all.length === 0 ? "nothing" : all.join(", ")})`);
     }
     const chosen = namespace[spec.exportName];
-    if (!helperLike(chosen)) throw new HelperModuleError("no-helper", `${spec.module}#${spec.exportName} is neither a helper object nor a factory function`);
+    if (!helperLike(chosen)) throw new HelperModuleError("no-helper", `${spec.module}#${spec.exportName} is neither a ${noun} object nor a factory function`);
     return chosen;
   }
   // A CommonJS module's default export is its exports object: only a helper-like one counts.
@@ -168,7 +170,7 @@ function pickExport(spec: HelperModuleSpec, namespace: Record<string, unknown>):
   const fitting = names.filter((k) => helperLike(namespace[k]));
   if (fitting.length === 1) return namespace[fitting[0]!];
   if (fitting.length === 0) {
-    throw new HelperModuleError("no-helper", `${spec.module} exports no helper: it needs a default export or a named export that is a helper object or a factory function`);
+    throw new HelperModuleError("no-helper", `${spec.module} exports no ${noun}: it needs a default export or a named export that is a ${noun} object or a factory function`);
   }
   throw new HelperModuleError("no-helper", `${spec.module} exports several candidates (${fitting.join(", ")}): choose one with ${spec.module}#NAME`);
 }

@@ -1,3 +1,5 @@
+import type { OutputStream } from "../io.js";
+
 /**
  * Buffered output straight into bytes.
  *
@@ -24,13 +26,13 @@ export class BufferedWriter {
    * @param size - bytes buffered before a write.
    */
   constructor(
-    private readonly stream: NodeJS.WritableStream,
+    private readonly stream: OutputStream,
     private readonly beforeFlush: (() => void) | null = null,
     private readonly size = 256 * 1024,
   ) {
     this.buf = Buffer.allocUnsafe(size);
     // A closed pipe (`alg-sdk replay … | head`) is not an error of ours: stop writing.
-    stream.on("error", (error: NodeJS.ErrnoException) => {
+    stream.on("error", (error) => {
       this.broken = true;
       if (error.code !== "EPIPE") this.failure = error;
     });
@@ -73,7 +75,7 @@ export class BufferedWriter {
 
   /** A promise to await when the stream asks us to wait (backpressure), else null. */
   ready(): Promise<void> | null {
-    const s = this.stream as NodeJS.WritableStream & { writableNeedDrain?: boolean };
+    const s = this.stream;
     if (this.broken || !s.writableNeedDrain) return null;
     return new Promise((resolve) => {
       const done = () => {

@@ -65,44 +65,41 @@ export class Conntrack {
    */
   track(p: ParsedPacket, zone: number, tracker: ProtocolTracker): boolean {
     const { table: t, config, outcome } = this.p;
-    for (let attempt = 0; attempt < 2; attempt++) {
-      let ref = t.find(p.family, p.protocol, zone, p.src, p.dst, p.sport, p.dport);
-      if (ref >= 0 && t.expires(ref >> 1) <= this.p.time[0]!) {
-        this.destroy(ref >> 1, "timeout");
-        ref = -1;
-      }
-      if (ref < 0) return this.create(p, zone, tracker);
-      const s = ref >> 1;
-      const dir = ref & 1;
-      const status = t.status(s);
-      const state =
-        dir === Direction.REPLY || (status & Status.SEEN_REPLY) !== 0
-          ? PacketState.ESTABLISHED
-          : (status & Status.EXPECTED) !== 0
-            ? PacketState.RELATED
-            : PacketState.NEW;
-      const before = t.protoState(s);
-      const res = tracker.packet(t, s, dir, p, config);
-      if (res > 0) {
-        outcome.invalid(res);
-        return false;
-      }
-      if (res === TRACK_REOPEN) {
-        this.destroy(s, "reopened");
-        continue;
-      }
-      if (dir === Direction.REPLY) t.addStatus(s, Status.SEEN_REPLY);
-      outcome.tracked(state, s, dir);
-      this.slot = s;
-      this.dir = dir;
-      this.isNew = false;
-      this.kill = res === TRACK_KILL;
-      this.protoStateBefore = before;
-      this.statusBefore = status;
-      return true;
+    let ref = t.find(p.family, p.protocol, zone, p.src, p.dst, p.sport, p.dport);
+    if (ref >= 0 && t.expires(ref >> 1) <= this.p.time[0]!) {
+      this.destroy(ref >> 1, "timeout");
+      ref = -1;
     }
-    outcome.invalid(Reason.TCP_INVALID_STATE);
-    return false;
+    if (ref < 0) return this.create(p, zone, tracker);
+    const s = ref >> 1;
+    const dir = ref & 1;
+    const status = t.status(s);
+    const state =
+      dir === Direction.REPLY || (status & Status.SEEN_REPLY) !== 0
+        ? PacketState.ESTABLISHED
+        : (status & Status.EXPECTED) !== 0
+          ? PacketState.RELATED
+          : PacketState.NEW;
+    const before = t.protoState(s);
+    const res = tracker.packet(t, s, dir, p, config);
+    if (res > 0) {
+      outcome.invalid(res);
+      return false;
+    }
+    if (res === TRACK_REOPEN) {
+      // The packet starts a new connection over the old one (NF_REPEAT): its tuple is free now.
+      this.destroy(s, "reopened");
+      return this.create(p, zone, tracker);
+    }
+    if (dir === Direction.REPLY) t.addStatus(s, Status.SEEN_REPLY);
+    outcome.tracked(state, s, dir);
+    this.slot = s;
+    this.dir = dir;
+    this.isNew = false;
+    this.kill = res === TRACK_KILL;
+    this.protoStateBefore = before;
+    this.statusBefore = status;
+    return true;
   }
 
   /** A packet that matched no connection (`init_conntrack`). */

@@ -1,4 +1,4 @@
-import { container as rootContainer } from "tsyringe";
+import { container as rootContainer, type DependencyContainer } from "tsyringe";
 import { TOKENS } from "../tokens.js";
 import type { EngineSetup } from "./engine.js";
 import { Engine } from "./engine.js";
@@ -20,10 +20,14 @@ import { resolveConfig } from "./options.js";
  * ```
  */
 export function createEngine(options: EngineOptions = {}): Engine {
-  const child = (options.container ?? rootContainer).createChildContainer();
+  const parent = options.container ?? rootContainer;
+  const child = parent.createChildContainer();
   child.register(TOKENS.Config, { useValue: resolveConfig(options) });
-  for (const helper of options.helpers ?? []) child.register(TOKENS.Helper, { useValue: helper });
-  for (const tracker of options.trackers ?? []) child.register(TOKENS.Tracker, { useValue: tracker });
+  // Helpers and trackers packages contributed to the embedder's container come
+  // first, then the options'. They are registered again at the child's level:
+  // a child with registrations of its own would hide its parent's.
+  for (const helper of [...contributed(parent, TOKENS.Helper), ...(options.helpers ?? [])]) child.register(TOKENS.Helper, { useValue: helper });
+  for (const tracker of [...contributed(parent, TOKENS.Tracker), ...(options.trackers ?? [])]) child.register(TOKENS.Tracker, { useValue: tracker });
   const setup: EngineSetup = {
     attach: options.attach,
     notrack: options.notrack ?? [],
@@ -32,4 +36,9 @@ export function createEngine(options: EngineOptions = {}): Engine {
   };
   child.register(TOKENS.Setup, { useValue: setup });
   return child.resolve(Engine);
+}
+
+/** What a container (or its ancestors) holds under `token`. */
+function contributed(c: DependencyContainer, token: symbol): unknown[] {
+  return c.isRegistered(token, true) ? c.resolveAll(token) : [];
 }

@@ -9,13 +9,14 @@ import { ipv4HeaderChecksumOk } from "../packet/checksum.js";
 import { decodePacket } from "../packet/decode.js";
 import { DEFRAG_DONE, DEFRAG_HELD, Defragmenter } from "../packet/defrag.js";
 import { ParsedPacket } from "../packet/parsed-packet.js";
-import { FilterVerdict, type PacketPolicy } from "../policy/types.js";
+import type { PacketPolicy } from "../policy/types.js";
 import { Side } from "../nat/manip.js";
 import { Nat } from "../nat/nat.js";
 import { PayloadRewriter } from "../nat/rewrite.js";
-import { BUILT_IN_TRACKERS, TrackerRegistry } from "../proto/registry.js";
+import { TrackerRegistry } from "../proto/registry.js";
 import { PacketKind, type ProtocolTracker } from "../proto/tracker.js";
 import { ConnTable } from "../table/conn-table.js";
+import type { ServiceToken } from "../service.js";
 import { TOKENS } from "../tokens.js";
 import { Collector } from "./collector.js";
 import { Conntrack } from "./conntrack.js";
@@ -23,6 +24,7 @@ import { EventHub, type SubscribeOptions } from "./event-hub.js";
 import { HelperServices } from "./helper-services.js";
 import type { ConnectionInfo, EngineEventListener, ExpectationInfo } from "./info.js";
 import { Outcome } from "./outcome.js";
+import { PolicyStages } from "./policy-stages.js";
 import { PolicyView } from "./policy-view.js";
 import { PacketResult } from "./result.js";
 import { AttachTable, NotrackTable, type HelperAttachment, type NotrackRule } from "./rules.js";
@@ -79,28 +81,31 @@ export class Engine {
   private readonly events = new EventHub();
   private readonly snap: Snapshots;
   private readonly pkt = new ParsedPacket();
-  private readonly policy: PacketPolicy | undefined;
-  private readonly policyView: PolicyView;
-  /** NAT, when the policy translates (null otherwise: the plain path pays nothing for it). */
-  private readonly nat: Nat | null;
+  private readonly stages: PolicyStages;
   /** Cells compared per packet to decide whether upkeep is due (typed arrays: never boxed). */
   private readonly gcDue: Float64Array;
   private readonly expectDue: Float64Array;
   private busy = false;
+  private readonly config: EngineConfig;
+  /** What trackers offer helpers, by token key. */
+  private readonly serviceMap: Map<symbol, unknown>;
 
   constructor(
-    @inject(TOKENS.Config) private readonly config: EngineConfig,
+    @inject(TOKENS.Config) given: EngineConfig,
     @injectAll(TOKENS.Helper, { isOptional: true }) helpers: Helper[],
     @injectAll(TOKENS.Tracker, { isOptional: true }) trackers: ProtocolTracker[],
     @inject(TOKENS.Setup) setup: EngineSetup,
   ) {
-    this.trackers = new TrackerRegistry([...BUILT_IN_TRACKERS, ...trackers]);
+    const { registry, config } = TrackerRegistry.forEngine(trackers, given);
+    this.config = config;
+    this.trackers = registry;
+    this.serviceMap = registry.services();
     this.helperSet = new HelperSet(helpers);
-    this.policy = setup.policy;
-    this.policyView = new PolicyView(this.result);
-    const translates = this.policy?.destinationNat !== undefined || this.policy?.sourceNat !== undefined;
+    const policy = setup.policy;
+    const policyView = new PolicyView(this.result);
+    const translates = policy?.destinationNat !== undefined || policy?.sourceNat !== undefined;
     this.table = new ConnTable(config.maxConnections, config.initialCapacity, config.hashSeed, translates);
-    this.nat = translates ? new Nat(this.table, this.trackers, this.policy!, this.policyView, config.hashSeed) : null;
+    const nat = translates ? new Nat(this.table, this.trackers, policy!, policyView, config.hashSeed) : null;
     const attachments =
       setup.attach ?? helpers.flatMap((h) => (h.attach ?? []).map((r) => ({ ...r, helper: h.name })));
     const attach = new AttachTable(attachments, (n) => this.helperSet.indexOf(n), this.trackers);
@@ -113,14 +118,16 @@ export class Engine {
       expectations: () => this.expectations,
       helperSet: this.helperSet,
       helpers: () => this.helpers,
-      nat: this.nat,
-      rewriter: this.nat === null ? null : new PayloadRewriter(this.trackers),
+      nat,
+      rewriter: nat === null ? null : new PayloadRewriter(this.trackers),
       packet: this.pkt,
       result: this.result,
       events: this.events,
       snapshots: this.snap,
       stats: this.stats,
       time: this.time,
+      services: this.serviceMap,
+      conntrack: () => this.conntrack,
     });
     this.expectations = new ExpectationRegistry(config.maxExpectations, config.hashSeed ^ 0x5bd1e995, services);
     const views = { table: this.table, trackers: this.trackers, helperNames: this.helperSet.names, time: this.time };
@@ -132,7 +139,7 @@ export class Engine {
       trackers: this.trackers,
       expectations: this.expectations,
       helpers: this.helpers,
-      nat: this.nat,
+      nat,
       attach,
       outcome: this.outcome,
       result: this.result,
@@ -142,6 +149,7 @@ export class Engine {
       config,
       time: this.time,
     });
+    this.stages = new PolicyStages(policy, nat, policyView, this.table, this.conntrack, this.outcome, this.result);
     this.collector = new Collector(this.table, this.conntrack, config.gcSweepSeconds, this.time);
     this.gcDue = this.collector.nextDue;
     this.expectDue = this.expectations.nextDue;
@@ -213,12 +221,13 @@ export class Engine {
       else out.invalid(kind);
     }
     if (this.dropped()) return;
-    const nat = this.nat;
+    const stages = this.stages;
+    const nat = stages.nat;
     // Prerouting: destination NAT, decided on a connection's first packet.
-    if (nat !== null && r.state !== PacketState.INVALID && r.state !== PacketState.UNTRACKED) this.translate(nat, p, tracked, Side.DESTINATION);
-    if (!this.dropped() && this.policy?.filter !== undefined) this.filter(p, zone, tracked ? this.conntrack.slot : -1);
+    if (nat !== null && r.state !== PacketState.INVALID && r.state !== PacketState.UNTRACKED) stages.translate(nat, p, tracked, Side.DESTINATION);
+    if (!this.dropped() && stages.filters) stages.filter(p, zone, tracked ? this.conntrack.slot : -1);
     // Postrouting: source NAT, then the helper and the sequence adjustment (nf_confirm).
-    if (nat !== null && !this.dropped() && r.state !== PacketState.INVALID && r.state !== PacketState.UNTRACKED) this.translate(nat, p, tracked, Side.SOURCE);
+    if (nat !== null && !this.dropped() && r.state !== PacketState.INVALID && r.state !== PacketState.UNTRACKED) stages.translate(nat, p, tracked, Side.SOURCE);
     if (tracked) {
       const s = this.conntrack.slot;
       if (!this.dropped()) {
@@ -228,34 +237,11 @@ export class Engine {
           const drop = this.helpers.runPacket(s, this.conntrack.dir, r.state, p);
           if (drop !== HELPER_ACCEPT) out.drop(drop);
         }
-        if (adjust && !this.dropped() && !this.adjustSequence(p, tracker, s)) out.drop(Reason.NAT_FAILED);
+        if (adjust && !this.dropped() && !stages.adjustSequence(p, tracker, s)) out.drop(Reason.NAT_FAILED);
       }
       this.conntrack.finish(this.dropped());
     }
-    if (!this.dropped()) this.handOut(p, bytes, offset, length);
-  }
-
-  /** One NAT hook: the binding of a new connection, then the packet (or the error about one) rewritten. */
-  private translate(nat: Nat, p: ParsedPacket, tracked: boolean, side: Side): void {
-    const r = this.result;
-    let changed: number;
-    if (tracked) {
-      const s = this.conntrack.slot;
-      if (this.conntrack.isNew && !nat.decide(s, side)) return this.outcome.drop(Reason.NAT_FAILED);
-      changed = nat.manip(p, s, this.conntrack.dir, side);
-    } else if (r.slot >= 0) {
-      changed = nat.translateError(p, r.slot, r.direction, side);
-    } else return;
-    if (changed < 0) this.outcome.drop(Reason.NAT_FAILED);
-    else if (changed > 0) r.translated = true;
-  }
-
-  /** `nf_ct_seq_adjust`: earlier rewrites' offsets applied to this packet. */
-  private adjustSequence(p: ParsedPacket, tracker: ProtocolTracker, s: number): boolean {
-    if (tracker.adjustSequence === undefined) return true;
-    const changed = tracker.adjustSequence(this.table, s, this.conntrack.dir, p);
-    if (changed > 0) this.result.translated = true;
-    return changed >= 0;
+    if (!this.dropped()) out.handOut(p, bytes, offset, length);
   }
 
   /** The verdict so far is DROP (read through a call: every stage may change it). */
@@ -271,32 +257,6 @@ export class Engine {
     else this.outcome.invalid(-ref);
   }
 
-  /** The policy's filter (the forward chain, after destination NAT and before the helper). */
-  private filter(p: ParsedPacket, zone: number, s: number): void {
-    this.policyView.fill(this.result, p, zone, s < 0 ? 0 : this.table.mark(s));
-    let verdict: FilterVerdict;
-    try {
-      verdict = this.policy!.filter!(this.policyView);
-    } catch {
-      verdict = FilterVerdict.DROP;
-    }
-    if (verdict !== FilterVerdict.ACCEPT) this.outcome.drop(Reason.FILTERED);
-  }
-
-  /** Points the result at the datagram that leaves: as decoded (a reassembled one whole), or as it came. */
-  private handOut(p: ParsedPacket, bytes: Uint8Array, offset: number, length: number): void {
-    const r = this.result;
-    if (p.family !== 0 && p.l3End > p.l3Offset) {
-      r.outBytes = p.bytes;
-      r.outOffset = p.l3Offset;
-      r.outLength = p.l3End - p.l3Offset;
-    } else {
-      r.outBytes = bytes;
-      r.outOffset = offset;
-      r.outLength = length;
-    }
-  }
-
   // ------------------------------------------------------------------
   // Public API
   // ------------------------------------------------------------------
@@ -307,6 +267,14 @@ export class Engine {
    */
   on(listener: EngineEventListener, options?: SubscribeOptions): () => void {
     return this.events.subscribe(listener, options);
+  }
+
+  /**
+   * The service a registered tracker offers under `token` (GRE's keymaps:
+   * `engine.service(GRE_KEYMAPS)`), or undefined when no tracker offers it.
+   */
+  service<T>(token: ServiceToken<T>): T | undefined {
+    return this.serviceMap.get(token.key) as T | undefined;
   }
 
   /** Connections tracked now (including unexpired ones that will time out). */

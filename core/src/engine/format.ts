@@ -2,7 +2,8 @@ import type { ConnectionInfo, ExpectationInfo, TupleInfo } from "./info.js";
 
 function tuple(t: TupleInfo): string {
   if (t.icmp) return `src=${t.src} dst=${t.dst} type=${t.icmp.type} code=${t.icmp.code} id=${t.icmp.id}`;
-  if (t.srcPort === 0 && t.dstPort === 0 && t.protocolName !== "tcp" && t.protocolName !== "udp") {
+  if (t.keyText !== undefined) return `src=${t.src} dst=${t.dst} ${t.keyText}`;
+  if (t.srcPort === 0 && t.dstPort === 0 && t.protocolName !== "tcp" && t.protocolName !== "udp" && t.protocolName !== "sctp") {
     return `src=${t.src} dst=${t.dst}`;
   }
   return `src=${t.src} dst=${t.dst} sport=${t.srcPort} dport=${t.dstPort}`;

@@ -12,6 +12,7 @@ import { ExpectationRef, type ExpectationControl } from "../helper/expectation-r
 import type { HelperSet } from "../helper/helper-set.js";
 import type { HelperHost } from "../helper/host.js";
 import type {
+  ConnectionQuery,
   ExpectAllOutcome,
   ExpectationFilter,
   ExpectationHandle,
@@ -25,6 +26,7 @@ import { decodeQuoted } from "../packet/decode-quoted.js";
 import { ParsedPacket } from "../packet/parsed-packet.js";
 import type { TrackerRegistry } from "../proto/registry.js";
 import type { ConnTable } from "../table/conn-table.js";
+import type { Conntrack } from "./conntrack.js";
 import { EventBit, type EventHub } from "./event-hub.js";
 import type { ExpectationInfo } from "./info.js";
 import type { Snapshots } from "./snapshots.js";
@@ -47,6 +49,10 @@ export interface ServiceParts {
   readonly snapshots: Snapshots;
   readonly stats: EngineStats;
   readonly time: Float64Array;
+  /** What the engine's trackers offer helpers, by token key. */
+  readonly services: ReadonlyMap<symbol, unknown>;
+  /** Connection tracking, to destroy a connection a hook names (created after the services). */
+  readonly conntrack: () => Conntrack;
 }
 
 const REFUSALS: Readonly<Record<number, ExpectRefusal>> = {
@@ -323,6 +329,26 @@ export class HelperServices implements ContextHost, ExpectationControl {
     const s = ref >> 1;
     const at = t.srcAt(s, ref & 1);
     return { found: true, connection: this.p.helpers().quoteView(s), direction: (ref & 1) as 0 | 1, errorDestination: t.u32.slice(at, at + 4) };
+  }
+
+  service(key: symbol): unknown {
+    return this.p.services.get(key);
+  }
+
+  killConnection(slot: number, query: ConnectionQuery): boolean {
+    const t = this.p.table;
+    if (!t.inUse(slot)) return false;
+    const family = t.family(slot);
+    // The same checks as an expectation lookup's; the protocol is required (-1: no default).
+    const q = checkQuery(query, family, -1, this.p.trackers);
+    if (q === null) return false;
+    const ref = t.find(family, q.proto, t.zone(slot), q.src, q.dst, q.sport, q.dport);
+    const s = ref >> 1;
+    if (ref < 0 || s === slot) return false;
+    // An entry whose time is up is not found (it is reaped instead), as nf_conntrack_find_get does.
+    const expired = t.expires(s) <= this.p.time[0]!;
+    this.p.conntrack().destroy(s, expired ? "timeout" : "killed");
+    return !expired;
   }
 
   attachHelper(slot: number, name: string): boolean {

@@ -13,6 +13,8 @@ export interface TupleInfo {
   readonly dstPort: number;
   /** For ICMP and ICMPv6 queries: type, code and identifier. */
   readonly icmp?: { readonly type: number; readonly code: number; readonly id: number };
+  /** Keys that are not ports, as `conntrack -L` prints them (GRE: `srckey=0x4001 dstkey=0x8001`; the numbers are `srcPort`, `dstPort`). */
+  readonly keyText?: string;
 }
 
 /** A snapshot of one connection, as `conntrack -L` shows it. */

@@ -10,7 +10,10 @@ import type { ProtocolTracker } from "../proto/tracker.js";
 export interface EngineOptions {
   /** Helpers to register (attach them with `attach`, or by their own `attach` rules). */
   readonly helpers?: readonly Helper<any, any>[];
-  /** Protocol trackers to add to the built-in ones (TCP, UDP, UDP-Lite, ICMP, ICMPv6); a later one takes a protocol number over. */
+  /**
+   * Protocol trackers to add to the built-in ones (TCP, UDP, UDP-Lite, ICMP,
+   * ICMPv6, SCTP, GRE); a later one takes a protocol number over.
+   */
   readonly trackers?: readonly ProtocolTracker[];
   /**
    * Which new connections get which helper. Omitted: every registered
@@ -25,7 +28,12 @@ export interface EngineOptions {
   readonly initialCapacity?: number;
   /** Most expectations pending in all (`nf_ct_expect_max`). Default 4096. */
   readonly maxExpectations?: number;
-  readonly timeouts?: Partial<Timeouts>;
+  /**
+   * Timeouts in seconds: the built-in ones (`Timeouts`, named after Linux's
+   * sysctls) and those registered trackers declare, by name. An unknown
+   * name or a non-positive value is a RangeError.
+   */
+  readonly timeouts?: Partial<Timeouts> & Readonly<Record<string, number>>;
   readonly tcp?: Partial<TcpOptions>;
   readonly fragments?: Partial<FragmentOptions>;
   /** Seed of the tuple hash. */

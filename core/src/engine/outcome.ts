@@ -1,4 +1,5 @@
 import { Direction, PacketState, Verdict } from "../constants.js";
+import type { ParsedPacket } from "../packet/parsed-packet.js";
 import type { ConnTable } from "../table/conn-table.js";
 import type { PacketResult } from "./result.js";
 import type { EngineStats } from "./stats.js";
@@ -66,5 +67,19 @@ export class Outcome {
     const h = t.helper(s);
     r.helper = h === 0 ? null : this.helperNames[h - 1]!;
     this.stats.byState[state]!++;
+  }
+
+  /** Points the result at the datagram that leaves: as decoded (a reassembled one whole, NAT's rewrites included), or as it came. */
+  handOut(p: ParsedPacket, bytes: Uint8Array, offset: number, length: number): void {
+    const r = this.result;
+    if (p.family !== 0 && p.l3End > p.l3Offset) {
+      r.outBytes = p.bytes;
+      r.outOffset = p.l3Offset;
+      r.outLength = p.l3End - p.l3Offset;
+    } else {
+      r.outBytes = bytes;
+      r.outOffset = offset;
+      r.outLength = length;
+    }
   }
 }

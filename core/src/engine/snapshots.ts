@@ -37,6 +37,7 @@ export class Snapshots {
       srcPort: keys.srcPort,
       dstPort: keys.dstPort,
       ...(keys.icmp ? { icmp: keys.icmp } : {}),
+      ...(keys.text !== undefined ? { keyText: keys.text } : {}),
     };
     return info;
   }

@@ -1,5 +1,5 @@
 import { parseAddress } from "../address.js";
-import { ExpectFlag, type AddressInput, type ExpectationQuery, type ExpectationRequest, type ExpectPolicy, type ExpectRefusal } from "../helper/types.js";
+import { ExpectFlag, type AddressInput, type ConnectionQuery, type ExpectationQuery, type ExpectationRequest, type ExpectPolicy, type ExpectRefusal } from "../helper/types.js";
 import type { TrackerRegistry } from "../proto/registry.js";
 
 /** A request checked and turned into numbers, ready to become an `Expectation`. */
@@ -103,10 +103,12 @@ export interface CheckedQuery {
 }
 
 /**
- * Checks the tuple of an expectation lookup as {@link checkRequest} checks
- * a request; null when a field is malformed (a lookup answers "none" then).
+ * Checks the tuple of a lookup (an expectation's, or a connection's to kill)
+ * as {@link checkRequest} checks a request; null when a field is malformed
+ * (a lookup answers "none" then). `masterProto` is the protocol when the
+ * query names none (-1: it must).
  */
-export function checkQuery(q: ExpectationQuery, family: number, masterProto: number, trackers: TrackerRegistry): CheckedQuery | null {
+export function checkQuery(q: ExpectationQuery | ConnectionQuery, family: number, masterProto: number, trackers: TrackerRegistry): CheckedQuery | null {
   if (q === null || typeof q !== "object") return null;
   let proto = masterProto;
   if (typeof q.protocol === "string") proto = trackers.numberOf(q.protocol);
@@ -122,12 +124,12 @@ export function checkQuery(q: ExpectationQuery, family: number, masterProto: num
   return { proto, src, sport, dst, dport: q.dstPort };
 }
 
-function isPort(v: unknown): v is number {
+export function isPort(v: unknown): v is number {
   return typeof v === "number" && Number.isInteger(v) && v >= 0 && v <= 65535;
 }
 
 /** Four address words from text or words, checked against the master's family. */
-function addressWords(input: AddressInput, family: number): Uint32Array | ExpectRefusal {
+export function addressWords(input: AddressInput, family: number): Uint32Array | ExpectRefusal {
   if (typeof input === "string") {
     const parsed = parseAddress(input);
     if (parsed === null) return "bad-address";

@@ -2,7 +2,9 @@ import type { Direction, PacketState } from "../constants.js";
 import type { ConnectionEnd, ExpectationInfo } from "../engine/info.js";
 import type { ConnView } from "./connection-view.js";
 import type { ParsedPacket } from "../packet/parsed-packet.js";
+import type { ServiceToken } from "../service.js";
 import type {
+  ConnectionQuery,
   ConnectionView,
   DestroyContext,
   ExpectAllOutcome,
@@ -32,6 +34,10 @@ export interface ContextHost {
   setTimeout(slot: number, seconds: number): void;
   findQuoted(bytes: Uint8Array, offset: number, length: number, zone: number): QuoteLookup;
   attachHelper(slot: number, name: string): boolean;
+  /** The service a tracker offers under `key`, or undefined. */
+  service(key: symbol): unknown;
+  /** Destroys the connection with tuple `query` in slot `slot`'s family and zone, never `slot` itself. */
+  killConnection(slot: number, query: ConnectionQuery): boolean;
   log(helper: number, connectionId: number, level: "debug" | "info" | "warn", message: string, detail: unknown): void;
   readonly logging: boolean;
 }
@@ -119,6 +125,18 @@ export class PacketCtx implements PacketContext<unknown, unknown> {
   setTimeout(seconds: number): void {
     this.host.setTimeout(this.slot, seconds);
   }
+  killConnection(tuple: ConnectionQuery): boolean {
+    return this.host.killConnection(this.slot, tuple);
+  }
+  service<T>(token: ServiceToken<T>): T | undefined {
+    return serviceOf(this.host, token);
+  }
+}
+
+/** A service by its token, for every context (a malformed token finds nothing). */
+function serviceOf<T>(host: ContextHost, token: ServiceToken<T>): T | undefined {
+  const key = (token as { key?: unknown } | null)?.key;
+  return typeof key === "symbol" ? (host.service(key) as T | undefined) : undefined;
 }
 
 /** Context of `createState`. */
@@ -126,9 +144,13 @@ export class StateCtx implements StateContext<unknown> {
   now = 0;
   options: unknown = undefined;
   constructor(
+    private readonly host: ContextHost,
     readonly connection: ConnView,
     readonly log: HookLogger,
   ) {}
+  service<T>(token: ServiceToken<T>): T | undefined {
+    return serviceOf(this.host, token);
+  }
 }
 
 /** Context of `onConnectionDestroyed`. */
@@ -136,10 +158,18 @@ export class DestroyCtx implements DestroyContext<unknown> {
   now = 0;
   data: unknown = undefined;
   reason: ConnectionEnd = "timeout";
+  slot = -1;
   constructor(
+    private readonly host: ContextHost,
     readonly connection: ConnView,
     readonly log: HookLogger,
   ) {}
+  killConnection(tuple: ConnectionQuery): boolean {
+    return this.host.killConnection(this.slot, tuple);
+  }
+  service<T>(token: ServiceToken<T>): T | undefined {
+    return serviceOf(this.host, token);
+  }
 }
 
 /** Context of `onExpectationMatched` (made per call: a slow path). */
@@ -157,17 +187,24 @@ export class MatchCtx implements MatchContext<unknown> {
   attachHelper(name: string): boolean {
     return this.host.attachHelper(this.slot, name);
   }
+  service<T>(token: ServiceToken<T>): T | undefined {
+    return serviceOf(this.host, token);
+  }
 }
 
 /** Context of `onExpectationExpired` (made per call). */
 export class ExpiryCtx implements ExpiryContext<unknown> {
   constructor(
+    private readonly host: ContextHost,
     readonly now: number,
     readonly log: HookLogger,
     readonly expectation: ExpectationInfo,
     readonly master: ConnectionView | null,
     readonly data: unknown,
   ) {}
+  service<T>(token: ServiceToken<T>): T | undefined {
+    return serviceOf(this.host, token);
+  }
 }
 
 /** The one relation-hook context an engine owns. */
@@ -179,6 +216,7 @@ export class RelateCtx implements RelateContext {
   icmpCode = 0;
   l4Offset = 0;
   l4Length = 0;
+  quoteOffset = 0;
   src: Uint32Array = NO_WORDS;
   dst: Uint32Array = NO_WORDS;
   zone = 0;
@@ -191,5 +229,8 @@ export class RelateCtx implements RelateContext {
 
   findQuoted(offset: number, length: number): QuoteLookup {
     return this.host.findQuoted(this.bytes, offset, length, this.zone);
+  }
+  service<T>(token: ServiceToken<T>): T | undefined {
+    return serviceOf(this.host, token);
   }
 }

@@ -39,6 +39,13 @@ export class HelperHost {
   private readonly relateCtx: RelateCtx;
   /** Views handed to relation hooks during the current call (to check what they answer). */
   private readonly quoteViews: ConnView[] = [];
+  /**
+   * Payload and destroy hooks running now. A hook may destroy another
+   * connection (`killConnection`), whose helper's destroy hook then runs
+   * inside it: that one gets contexts of its own, so the outer hook's
+   * reused context and view stay as they were.
+   */
+  private depth = 0;
 
   constructor(
     private readonly helpers: HelperSet,
@@ -53,8 +60,8 @@ export class HelperHost {
     this.logger = new HookLogger(host);
     this.view = new ConnView(views);
     this.packetCtx = new PacketCtx(host, this.view, this.logger);
-    this.stateCtx = new StateCtx(this.view, this.logger);
-    this.destroyCtx = new DestroyCtx(this.view, this.logger);
+    this.stateCtx = new StateCtx(host, this.view, this.logger);
+    this.destroyCtx = new DestroyCtx(host, this.view, this.logger);
     this.relateCtx = new RelateCtx(host, this.logger);
   }
 
@@ -86,7 +93,8 @@ export class HelperHost {
   runPacket(s: number, dir: number, state: PacketState, p: ParsedPacket): number {
     const index = this.table.helper(s) - 1;
     const helper = this.helpers.list[index]!;
-    if (helper.onPacket === undefined) return HELPER_ACCEPT;
+    // A helper with neither state nor a payload hook has nothing to do per packet.
+    if (helper.onPacket === undefined && (helper.createState === undefined || this.states[s] !== NO_STATE)) return HELPER_ACCEPT;
     const now = this.views.time[0]!;
     const id = this.table.id(s);
     this.view.bind(s);
@@ -105,6 +113,8 @@ export class HelperHost {
         }
         this.states[s] = data;
       }
+      // State is made on the connection's first packet even without a payload hook: the lifecycle hooks see it.
+      if (helper.onPacket === undefined) return HELPER_ACCEPT;
       const ctx = this.packetCtx;
       ctx.bytes = p.bytes;
       ctx.payloadOffset = p.payloadOffset;
@@ -126,7 +136,12 @@ export class HelperHost {
       ctx.slot = s;
       ctx.helper = index;
       ctx.packet = p;
-      verdict = helper.onPacket(ctx);
+      this.depth++;
+      try {
+        verdict = helper.onPacket(ctx);
+      } finally {
+        this.depth--;
+      }
     } catch (error) {
       this.failed(index, id, error);
       return this.errorVerdict === "drop" ? Reason.HELPER_ERROR : HELPER_ACCEPT;
@@ -145,17 +160,28 @@ export class HelperHost {
     const helper = this.helpers.list[index]!;
     if (helper.onConnectionDestroyed === undefined) return;
     const id = this.table.id(s);
+    const nested = this.depth > 0;
+    const outerHelper = this.logger.helper;
+    const outerId = this.logger.connectionId;
     this.logger.helper = index;
     this.logger.connectionId = id;
-    const ctx = this.destroyCtx;
-    this.view.bind(s);
+    const ctx = nested ? new DestroyCtx(this.host, new ConnView(this.views).bind(s), this.logger) : this.destroyCtx;
+    if (!nested) this.view.bind(s);
     ctx.now = this.views.time[0]!;
     ctx.data = this.stateOf(s);
     ctx.reason = why;
+    ctx.slot = s;
+    this.depth++;
     try {
       helper.onConnectionDestroyed(ctx);
     } catch (error) {
       this.failed(index, id, error);
+    } finally {
+      this.depth--;
+      if (nested) {
+        this.logger.helper = outerHelper;
+        this.logger.connectionId = outerId;
+      }
     }
   }
 
@@ -193,6 +219,7 @@ export class HelperHost {
     this.logger.helper = e.helper;
     this.logger.connectionId = e.masterId;
     const ctx = new ExpiryCtx(
+      this.host,
       this.views.time[0]!,
       this.logger,
       this.snapshots.expectation(e),
@@ -227,6 +254,8 @@ export class HelperHost {
     ctx.icmpCode = p.icmpCode;
     ctx.l4Offset = p.l4Offset;
     ctx.l4Length = p.l4Length;
+    const layout = this.views.trackers.get(p.protocol).natError;
+    ctx.quoteOffset = layout !== undefined ? layout.quoteAt(p) : p.l4Offset + 8;
     ctx.src = p.src;
     ctx.dst = p.dst;
     ctx.zone = zone;

@@ -1,5 +1,6 @@
 import type { Direction, PacketState } from "../constants.js";
 import type { ConnectionEnd, ExpectationInfo } from "../engine/info.js";
+import type { ServiceToken } from "../service.js";
 import type { Tuple } from "../tuple.js";
 
 /**
@@ -227,6 +228,28 @@ export interface HookContext {
   /** The engine's time, in seconds. */
   readonly now: number;
   readonly log: HelperLogger;
+  /**
+   * The service a registered protocol tracker offers under `token` (the GRE
+   * tracker's keymaps: `ctx.service(GRE_KEYMAPS)`), or undefined when no
+   * tracker of this engine offers it. The object is the engine's: keep it
+   * in your per-connection state if you use it per packet.
+   */
+  service<T>(token: ServiceToken<T>): T | undefined;
+}
+
+/**
+ * A connection named by one of its tuples (a {@link Tuple} is one), for
+ * {@link PacketContext.killConnection}. The family and zone are those of
+ * the hook's connection.
+ */
+export interface ConnectionQuery {
+  /** Transport protocol (name or number). */
+  readonly protocol: string | number;
+  readonly src: AddressInput;
+  readonly dst: AddressInput;
+  /** The tuple's keys (ports, or the protocol's keys: GRE call ids). */
+  readonly srcPort: number;
+  readonly dstPort: number;
 }
 
 /** What `createState` sees: the new connection and the options of the rule that attached the helper. */
@@ -288,6 +311,14 @@ export interface PacketContext<S = unknown, O = unknown> extends HookContext {
   /** Sets this connection's timeout to `seconds` from now (Linux's `nf_ct_refresh`, as SIP does). */
   setTimeout(seconds: number): void;
   /**
+   * Destroys the connection whose tuple in either direction is `tuple`, in
+   * this connection's zone (Linux's `nf_ct_kill` of what
+   * `nf_conntrack_find_get` finds, as nf_conntrack_pptp ends a call's GRE
+   * connection). Never this connection itself. Returns true when one was
+   * destroyed (it leaves with reason "killed").
+   */
+  killConnection(tuple: ConnectionQuery): boolean;
+  /**
    * NAT: the connection is translated, so the addresses and ports its
    * payload announces are the inside ones and must be rewritten (as
    * Linux's nf_nat_ftp and nf_nat_irc do). An expectation registered on a
@@ -313,6 +344,8 @@ export interface DestroyContext<S = unknown> extends HookContext {
   readonly connection: ConnectionView;
   readonly data: S;
   readonly reason: ConnectionEnd;
+  /** As {@link PacketContext.killConnection}: connections that must not outlive this one (nf_conntrack_pptp's GRE). */
+  killConnection(tuple: ConnectionQuery): boolean;
 }
 
 /**
@@ -378,6 +411,13 @@ export interface RelateContext extends HookContext {
   /** Transport header position and the bytes from it to the end of the datagram. */
   readonly l4Offset: number;
   readonly l4Length: number;
+  /**
+   * Where the quoted datagram starts in `bytes`, as the protocol's tracker
+   * lays its errors out: after the 8-byte ICMP header, or for an ICMPv6
+   * redirect after its addresses and the redirected-header option's own 8
+   * bytes. Pass it to {@link findQuoted}.
+   */
+  readonly quoteOffset: number;
   readonly src: Uint32Array;
   readonly dst: Uint32Array;
   readonly zone: number;

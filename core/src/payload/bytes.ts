@@ -57,3 +57,18 @@ export function lastIndexOfByte(buf: Uint8Array, from: number, end: number, byte
   for (let p = end - 1; p >= from; p--) if (buf[p] === byte) return p;
   return -1;
 }
+
+/**
+ * Position of the first occurrence of `pattern` wholly inside `[from, end)`,
+ * or -1 (the kernel's `skb_find_text` over a linear buffer). An empty
+ * pattern is found at `from`.
+ */
+export function indexOfBytes(buf: Uint8Array, from: number, end: number, pattern: Uint8Array): number {
+  const last = end - pattern.length;
+  const first = pattern[0];
+  for (let p = from; p <= last; p++) {
+    if (first !== undefined && buf[p] !== first) continue;
+    if (matchesAt(buf, p, end, pattern)) return p;
+  }
+  return -1;
+}

@@ -45,7 +45,7 @@ export class LineStream {
   /** Start of the current line, received in earlier segments. */
   lineLen = 0;
   line: Uint8Array | null = null;
-  /** Data received ahead of a gap. */
+  /** @internal Data received ahead of a gap. */
   ahead: AheadStore | null = null;
 
   /** The stream starts at `seq` at a line start (the byte after a SYN's sequence number). */

@@ -52,14 +52,48 @@ function isV4Error(type: number): boolean {
 }
 
 /**
- * ICMPv6 types Linux leaves untracked (`noct_valid_new[]`): MLD query,
- * report and done (130-132), router and neighbour solicitation and
- * advertisement (133-136), MLDv2 report (143). A redirect (137) is not
- * among them: it goes through normal tracking, where it cannot start a
- * connection, so it is INVALID.
+ * ICMPv6 types Linux leaves untracked (`noct_valid_new[]` of
+ * nf_conntrack_icmpv6_error): MLD query, report and done (130-132), router
+ * and neighbour solicitation and advertisement (133-136), MLDv2 report
+ * (143), multicast router advertisement and solicitation (151, 152; since
+ * Linux 6.9). A redirect (137) is not among them (see {@link redirectKind}).
  */
 function isV6Untracked(type: number): boolean {
-  return (type >= 130 && type <= 136) || type === 143;
+  return (type >= 130 && type <= 136) || type === 143 || type === 151 || type === 152;
+}
+
+/** ICMPv6 redirect (RFC 4861 4.5) and the redirected-header option its quote is in. */
+const REDIRECT = 137;
+/** Bytes of a redirect before its options: the ICMPv6 header, the target and the destination address. */
+const REDIRECT_FIXED = 40;
+const OPTION_REDIRECTED_HEADER = 4;
+/** Bytes of the redirected-header option before the quoted packet (type, length, 6 reserved). */
+const OPTION_HEADER = 8;
+
+/** `ipv6_addr_type(a) & IPV6_ADDR_LINKLOCAL`: fe80::/10, or a multicast address of link-local scope (ff02::/16 and its flags). */
+function isLinkLocal(a: Uint32Array): boolean {
+  const w = a[0]!;
+  return (w & 0xffc00000) >>> 0 === 0xfe800000 || ((w >>> 24 === 0xff) && ((w >>> 16) & 0x0f) === 2);
+}
+
+/**
+ * What Linux makes of an ICMPv6 redirect (`nf_conntrack_icmpv6_redirect`,
+ * Linux 6.2+): RELATED to the connection its redirected-header option
+ * quotes, when it is at least 40 bytes long, code 0, sent from a
+ * link-local address with hop limit 255, and has options of which the
+ * first is that header. Short, from elsewhere, or without options:
+ * INVALID. Another code, or another first option: tracked as a query,
+ * which a redirect cannot start, so INVALID as well.
+ */
+function redirectKind(p: ParsedPacket): number {
+  const b = p.bytes;
+  const o = p.l4Offset;
+  if (p.l4Length < REDIRECT_FIXED) return Reason.ICMPV6_BAD_REDIRECT;
+  if (b[o + 1] !== 0) return PacketKind.TRACK;
+  if (p.ttl !== 255 || !isLinkLocal(p.src)) return Reason.ICMPV6_BAD_REDIRECT;
+  if (p.l4Length < REDIRECT_FIXED + 2 || b[o + REDIRECT_FIXED + 1] === 0) return Reason.ICMPV6_BAD_REDIRECT;
+  if (b[o + REDIRECT_FIXED] !== OPTION_REDIRECTED_HEADER) return PacketKind.TRACK;
+  return PacketKind.RELATE;
 }
 
 function decode(p: ParsedPacket): number {
@@ -100,7 +134,10 @@ function makeTracker(v6: boolean): ProtocolTracker {
     decodeQuoted,
     classify(p) {
       const type = p.icmpType;
+      // Each family's error handler runs only for its own protocol; the other's messages cannot be tracked (the `state->pf` checks).
+      if (p.family !== (v6 ? 6 : 4)) return Reason.ICMP_WRONG_FAMILY;
       if (v6 && isV6Untracked(type)) return PacketKind.UNTRACKED;
+      if (v6 && type === REDIRECT) return redirectKind(p);
       if (isError(type)) return PacketKind.RELATE;
       if (!v6 && type > V4_MAX_TYPE) return Reason.ICMP_UNKNOWN_TYPE;
       return PacketKind.TRACK;
@@ -134,7 +171,7 @@ function makeTracker(v6: boolean): ProtocolTracker {
       return true;
     },
     natError: {
-      quoteAt: (p) => p.l4Offset + 8,
+      quoteAt: (p) => (v6 && p.icmpType === REDIRECT ? p.l4Offset + REDIRECT_FIXED + OPTION_HEADER : p.l4Offset + 8),
       isRedirect: (p) => p.icmpType === (v6 ? 137 : 5),
       fixChecksum(p) {
         if (v6) recomputePseudo(p.bytes, p.l3Offset, p.l4Offset, p.l3End, p.protocol, p.l4Offset + 2, false);

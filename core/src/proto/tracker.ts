@@ -1,6 +1,7 @@
 import type { EngineConfig } from "../config.js";
 import type { ParsedPacket } from "../packet/parsed-packet.js";
-import type { ConnTable } from "../table/conn-table.js";
+import type { ServiceOffer } from "../service.js";
+import type { TrackerTable } from "./tracker-table.js";
 
 /**
  * What a tracker's `packet` returns besides a {@link Reason} (> 0 = INVALID,
@@ -24,36 +25,53 @@ export const PacketKind = {
 
 /** Printable form of a tuple's two 16-bit keys, as `conntrack -L` shows them. */
 export interface TupleKeys {
-  /** Ports, for protocols that have them; 0 otherwise. */
+  /** Ports, for protocols that have them; the raw keys otherwise (0 for protocols without keys). */
   readonly srcPort: number;
   readonly dstPort: number;
   /** ICMP-style keys: type, code and identifier. */
   readonly icmp?: { readonly type: number; readonly code: number; readonly id: number };
+  /** How `conntrack -L` prints keys that are not ports (GRE: `srckey=0x4001 dstkey=0x8001`). */
+  readonly text?: string;
 }
 
-/** How NAT finds and fixes the parts of an error message (see {@link ProtocolTracker.natError}). */
+/**
+ * How the relation hooks and NAT find and fix the parts of an error message
+ * (see {@link ProtocolTracker.natError}).
+ */
 export interface NatErrorLayout {
-  /** Offset of the quoted datagram in `p.bytes`. */
+  /** Offset of the quoted datagram in `p.bytes` (after the ICMP header; an ICMPv6 redirect's after its options' start). */
   quoteAt(p: ParsedPacket): number;
+  /** A redirect: NAT translates it only for connections it left alone. */
   isRedirect(p: ParsedPacket): boolean;
   /** Recomputes the message's checksum over `p.bytes[p.l4Offset, p.l3End)` after the quote changed. */
   fixChecksum(p: ParsedPacket): void;
+}
+
+/** What a tracker with per-engine state is given when an engine creates its own copy (see {@link ProtocolTracker.instantiate}). */
+export interface TrackerEnvironment {
+  /** The engine's resolved configuration (its timeouts include every registered tracker's). */
+  readonly config: EngineConfig;
 }
 
 /**
  * One transport protocol's part of connection tracking: a small table of
  * functions in the manner of Open vSwitch's `conntrack-*.c` and Linux's
  * `nf_conntrack_l4proto`. The engine never names a protocol; it asks the
- * tracker registered for the packet's protocol number.
+ * tracker registered for the packet's protocol number. Register one with
+ * `createEngine({ trackers: [myTracker()] })` (it takes its protocol
+ * numbers over from a built-in one); write one with {@link defineTracker},
+ * which fills in what a simple protocol does not need. See
+ * docs/writing-a-tracker.md.
  *
  * A tuple has two 16-bit keys per direction (`sport`, `dport` of the parsed
- * packet): ports for TCP and UDP, identifier and type for ICMP queries, 0
- * for protocols without keys. State lives in the connection table: the
- * tracker state byte, the expiry, the status bits, and the tracker-private
- * areas (20 bytes per direction, 16 per connection) reached through
- * `ConnTable`'s `dir*` / `shared*` accessors.
+ * packet): ports for TCP, UDP and SCTP, identifier and type for ICMP
+ * queries, call ids for PPTP's GRE, 0 for protocols without keys. State
+ * lives in the connection table ({@link TrackerTable}): the tracker state
+ * byte, the expiry, the status bits, and the tracker-private areas (20
+ * bytes per direction, 16 per connection).
  *
- * Every function must be total: never throw, never allocate per packet.
+ * The functions run per packet: they must be total (never throw: a
+ * malformed packet is an INVALID reason) and must not allocate.
  */
 export interface ProtocolTracker {
   /** Short lower-case name ("tcp"): rules and `conntrack -L` style output use it. */
@@ -62,6 +80,22 @@ export interface ProtocolTracker {
   readonly protocols: readonly number[];
   /** The keys are ports (NOTRACK port matches, NAT port mapping, expectations from "any port"). */
   readonly hasPorts: boolean;
+  /**
+   * Default timeouts, in seconds, under names of the tracker's choosing
+   * (mirroring its sysctls: `{ toyReplied: 180 }`). The engine adds them to
+   * `config.timeouts`, where `EngineOptions.timeouts` can override them by
+   * name; read them there in `packet` (`cfg.timeouts.toyReplied`). A name
+   * may belong to one tracker only, and not to a built-in timeout.
+   */
+  readonly timeouts?: Readonly<Record<string, number>>;
+  /** Services this tracker offers to helpers (see {@link offerService}); a helper asks with `ctx.service(token)`. */
+  readonly services?: readonly ServiceOffer[];
+  /**
+   * For a tracker with per-engine state (GRE's keymaps): returns the copy an
+   * engine uses, made once when the engine is created. Without it the
+   * object is shared by every engine and must keep no state of its own.
+   */
+  instantiate?(env: TrackerEnvironment): ProtocolTracker;
   /**
    * Bytes of transport header the first fragment of an IPv6 datagram must
    * carry, or the datagram is refused (RFC 8200 4.5; Linux's
@@ -129,7 +163,7 @@ export interface ProtocolTracker {
    * when it must be dropped. A protocol with this hook gets a correction
    * point recorded when a rewrite changes a payload's length.
    */
-  adjustSequence?(t: ConnTable, s: number, dir: number, p: ParsedPacket): number;
+  adjustSequence?(t: TrackerTable, s: number, dir: number, p: ParsedPacket): number;
   /**
    * NAT of the errors this protocol relates (optional; ICMP): where the
    * quoted datagram starts, whether the error is a redirect (translated
@@ -140,15 +174,15 @@ export interface ProtocolTracker {
   /** May this packet create a connection? `Reason.NONE` or why it is INVALID. Runs before a slot is taken. */
   canCreate(p: ParsedPacket, cfg: EngineConfig): number;
   /** Sets up the protocol state of freshly allocated slot `s` for its first packet (its time is `p.time[0]`). */
-  init(t: ConnTable, s: number, p: ParsedPacket, cfg: EngineConfig): void;
+  init(t: TrackerTable, s: number, p: ParsedPacket, cfg: EngineConfig): void;
   /**
    * A packet of connection `s` in direction `dir` (including the first one,
    * right after `init`). Updates the protocol state and the expiry and
    * returns `TRACK_OK`, `TRACK_REOPEN`, `TRACK_KILL` or an INVALID reason.
    */
-  packet(t: ConnTable, s: number, dir: number, p: ParsedPacket, cfg: EngineConfig): number;
+  packet(t: TrackerTable, s: number, dir: number, p: ParsedPacket, cfg: EngineConfig): number;
   /** May a full table evict this connection although it is ASSURED (Linux's `can_early_drop`)? */
-  canEarlyDrop(t: ConnTable, s: number): boolean;
+  canEarlyDrop(t: TrackerTable, s: number): boolean;
   /** Printable name of tracker state `state`, or "" if the protocol has none. */
   stateName(state: number): string;
   /** Printable keys of a tuple. */

@@ -3,7 +3,7 @@ import { IpProto, Reason, Status } from "../constants.js";
 import { recomputePseudo } from "../nat/checksum.js";
 import { pseudoChecksumOk } from "../packet/checksum.js";
 import type { ParsedPacket } from "../packet/parsed-packet.js";
-import type { ConnTable } from "../table/conn-table.js";
+import type { TrackerTable } from "./tracker-table.js";
 import { PortChecksum, decodeQuotedPorts, invertPortKeys, invertPorts, natRewritePorts, portKeys } from "./ports.js";
 import { PacketKind, TRACK_OK, type ProtocolTracker } from "./tracker.js";
 
@@ -16,7 +16,7 @@ const STREAM_AFTER = 2;
  * once, UDP after two seconds) gets the replied timeout. Time is read from
  * the packet, never passed as a float.
  */
-function refresh(t: ConnTable, s: number, p: ParsedPacket, cfg: EngineConfig, streamAtOnce: boolean): void {
+function refresh(t: TrackerTable, s: number, p: ParsedPacket, cfg: EngineConfig, streamAtOnce: boolean): void {
   const now = p.time[0]!;
   const status = t.status(s);
   if ((status & Status.SEEN_REPLY) !== 0) {

@@ -1,4 +1,5 @@
 import { NAT_MASK, Status } from "../constants.js";
+import type { TrackerTable } from "../proto/tracker-table.js";
 import { hashTuple } from "./hash.js";
 import {
   B_FAMILY,
@@ -44,7 +45,7 @@ function grown<T extends Int32Array | Uint32Array>(a: T, length: number): T {
  * to `max` slots, so a small engine stays small and a large one never
  * rehashes on the hot path after warm-up.
  */
-export class ConnTable {
+export class ConnTable implements TrackerTable {
   /** Slots allocated now. */
   capacity = 0;
   /** Connections in use. */

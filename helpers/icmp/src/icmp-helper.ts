@@ -41,7 +41,9 @@ export function icmpHelper(options: IcmpHelperOptions = {}): Helper<undefined, u
     relate(ctx: RelateContext): RelateAnswer | undefined {
       if (ctx.protocol !== IpProto.ICMP && ctx.protocol !== IpProto.ICMPV6) return undefined;
       if (ctx.l4Length < ICMP_HEADER) return { invalid: Reason.ICMP_ERROR_TOO_SHORT };
-      const q = ctx.findQuoted(ctx.l4Offset + ICMP_HEADER, ctx.l4Length - ICMP_HEADER);
+      // After the ICMP header; an ICMPv6 redirect quotes further on, and its tracker says where.
+      const at = ctx.quoteOffset;
+      const q = ctx.findQuoted(at, ctx.l4Offset + ctx.l4Length - at);
       if (!q.found) return { invalid: q.reason };
       // The quoted packet travelled one way; its error travels back the other.
       const dir = q.direction === 0 ? 1 : 0;

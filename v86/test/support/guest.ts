@@ -1,0 +1,86 @@
+// Node-only harness: boots a v86 guest from the cached image and drives its
+// serial console (the guest's /init runs a shell there).
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { V86 } from "v86";
+
+const v86Dir = dirname(createRequire(import.meta.url).resolve("v86"));
+
+export interface GuestSpec {
+  readonly name: string;
+  readonly imageDir: string;
+  /** Appended to the kernel command line: `role=… addr=… gw=…`. */
+  readonly args: string;
+  readonly memoryMb?: number;
+}
+
+function file(dir: string, name: string): { buffer: ArrayBuffer } {
+  const b = readFileSync(join(dir, name));
+  return { buffer: b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer };
+}
+
+export class Guest {
+  readonly emulator: InstanceType<typeof V86>;
+  /** Everything the serial console printed. */
+  output = "";
+  private seq = 0;
+  private waiters: { re: RegExp; from: number; resolve: (m: RegExpMatchArray) => void }[] = [];
+
+  constructor(readonly spec: GuestSpec) {
+    this.emulator = new V86({
+      wasm_path: join(v86Dir, "v86.wasm"),
+      memory_size: (spec.memoryMb ?? 128) * 1024 * 1024,
+      vga_memory_size: 2 * 1024 * 1024,
+      bios: file(spec.imageDir, "bios.bin"),
+      vga_bios: file(spec.imageDir, "vgabios.bin"),
+      bzimage: file(spec.imageDir, "bzImage"),
+      initrd: file(spec.imageDir, "initrd.gz"),
+      cmdline: `${JSON.parse(readFileSync(join(spec.imageDir, "manifest.json"), "utf8")).cmdline} ${spec.args}`,
+      autostart: true,
+      disable_keyboard: true,
+      disable_mouse: true,
+      disable_speaker: true,
+      net_device: { type: "ne2k" },
+    } as ConstructorParameters<typeof V86>[0]);
+    this.emulator.add_listener("serial0-output-byte", (b: number) => {
+      this.output += String.fromCharCode(b);
+      if (b === 10) this.check();
+    });
+  }
+
+  private check(): void {
+    this.waiters = this.waiters.filter((w) => {
+      const m = this.output.slice(w.from).match(w.re);
+      if (m) w.resolve(m);
+      return !m;
+    });
+  }
+
+  /** Resolves when `re` appears in the output after position `from`. */
+  waitFor(re: RegExp, timeoutMs: number, from = 0): Promise<RegExpMatchArray> {
+    return new Promise((resolve, reject) => {
+      const w = { re, from, resolve: (m: RegExpMatchArray) => (clearTimeout(timer), resolve(m)) };
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((x) => x !== w);
+        reject(new Error(`${this.spec.name}: no ${re} within ${timeoutMs} ms; console tail:\n${this.output.slice(-1500)}`));
+      }, timeoutMs);
+      this.waiters.push(w);
+      this.check();
+    });
+  }
+
+  /** Runs a shell command on the guest; resolves with its exit code and what it printed. */
+  async run(command: string, timeoutMs = 30_000): Promise<{ code: number; output: string }> {
+    const n = ++this.seq;
+    const from = this.output.length;
+    this.emulator.serial0_send(`${command}; echo "@@done ${n} $?"\n`);
+    const m = await this.waitFor(new RegExp(`@@done ${n} (\\d+)`), timeoutMs, from);
+    const text = this.output.slice(from, from + m.index!);
+    return { code: Number(m[1]), output: text };
+  }
+
+  async destroy(): Promise<void> {
+    await this.emulator.destroy();
+  }
+}

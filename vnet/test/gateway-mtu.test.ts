@@ -1,0 +1,99 @@
+import { describe, expect, it } from "vitest";
+import { createGateway } from "@alg-sdk/vnet";
+import { arpReply, arpRequest, checksumOk, ethernet, ipv4, ipv4At, ipv6, u16, udp } from "./support/frames.js";
+import { GW_LAN_MAC, GW_WAN_MAC, LAN_HOST_MAC, WAN_HOST_MAC, twoLinkGateway } from "./support/topology.js";
+
+/** Splits an IPv4 datagram (20-byte header) into two fragments, as a host with a small MTU would. */
+function twoFragments(d: Uint8Array, firstPayload: number): Uint8Array[] {
+  const head = d.subarray(0, 20);
+  const make = (from: number, to: number, more: boolean) => {
+    const f = new Uint8Array(20 + to - from);
+    f.set(head, 0);
+    f.set(d.subarray(20 + from, 20 + to), 20);
+    f[2] = f.length >>> 8;
+    f[3] = f.length & 255;
+    const word = (from / 8) | (more ? 0x2000 : 0);
+    f[6] = word >>> 8;
+    f[7] = word & 255;
+    f[10] = f[11] = 0;
+    let s = 0;
+    for (let i = 0; i < 20; i += 2) s += (f[i]! << 8) | f[i + 1]!;
+    while (s > 0xffff) s = (s & 0xffff) + (s >>> 16);
+    f[10] = (~s >>> 8) & 255;
+    f[11] = ~s & 255;
+    return f;
+  };
+  return [make(0, firstPayload, true), make(firstPayload, d.length - 20, false)];
+}
+
+describe("gateway: datagrams larger than the outgoing link", () => {
+  it("sends a datagram the engine reassembled out again in fragments that rebuild it exactly", () => {
+    const t = twoLinkGateway();
+    t.gw.receive("wan", arpReply(WAN_HOST_MAC, "10.0.2.2", GW_WAN_MAC, "10.0.2.1"), 0.5);
+    t.gw.receive("wan", arpRequest(WAN_HOST_MAC, "10.0.2.2", "10.0.2.1"), 0.5);
+    t.take("wan");
+    const data = Uint8Array.from({ length: 2992 }, (_, i) => i & 255);
+    const whole = ipv4("10.0.1.2", "10.0.2.2", 17, udp(5000, 6000, data));
+    for (const frag of twoFragments(whole, 1480)) t.gw.receive("lan", ethernet(GW_LAN_MAC, LAN_HOST_MAC, 0x0800, frag), 1);
+    const out = t.take("wan");
+    expect(out.length).toBe(3); // 3020 bytes through a 1500-byte link: 1480 + 1480 + 40
+    const rebuilt = new Uint8Array(whole.length - 20);
+    for (const f of out) {
+      const len = u16(f, 16);
+      expect(len).toBeLessThanOrEqual(1500);
+      expect(checksumOk(f, 14, 34)).toBe(true);
+      expect(f[22]).toBe(63);
+      rebuilt.set(f.subarray(34, 14 + len), (u16(f, 20) & 0x1fff) * 8);
+    }
+    expect(u16(out.at(-1)!, 20) & 0x2000).toBe(0);
+    expect(rebuilt).toEqual(whole.subarray(20));
+    expect(t.gw.stats.fragmentsSent).toBe(3);
+    expect(t.gw.stats.fragmentsHeld).toBe(1);
+  });
+
+  it("answers a too-big datagram with DF by ICMP fragmentation needed carrying the link's MTU", () => {
+    const sent: Uint8Array[] = [];
+    const gw = createGateway({
+      interfaces: [
+        { name: "lan", mac: GW_LAN_MAC, ipv4: "10.0.1.1/24", mtu: 9000 },
+        { name: "wan", mac: GW_WAN_MAC, ipv4: "10.0.2.1/24" },
+      ],
+    });
+    gw.connect("lan", (f) => sent.push(f));
+    gw.receive("lan", arpRequest(LAN_HOST_MAC, "10.0.1.2", "10.0.1.1"), 0.5);
+    sent.length = 0;
+    const big = ipv4("10.0.1.2", "10.0.2.2", 17, udp(5000, 6000, new Uint8Array(3000)));
+    big[6] = 0x40; // DF
+    big[10] = big[11] = 0;
+    let s = 0;
+    for (let i = 0; i < 20; i += 2) s += (big[i]! << 8) | big[i + 1]!;
+    while (s > 0xffff) s = (s & 0xffff) + (s >>> 16);
+    big[10] = (~s >>> 8) & 255;
+    big[11] = ~s & 255;
+    gw.receive("lan", ethernet(GW_LAN_MAC, LAN_HOST_MAC, 0x0800, big), 1);
+    const [icmp] = sent;
+    expect(icmp).toBeDefined();
+    expect(ipv4At(icmp!, 30)).toBe("10.0.1.2");
+    expect([icmp![34], icmp![35], u16(icmp!, 40)]).toEqual([3, 4, 1500]);
+    expect(checksumOk(icmp!, 34, 14 + u16(icmp!, 16))).toBe(true);
+    expect(gw.stats.tooBig).toBe(1);
+  });
+
+  it("answers a too-big IPv6 packet with packet too big", () => {
+    const sent: Uint8Array[] = [];
+    const gw = createGateway({
+      interfaces: [
+        { name: "lan", mac: GW_LAN_MAC, ipv6: "fd00:1::1/64", mtu: 9000 },
+        { name: "wan", mac: GW_WAN_MAC, ipv6: "fd00:2::1/64" },
+      ],
+    });
+    gw.connect("lan", (f) => sent.push(f));
+    const big = ipv6("fd00:1::2", "fd00:2::2", 17, udp(5000, 6000, new Uint8Array(3000)));
+    gw.receive("lan", ethernet(GW_LAN_MAC, LAN_HOST_MAC, 0x86dd, big), 1);
+    // The LAN host is not resolved yet: the error waits behind a neighbour solicitation.
+    const ns = sent.shift()!;
+    expect(ns[54]).toBe(135);
+    expect(gw.stats.tooBig).toBe(1);
+    expect(gw.neighbours()[0]).toMatchObject({ address: "fd00:1::2", pending: 1 });
+  });
+});
