@@ -208,8 +208,9 @@ describe("IPv6 extension headers", () => {
 
 describe("raw payloads", () => {
   it("go under any protocol number without a transport header", () => {
-    const gre = ipv4({ ...V4, protocol: IpProto.GRE, payload: [0, 0, 0x08, 0x00, 1, 2, 3, 4] });
-    expect(ok(gre)).toMatchObject({ protocol: IpProto.GRE, sport: 0, dport: 0, payloadOffset: 20, payloadLength: 8 });
+    const experimental = ipv4({ ...V4, protocol: 253, payload: [0, 0, 0x08, 0x00, 1, 2, 3, 4] });
+    expect(ok(experimental)).toMatchObject({ protocol: 253, sport: 0, dport: 0, payloadOffset: 20, payloadLength: 8 });
+    expect([...experimental.subarray(20)]).toEqual([0, 0, 0x08, 0x00, 1, 2, 3, 4]);
     const esp = ipv6({ ...V6, nextHeader: IpProto.ESP, payload: new Uint8Array(24).fill(3) });
     expect(ok(esp)).toMatchObject({ protocol: IpProto.ESP, payloadOffset: 40, payloadLength: 24 });
     expect(decode(ipv4({ ...V4, protocol: IpProto.TCP, payload: new Uint8Array(19) })).r).toBe(Reason.TRUNCATED);
