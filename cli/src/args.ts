@@ -37,6 +37,12 @@ export interface CliOptions {
   readonly timeouts: Partial<Timeouts> & Readonly<Record<string, number>>;
   readonly maxConnections?: number;
   readonly maxExpectations?: number;
+  /** Pending expectations one source address may hold (0 or absent: no such limit). */
+  readonly maxExpectationsPerSource?: number;
+  /** Seed of the engine's hashes (absent: random, as Linux). */
+  readonly hashSeed?: number;
+  /** replay, verify: seconds a FIFO or standard input may deliver nothing before giving up (absent: wait). */
+  readonly inputTimeout?: number;
   readonly rules: string | null;
   /** `--write`: a pcap file of every packet as it leaves (raw IP), or null. */
   readonly write: string | null;
@@ -90,6 +96,7 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
       ftpPartial: v["ftp-partial"] === undefined ? undefined : choice("--ftp-partial", v["ftp-partial"], ["drop", "accept"] as const),
       ircIpv6: v["irc-ipv6"] === true,
       ircStream: v["irc-stream"] === true,
+      ircLinesOnly: v["irc-lines-only"] === true,
       icmpAntiSpoofing: v["icmp-no-anti-spoofing"] !== true,
     },
     zone: integer("--zone", v.zone, 0, 0xffff) ?? 0,
@@ -103,6 +110,9 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
     timeouts: parseTimeouts(v.timeout ?? [], trackerModules.length > 0),
     ...optional("maxConnections", integer("--max-connections", v["max-connections"], 1, 2 ** 26)),
     ...optional("maxExpectations", integer("--max-expectations", v["max-expectations"], 1, 2 ** 24)),
+    ...optional("maxExpectationsPerSource", integer("--max-expectations-per-source", v["max-expectations-per-source"], 1, 2 ** 24)),
+    ...optional("hashSeed", integer("--hash-seed", v["hash-seed"], 0, 0xffffffff)),
+    ...optional("inputTimeout", integer("--input-timeout", v["input-timeout"], 1, 86400)),
     rules: v.rules ?? null,
     write: v.write ?? null,
     emitBytes: emitBytes(v["emit-bytes"] === true, format),

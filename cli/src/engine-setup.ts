@@ -41,6 +41,9 @@ export async function setUp(o: CliOptions): Promise<Setup> {
       ...(rules !== null ? { policy: rules.policy } : {}),
       ...(o.maxConnections !== undefined ? { maxConnections: o.maxConnections, initialCapacity: Math.min(1024, o.maxConnections) } : {}),
       ...(o.maxExpectations !== undefined ? { maxExpectations: o.maxExpectations } : {}),
+      ...(o.maxExpectationsPerSource !== undefined ? { maxExpectationsPerSource: o.maxExpectationsPerSource } : {}),
+      // Random unless given, as Linux seeds its hash: --hash-seed makes NAT's random choices reproducible.
+      ...(o.hashSeed !== undefined ? { hashSeed: o.hashSeed } : {}),
     });
   } catch (error) {
     // Bad options (a timeout no tracker declares), or a --helper-module / --tracker-module whose plugin the engine refuses.

@@ -62,6 +62,8 @@ Helpers (default: ${DEFAULT_HELPERS.join(", ")}; known: ${HELPER_NAMES.join(", "
                                  (drop, Linux's behaviour) or accepted
   --irc-ipv6                     irc: also track IRC over IPv6
   --irc-stream                   irc: find DCC offers split across TCP segments
+  --irc-lines-only               irc: stream mode, offers only at line starts
+                                 (not Linux: closes mid-line slipstreaming)
   --icmp-no-anti-spoofing        icmp: relate errors even if addressed elsewhere
 
 Tracking (Linux's sysctls)
@@ -75,6 +77,16 @@ Tracking (Linux's sysctls)
                                  ${wrap(timeoutNames().map((t) => t.name), 33, 46)}
   --max-connections N            nf_conntrack_max (default 262144)
   --max-expectations N           nf_conntrack_expect_max (default 4096)
+  --max-expectations-per-source N
+                                 not Linux: most pending expectations one
+                                 client address may hold (default: no limit)
+  --hash-seed N                  seed of the hashes and NAT's random choices
+                                 (default: random, as Linux); for reproducible runs
+
+Input
+  --input-timeout SECONDS        replay, verify: give up when a FIFO or standard
+                                 input delivers nothing for this long (default:
+                                 wait, with a notice on stderr after 5 s)
 
 Rules (NAT and firewall)
   --rules FILE                   run an nft-style ruleset in the engine

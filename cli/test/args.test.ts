@@ -49,9 +49,14 @@ describe("command line", () => {
       ftpPartial: undefined,
       ircIpv6: false,
       ircStream: false,
+      ircLinesOnly: false,
       icmpAntiSpoofing: true,
     });
     expect("maxConnections" in o).toBe(false);
+    // Absent, so the engine draws a random seed and keeps no per-source limit; input is waited for.
+    expect("hashSeed" in o).toBe(false);
+    expect("maxExpectationsPerSource" in o).toBe(false);
+    expect("inputTimeout" in o).toBe(false);
   });
 
   it("reads every option", () => {
@@ -62,6 +67,7 @@ describe("command line", () => {
       "--zone", "7", "--no-tcp-loose", "--tcp-be-liberal", "--tcp-max-retrans", "5",
       "--timeout", "tcp-established=3600", "--timeout", "udp-unreplied=10",
       "--max-connections", "1000", "--max-expectations", "10", "--rules", "fw.rules",
+      "--hash-seed", "4294967295", "--max-expectations-per-source", "64", "--input-timeout", "30", "--irc-lines-only",
       "--no-progress", "--no-packets", "--tables", "--table-limit", "0", "--no-worker",
       "--write", "out.pcap", "--helper-module", "./tftp.js", "--helper-options", '{"ports":[6969]}',
     );
@@ -75,12 +81,15 @@ describe("command line", () => {
         { name: "irc", attach: { protocol: "tcp", port: [6660, 6669] } },
         { name: "icmp", attach: null },
       ],
-      switches: { ftpLoose: true, ftpStream: true, ftpPartial: "accept", ircIpv6: true, ircStream: true, icmpAntiSpoofing: false },
+      switches: { ftpLoose: true, ftpStream: true, ftpPartial: "accept", ircIpv6: true, ircStream: true, ircLinesOnly: true, icmpAntiSpoofing: false },
       zone: 7,
       tcp: { loose: false, beLiberal: true, maxRetrans: 5 },
       timeouts: { tcpEstablished: 3600, udpUnreplied: 10 },
       maxConnections: 1000,
       maxExpectations: 10,
+      maxExpectationsPerSource: 64,
+      hashSeed: 4294967295,
+      inputTimeout: 30,
       rules: "fw.rules",
       write: "out.pcap",
       emitBytes: false,
@@ -122,6 +131,8 @@ describe("command line", () => {
     expect(usageError("replay", "x", "--zone=-1")).toBe('--zone expects an integer from 0 to 65535, not "-1"');
     expect(usageError("replay", "x", "--max-connections", "1e3")).toBe('--max-connections expects an integer from 1 to 67108864, not "1e3"');
     expect(usageError("replay", "x", "--max-connections", "0")).toMatch(/^--max-connections expects an integer from 1/);
+    expect(usageError("replay", "x", "--hash-seed", "4294967296")).toBe('--hash-seed expects an integer from 0 to 4294967295, not "4294967296"');
+    expect(usageError("replay", "x", "--input-timeout", "0")).toMatch(/^--input-timeout expects an integer from 1 to 86400/);
     expect(usageError("replay", "x", "--helper", "ftp", "--no-helpers")).toBe("--helper and --no-helpers contradict each other");
     expect(usageError("replay", "x", "--progress", "--no-progress")).toBe("--progress and --no-progress contradict each other");
     expect(usageError("replay", "x", "--ftp-partial", "maybe")).toBe('--ftp-partial must be one of drop, accept, not "maybe"');

@@ -164,7 +164,7 @@ describe("--helper-module and --helper-options on the command line", () => {
 });
 
 describe("module helpers in the helper set", () => {
-  const switches: HelperSwitches = { ftpLoose: false, ftpStream: false, ftpPartial: undefined, ircIpv6: false, ircStream: false, icmpAntiSpoofing: true };
+  const switches: HelperSwitches = { ftpLoose: false, ftpStream: false, ftpPartial: undefined, ircIpv6: false, ircStream: false, ircLinesOnly: false, icmpAntiSpoofing: true };
   file("rtsp-like.mjs", 'export default (o = {}) => ({ apiVersion: 2, name: "rtsp", policies: [], attach: [{ protocol: "tcp", port: o.port ?? 554 }] });');
   file("my-ftp.mjs", 'export default { apiVersion: 2, name: "ftp", policies: [], mine: true, attach: [{ protocol: "tcp", port: 2121 }] };');
   const at = (module: string, options?: unknown) => spec(join(root, module), options === undefined ? {} : { options });

@@ -101,6 +101,8 @@ export interface EngineConfig {
   maxConnections: number;
   initialCapacity: number;
   maxExpectations: number;
+  /** Pending expectations per source address (IPv6: per /64); 0 or absent: no such limit (Linux has none). */
+  maxExpectationsPerSource?: number;
   /** The built-in timeouts and, by the names they chose, every registered tracker's (`ProtocolTracker.timeouts`). */
   timeouts: Timeouts & Readonly<Record<string, number>>;
   tcp: TcpOptions;

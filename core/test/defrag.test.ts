@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { DEFAULT_FRAGMENT_OPTIONS, type FragmentOptions } from "../src/config.js";
 import { Reason } from "../src/constants.js";
 import { decodePacket } from "../src/packet/decode.js";
-import { DEFRAG_DONE, DEFRAG_HELD, Defragmenter } from "../src/packet/defrag.js";
+import { DEFRAG_DONE, DEFRAG_HELD, Defragmenter, FRAGMENT_OVERHEAD, QUEUE_OVERHEAD } from "../src/packet/defrag.js";
 import { ParsedPacket } from "../src/packet/parsed-packet.js";
 
 function decoded(b: Uint8Array): ParsedPacket {
@@ -111,7 +111,7 @@ describe("Defragmenter: IPv4", () => {
     const d = defrag();
     // 13 data bytes with MF: only 8 are kept.
     expect(d.push(decoded(fragment(dg, { offset: 0, length: 13, mf: true })), 0, 0)).toBe(DEFRAG_HELD);
-    expect(d.heldBytes).toBe(20 + 8);
+    expect(d.heldBytes).toBe(QUEUE_OVERHEAD + 20 + 8 + FRAGMENT_OVERHEAD);
     expect(d.push(decoded(fragment(dg, { offset: 8, length: 100 })), 0, 0)).toBe(DEFRAG_DONE);
     expect(d.datagram).toEqual(dg);
   });
@@ -209,7 +209,7 @@ describe("Defragmenter: IPv4", () => {
     // A non-last fragment is first cut to a multiple of 8: 65504 + 14 becomes 65504 + 8, which fits.
     const near = ipv4({ ...V4, id: 5, protocol: 17, fragOffset: 65504, mf: true, payload: payloadOf(14) });
     expect(d.push(decoded(near), 0, 0)).toBe(DEFRAG_HELD);
-    expect(d.heldBytes).toBe(8);
+    expect(d.heldBytes).toBe(QUEUE_OVERHEAD + 8 + FRAGMENT_OVERHEAD);
     d.clear();
     // Within 65535 - 20 for the data, but the first fragment's 60-byte header makes the total 65560.
     const opts = new Uint8Array(40).fill(1);
@@ -442,7 +442,7 @@ describe("Defragmenter: time and limits", () => {
     const a = fragments(udp4(400, 1), { mtu: 200 }); // first fragment: 20 + 176 bytes held
     const b = fragments(udp4(400, 2), { mtu: 200 });
     const c = fragments(udp4(400, 3), { mtu: 200 });
-    const cost = 20 + 176;
+    const cost = QUEUE_OVERHEAD + 20 + 176 + FRAGMENT_OVERHEAD;
     const d = defrag({ maxBytes: 2 * cost + 60 });
     d.push(decoded(a[0]!), 0, 0);
     d.push(decoded(b[0]!), 0, 0);
@@ -460,7 +460,7 @@ describe("Defragmenter: time and limits", () => {
 
   it("refuses a datagram that cannot fit at all", () => {
     const frags = fragments(udp4(1000), { mtu: 600 });
-    const d = defrag({ maxBytes: 700 });
+    const d = defrag({ maxBytes: QUEUE_OVERHEAD + 2 * FRAGMENT_OVERHEAD + 700 });
     expect(d.push(decoded(frags[0]!), 0, 0)).toBe(DEFRAG_HELD);
     expect(d.push(decoded(frags[1]!), 0, 0)).toBe(Reason.FRAGMENT_LIMIT);
     expect(d.pending).toBe(0);

@@ -23,9 +23,11 @@ export { encodeHelperNew, encodeHelperDelete, encodeHelperGetDump, decodeHelper,
 export { RequestChannel, type Answer } from "./transport/requests.js";
 export { openNetfilterSocket, type NetlinkSocket } from "./transport/socket.js";
 export { loadHelperModule, looksLikeHelper, type LoadedHelper } from "./helpers/load-module.js";
-export { Daemon } from "./runtime/daemon.js";
-export { createLogger, type Logger } from "./runtime/log.js";
+export { Daemon, type ActiveMode, type SocketFactory } from "./runtime/daemon.js";
+export { Counters } from "./runtime/counters.js";
+export type { KernelCapabilities } from "./kernel/probe.js";
+export { createLogger, type Logger, type LogLevel } from "./runtime/log.js";
 export type { DaemonConfig, HelperConfig, KernelMode } from "./config/types.js";
-export { parseArgs } from "./config/args.js";
+export { parseArgs, type ParsedArgs } from "./config/args.js";
 export { validateConfig, ConfigError } from "./config/validate.js";
 export { main } from "./main.js";

@@ -58,6 +58,7 @@ const ZERO_MAC = new Uint8Array(6);
 export class Gateway {
   readonly engine: Engine;
   readonly stats = new GatewayStats();
+  /** @internal The parsed interfaces (read them through `snapshotGateway`). */
   readonly interfaces: readonly GatewayInterface[];
   private readonly byName = new Map<string, GatewayInterface>();
   private readonly neighbourTables: NeighbourTable[];

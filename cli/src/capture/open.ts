@@ -1,6 +1,9 @@
-import { open, type FileHandle } from "node:fs/promises";
+import { constants } from "node:fs";
+import { access, open, stat, type FileHandle } from "node:fs/promises";
 import { describeFileError, InputError } from "../errors.js";
-import type { InputStream } from "../io.js";
+import type { InputStream, OutputStream } from "../io.js";
+import { fifoSource } from "./fifo.js";
+import { withPatience } from "./patience.js";
 
 /** A capture to read: never loaded whole, always streamed in chunks. */
 export interface CaptureInput {
@@ -17,12 +20,62 @@ export interface CaptureInput {
 /** Chunk size of file reads: large enough that per-chunk work is negligible, small enough to stay cache-friendly. */
 const CHUNK = 256 * 1024;
 
+/** How long a capture that is not a regular file may stay silent (see capture/patience.ts). */
+export interface WaitOptions {
+  /** Where "still waiting" notices go. */
+  readonly stderr: OutputStream;
+  /** `--input-timeout`: seconds without data before giving up; undefined waits. */
+  readonly inputTimeout: number | undefined;
+}
+
 /**
  * Checks a capture file can be read (`-` is standard input), so a missing
- * or unreadable file is reported before any output.
+ * or unreadable file is reported before any output. A FIFO (named pipe) is
+ * not opened here: opening one blocks until a program opens it for
+ * writing. Standard input and FIFOs may never deliver data: reading them
+ * says so on stderr after a few seconds, and gives up after
+ * `wait.inputTimeout` seconds without data.
  */
-export async function openCapture(path: string, stdin: InputStream): Promise<CaptureInput> {
-  if (path === "-") return { name: "standard input", path: null, size: null, chunks: () => stdin };
+export async function openCapture(path: string, stdin: InputStream, wait?: WaitOptions): Promise<CaptureInput> {
+  if (path === "-") {
+    const name = "standard input";
+    const chunks = (): AsyncIterable<Uint8Array> =>
+      wait === undefined
+        ? stdin
+        : withPatience(stdin as AsyncIterable<Uint8Array>, {
+            name,
+            what: "it is open but nothing has been written to it",
+            stderr: wait.stderr,
+            timeoutSeconds: wait.inputTimeout,
+            giveUp: () => (stdin as InputStream & { destroy?: () => void }).destroy?.(),
+          });
+    return { name, path: null, size: null, chunks };
+  }
+  let kind;
+  try {
+    kind = await stat(path);
+  } catch (error) {
+    throw new InputError(describeFileError(path, error));
+  }
+  if (kind.isFIFO()) {
+    try {
+      await access(path, constants.R_OK);
+    } catch (error) {
+      throw new InputError(describeFileError(path, error));
+    }
+    const chunks = (): AsyncIterable<Uint8Array> => {
+      const fifo = fifoSource(path);
+      if (wait === undefined) return fifo.chunks;
+      return withPatience(fifo.chunks, {
+        name: path,
+        what: "it is a FIFO and no program has written to it (none may have opened it for writing)",
+        stderr: wait.stderr,
+        timeoutSeconds: wait.inputTimeout,
+        giveUp: () => fifo.release(),
+      });
+    };
+    return { name: path, path: null, size: null, chunks };
+  }
   let handle: FileHandle;
   try {
     handle = await open(path, "r");

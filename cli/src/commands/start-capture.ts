@@ -11,7 +11,7 @@ import type { Io } from "../io.js";
  * verify.
  */
 export async function startCapture(o: CliOptions, io: Io): Promise<{ reader: CaptureReader; setup: Setup; size: number | null }> {
-  const input = await openCapture(o.capture!, io.stdin);
+  const input = await openCapture(o.capture!, io.stdin, { stderr: io.stderr, inputTimeout: o.inputTimeout });
   const reader = startReader(input, o.worker);
   const setup = await setUp(o).catch(async (error: unknown) => {
     await reader.cancel();

@@ -10,6 +10,8 @@ export interface HelperSwitches {
   readonly ftpPartial: "drop" | "accept" | undefined;
   readonly ircIpv6: boolean;
   readonly ircStream: boolean;
+  /** Stream mode searching only whole lines from their start (implies stream mode). */
+  readonly ircLinesOnly: boolean;
   readonly icmpAntiSpoofing: boolean;
 }
 
@@ -33,7 +35,8 @@ const REGISTRY: Readonly<Record<string, HelperEntry>> = {
   },
   irc: {
     package: "@alg-sdk/helper-irc",
-    load: async (s) => (await import("@alg-sdk/helper-irc")).ircHelper({ ipv6: s.ircIpv6, stream: s.ircStream }),
+    load: async (s) =>
+      (await import("@alg-sdk/helper-irc")).ircHelper({ ipv6: s.ircIpv6, stream: s.ircLinesOnly ? { linesOnly: true } : s.ircStream }),
   },
   tftp: {
     package: "@alg-sdk/helper-tftp",

@@ -53,7 +53,8 @@ export interface EngineSetup {
  *
  * Create it with `createEngine(options)`. One engine is single-threaded and
  * deterministic: time only comes from the timestamps you pass (or the clock
- * you inject).
+ * you inject), and randomness only from its `hashSeed` (drawn at random
+ * when not given, as Linux seeds its hash: give one to repeat a run).
  */
 @injectable()
 export class Engine {
@@ -85,6 +86,8 @@ export class Engine {
   /** Cells compared per packet to decide whether upkeep is due (typed arrays: never boxed). */
   private readonly gcDue: Float64Array;
   private readonly expectDue: Float64Array;
+  private readonly fragmentsDue: Float64Array;
+  /** Inside process, expire or flush: a call from a hook or a listener must not re-enter (see {@link process}). */
   private busy = false;
   private readonly config: EngineConfig;
   /** What trackers offer helpers, by token key. */
@@ -128,11 +131,13 @@ export class Engine {
       time: this.time,
       services: this.serviceMap,
       conntrack: () => this.conntrack,
+      perSource: config.maxExpectationsPerSource ?? 0,
     });
     this.expectations = new ExpectationRegistry(config.maxExpectations, config.hashSeed ^ 0x5bd1e995, services);
     const views = { table: this.table, trackers: this.trackers, helperNames: this.helperSet.names, time: this.time };
     this.helpers = new HelperHost(this.helperSet, this.table, views, this.events, this.snap, this.stats, setup.helperErrorVerdict, services);
     this.defrag = new Defragmenter(config.fragments, config.hashSeed, this.trackers);
+    this.fragmentsDue = this.defrag.nextDue;
     this.pkt.time = this.time;
     this.conntrack = new Conntrack({
       table: this.table,
@@ -169,6 +174,15 @@ export class Engine {
    * @param zone - conntrack zone (separate tables in one engine). Default 0.
    * @param flags - {@link ProcessFlag} bits.
    * @returns the engine's reused {@link PacketResult}.
+   * @throws Error when called re-entrantly: from a helper hook or an event
+   *   listener while the engine is inside `process`, `processRange`,
+   *   `expire` or `flush`. The engine is single-threaded and its pipeline
+   *   works on one packet at a time (one reused result, one parsed packet),
+   *   so a nested call would overwrite the outer packet's result and could
+   *   confirm a tuple twice. Nothing is changed by the refused call; the
+   *   outer call finishes normally (a hook's throw is contained and counted
+   *   as a helper error, a listener's is ignored). Queue the packet and
+   *   process it after the outer call returns.
    */
   process(bytes: Uint8Array, ts?: number, zone = 0, flags = 0): PacketResult {
     return this.processRange(bytes, 0, bytes.length, ts, zone, flags);
@@ -176,7 +190,7 @@ export class Engine {
 
   /** Like {@link process}, for a datagram at `offset` in a larger buffer (a capture record). */
   processRange(bytes: Uint8Array, offset: number, length: number, ts?: number, zone = 0, flags = 0): PacketResult {
-    if (this.busy) throw new Error("engine.process was called from inside a helper hook or an event listener: queue the packet and process it after the call returns");
+    if (this.busy) this.reentered("process");
     this.busy = true;
     try {
       if (ts !== undefined) this.time[0] = ts;
@@ -196,6 +210,8 @@ export class Engine {
     this.stats.packets++;
     if (this.time[0]! >= this.gcDue[0]!) this.collector.tick();
     if (this.time[0]! >= this.expectDue[0]!) this.expectations.expire(this.time[0]!);
+    // Incomplete datagrams time out on the clock, not only when another fragment comes (ip_expire).
+    if (this.time[0]! >= this.fragmentsDue[0]!) this.defrag.expire(this.time[0]!);
 
     const p = this.pkt;
     let reason = decodePacket(bytes, offset, length, p, this.trackers);
@@ -314,21 +330,55 @@ export class Engine {
     if (this.table.inUse(slot)) this.table.setMark(slot, mark >>> 0);
   }
 
-  /** Removes connections and expectations that expired at `now` (a full sweep). */
+  /**
+   * Removes connections, expectations and incomplete fragmented datagrams
+   * that expired at `now` (a full sweep). Not re-entrant (see {@link process}).
+   */
   expire(now: number): void {
-    this.time[0] = now;
-    this.expectations.expire(now);
-    this.collector.reap(this.table.capacity);
+    if (this.busy) this.reentered("expire");
+    this.busy = true;
+    try {
+      this.time[0] = now;
+      this.expectations.expire(now);
+      this.defrag.expire(now);
+      this.collector.reap(this.table.capacity);
+    } finally {
+      this.busy = false;
+    }
   }
 
-  /** Removes every connection and expectation. */
+  /** Removes every connection and expectation. Not re-entrant (see {@link process}). */
   flush(): void {
-    this.expectations.flush();
-    for (let s = 0; s < this.table.capacity; s++) if (this.table.family(s) !== 0) this.conntrack.destroy(s, "flushed");
+    if (this.busy) this.reentered("flush");
+    this.busy = true;
+    try {
+      this.expectations.flush();
+      for (let s = 0; s < this.table.capacity; s++) if (this.table.family(s) !== 0) this.conntrack.destroy(s, "flushed");
+    } finally {
+      this.busy = false;
+    }
   }
 
-  /** Typed-array bytes per connection slot, and in all (for capacity planning). */
-  memory(): { bytesPerConnection: number; tableBytes: number; capacity: number } {
-    return { bytesPerConnection: this.table.bytesPerSlot(), tableBytes: this.table.byteLength(), capacity: this.table.capacity };
+  /** Refuses a nested call (out of line: the per-packet check stays one branch). */
+  private reentered(call: string): never {
+    throw new Error(
+      `engine.${call}() was called from inside a helper hook or an event listener while the engine was busy: ` +
+        "the engine is not re-entrant; queue the work and do it after the current call returns",
+    );
+  }
+
+  /**
+   * Typed-array bytes per connection slot, and in all (for capacity
+   * planning); bytes and datagrams the defragmenter holds (counted as
+   * against `fragments.maxBytes`: data, headers and per-fragment overheads).
+   */
+  memory(): { bytesPerConnection: number; tableBytes: number; capacity: number; fragmentBytes: number; fragmentDatagrams: number } {
+    return {
+      bytesPerConnection: this.table.bytesPerSlot(),
+      tableBytes: this.table.byteLength(),
+      capacity: this.table.capacity,
+      fragmentBytes: this.defrag.heldBytes,
+      fragmentDatagrams: this.defrag.pending,
+    };
   }
 }

@@ -7,6 +7,7 @@ import { Expectation } from "../expect/expectation.js";
 import type { ExpectationEnd, ExpectationRegistry } from "../expect/registry.js";
 import { InsertResult } from "../expect/registry.js";
 import { checkQuery, checkRequest } from "../expect/request.js";
+import { SourceQuota } from "../expect/source-quota.js";
 import type { ContextHost } from "../helper/contexts.js";
 import { ExpectationRef, type ExpectationControl } from "../helper/expectation-ref.js";
 import type { HelperSet } from "../helper/helper-set.js";
@@ -53,6 +54,15 @@ export interface ServiceParts {
   readonly services: ReadonlyMap<symbol, unknown>;
   /** Connection tracking, to destroy a connection a hook names (created after the services). */
   readonly conntrack: () => Conntrack;
+  /** `maxExpectationsPerSource` (0: no per-source limit). */
+  readonly perSource: number;
+}
+
+/** A checked request made into an expectation, with how to register it. */
+interface Built {
+  readonly expectation: Expectation;
+  readonly searchPort: boolean;
+  readonly skipMaster: boolean;
 }
 
 const REFUSALS: Readonly<Record<number, ExpectRefusal>> = {
@@ -70,8 +80,12 @@ const REFUSALS: Readonly<Record<number, ExpectRefusal>> = {
 export class HelperServices implements ContextHost, ExpectationControl {
   private readonly quoted = new ParsedPacket();
   private readonly keys = new Uint16Array(2);
+  /** The per-source fairness limit, when configured. */
+  private readonly quota: SourceQuota | null;
 
-  constructor(private readonly p: ServiceParts) {}
+  constructor(private readonly p: ServiceParts) {
+    this.quota = p.perSource > 0 ? new SourceQuota(p.perSource) : null;
+  }
 
   get time(): Float64Array {
     return this.p.time;
@@ -86,10 +100,11 @@ export class HelperServices implements ContextHost, ExpectationControl {
   expect(slot: number, helper: number, dir: number, request: ExpectationRequest): ExpectOutcome {
     const made = this.build(slot, helper, dir, request);
     if (typeof made === "string") return this.refuse(helper, slot, made);
-    const policy = this.p.helperSet.list[helper]!.policies[made.cls]!;
-    const res = this.insert(made, policy.maxExpected, request.searchPort === true, request.skipMaster === true);
+    const e = made.expectation;
+    const policy = this.p.helperSet.list[helper]!.policies[e.cls]!;
+    const res = this.insert(e, policy.maxExpected, made.searchPort, made.skipMaster);
     if (res < 0) return this.refuse(helper, slot, REFUSALS[res]!);
-    return { ok: true, expectation: new ExpectationRef(made, this), replaced: res === InsertResult.REPLACED };
+    return { ok: true, expectation: new ExpectationRef(e, this), replaced: res === InsertResult.REPLACED };
   }
 
   /**
@@ -153,22 +168,29 @@ export class HelperServices implements ContextHost, ExpectationControl {
   }
 
   expectAll(slot: number, helper: number, dir: number, requests: readonly ExpectationRequest[]): ExpectAllOutcome {
-    if (!Array.isArray(requests)) {
+    // Read the list once (a copy), so a hostile array or proxy cannot throw or change under the checks.
+    let list: readonly ExpectationRequest[] | null;
+    try {
+      list = Array.isArray(requests) ? Array.from(requests) : null;
+    } catch {
+      list = null;
+    }
+    if (list === null) {
       const r = this.refuse(helper, slot, "bad-request");
       return { ok: false, reason: r.reason, index: 0 };
     }
     // Check every request before registering any, so a malformed one costs nothing.
-    const made: Expectation[] = [];
-    for (let i = 0; i < requests.length; i++) {
-      const e = this.build(slot, helper, dir, requests[i]!);
-      if (typeof e === "string") return { ok: false, reason: this.refuse(helper, slot, e).reason, index: i };
-      made.push(e);
+    const made: Built[] = [];
+    for (let i = 0; i < list.length; i++) {
+      const b = this.build(slot, helper, dir, list[i]!);
+      if (typeof b === "string") return { ok: false, reason: this.refuse(helper, slot, b).reason, index: i };
+      made.push(b);
     }
     const done: ExpectationHandle[] = [];
     for (let i = 0; i < made.length; i++) {
-      const e = made[i]!;
+      const e = made[i]!.expectation;
       const policy = this.p.helperSet.list[helper]!.policies[e.cls]!;
-      const res = this.insert(e, policy.maxExpected, requests[i]!.searchPort === true, requests[i]!.skipMaster === true);
+      const res = this.insert(e, policy.maxExpected, made[i]!.searchPort, made[i]!.skipMaster);
       if (res < 0) {
         // All or nothing: take back what this group registered (as Linux's SIP helper unexpects RTP when RTCP fails).
         for (const h of done) h.remove();
@@ -221,7 +243,7 @@ export class HelperServices implements ContextHost, ExpectationControl {
   }
 
   /** A checked request as an expectation of master `slot` (announced by a packet of direction `dir`), or why not. */
-  private build(slot: number, helper: number, dir: number, request: ExpectationRequest): Expectation | ExpectRefusal {
+  private build(slot: number, helper: number, dir: number, request: ExpectationRequest): Built | ExpectRefusal {
     const { table: t, helperSet } = this.p;
     if (!t.inUse(slot)) return "no-connection";
     const family = t.family(slot);
@@ -264,7 +286,7 @@ export class HelperServices implements ContextHost, ExpectationControl {
         e.natPort = c.dport;
       }
     }
-    return e;
+    return { expectation: e, searchPort: c.searchPort, skipMaster: c.skipMaster };
   }
 
   private refuse(helper: number, slot: number, reason: ExpectRefusal): { readonly ok: false; readonly reason: ExpectRefusal } {
@@ -282,9 +304,16 @@ export class HelperServices implements ContextHost, ExpectationControl {
     if ((events.wanted & EventBit["expect-new"]) !== 0) {
       events.emit(EventBit["expect-new"], { type: "expect-new", ts: this.p.time[0]!, expectation: this.p.snapshots.expectation(e) });
     }
+    const t = this.p.table;
+    if (this.quota !== null && e.live && t.holds(e.master, e.masterId)) {
+      // The source is the master's original sender: the host that opened the control connection.
+      const oldest = this.quota.add(e, e.family, e.zone, t.u32, t.srcAt(e.master, 0));
+      if (oldest !== null) this.p.expectations().remove(oldest, "evicted");
+    }
   }
 
   destroyed(e: Expectation, why: ExpectationEnd): void {
+    this.quota?.remove(e);
     if (why === "timeout") this.p.stats.expectationsExpired++;
     else if (why === "evicted") this.p.stats.expectationsEvicted++;
     const events = this.p.events;

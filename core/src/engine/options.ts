@@ -5,6 +5,7 @@ import type { Helper } from "../helper/types.js";
 import type { HelperAttachment, NotrackRule } from "./rules.js";
 import type { PacketPolicy } from "../policy/types.js";
 import type { ProtocolTracker } from "../proto/tracker.js";
+import { randomSeed } from "./random-seed.js";
 
 /** Everything `createEngine` accepts. Every field is optional; defaults are Linux's. */
 export interface EngineOptions {
@@ -29,6 +30,14 @@ export interface EngineOptions {
   /** Most expectations pending in all (`nf_ct_expect_max`). Default 4096. */
   readonly maxExpectations?: number;
   /**
+   * Beyond Linux, off by default: most expectations pending for one source
+   * (the address that opened the master connection; an IPv6 source counts
+   * by its /64). Over it, that source's oldest pending expectation is
+   * evicted, so one host cannot fill `maxExpectations` and block other
+   * users' data connections. 0 or omitted: no such limit (Linux).
+   */
+  readonly maxExpectationsPerSource?: number;
+  /**
    * Timeouts in seconds: the built-in ones (`Timeouts`, named after Linux's
    * sysctls) and those registered trackers declare, by name. An unknown
    * name or a non-positive value is a RangeError.
@@ -36,7 +45,15 @@ export interface EngineOptions {
   readonly timeouts?: Partial<Timeouts> & Readonly<Record<string, number>>;
   readonly tcp?: Partial<TcpOptions>;
   readonly fragments?: Partial<FragmentOptions>;
-  /** Seed of the tuple hash. */
+  /**
+   * Seed of the tuple hashes (connections, expectations, fragments, NAT's
+   * source index) and of NAT's random port choices. Default: a random
+   * 32-bit value drawn once per engine from `globalThis.crypto.getRandomValues`
+   * (`Math.random` where the runtime has no Web Crypto), as Linux seeds its
+   * hash randomly: senders cannot craft tuples that collide. Set it to make
+   * runs reproducible (tests, replays compared byte for byte); a seed known
+   * to senders re-opens hash flooding (see docs/security.md).
+   */
   readonly hashSeed?: number;
   /**
    * Seconds of packet time in which the incremental garbage collector visits
@@ -81,12 +98,22 @@ export function resolveConfig(o: EngineOptions): EngineConfig {
     maxConnections: positive(o.maxConnections, 262144, "maxConnections"),
     initialCapacity: positive(o.initialCapacity, 1024, "initialCapacity"),
     maxExpectations: positive(o.maxExpectations, 4096, "maxExpectations"),
+    maxExpectationsPerSource: o.maxExpectationsPerSource === 0 ? 0 : positive(o.maxExpectationsPerSource, 0, "maxExpectationsPerSource"),
     timeouts: { ...DEFAULT_TIMEOUTS, ...o.timeouts },
     tcp: { ...DEFAULT_TCP_OPTIONS, ...o.tcp },
     fragments: { ...DEFAULT_FRAGMENT_OPTIONS, ...o.fragments },
-    hashSeed: o.hashSeed ?? 0x2545f491,
+    hashSeed: seed(o.hashSeed),
     gcSweepSeconds: o.gcSweepSeconds ?? 30,
     clock: o.clock,
     checksums: o.checksums ?? false,
   };
+}
+
+/** The given seed as a 32-bit integer, or a random one. */
+function seed(v: number | undefined): number {
+  if (v === undefined) return randomSeed();
+  if (typeof v !== "number" || !Number.isInteger(v) || v < -0x80000000 || v > 0xffffffff) {
+    throw new RangeError(`hashSeed must be an integer from 0 to 4294967295, got ${String(v)}`);
+  }
+  return v | 0;
 }

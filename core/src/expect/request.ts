@@ -17,6 +17,7 @@ export interface CheckedRequest {
   readonly assignHelper: number;
   readonly timeout: number;
   readonly searchPort: boolean;
+  readonly skipMaster: boolean;
 }
 
 /** What the checks need to know about the master and the engine. */
@@ -34,46 +35,63 @@ const KNOWN_FLAGS = ExpectFlag.PERMANENT | ExpectFlag.INACTIVE;
 /**
  * Checks a helper's expectation request field by field (a helper's request
  * is input too: it is never trusted to be well formed) and turns it into
- * numbers. Returns the refusal reason of the first bad field.
+ * numbers. Returns the refusal reason of the first bad field; a request
+ * that throws while being read (a getter, a proxy) is a "bad-request".
+ * Each field is read once.
  */
 export function checkRequest(req: ExpectationRequest, scope: RequestScope): CheckedRequest | ExpectRefusal {
+  try {
+    return readRequest(req, scope);
+  } catch {
+    return "bad-request";
+  }
+}
+
+function readRequest(req: ExpectationRequest, scope: RequestScope): CheckedRequest | ExpectRefusal {
   if (req === null || typeof req !== "object") return "bad-request";
   const cls = req.class ?? 0;
   if (typeof cls !== "number" || !Number.isInteger(cls) || cls < 0 || cls >= scope.policies.length) return "unknown-class";
   const policy = scope.policies[cls]!;
 
   let proto = scope.masterProto;
-  if (req.protocol !== undefined) {
-    if (typeof req.protocol === "string") proto = scope.trackers.numberOf(req.protocol);
-    else if (typeof req.protocol === "number" && Number.isInteger(req.protocol) && req.protocol >= 0 && req.protocol <= 255) proto = req.protocol;
+  const protocol = req.protocol;
+  if (protocol !== undefined) {
+    if (typeof protocol === "string") proto = scope.trackers.numberOf(protocol);
+    else if (typeof protocol === "number" && Number.isInteger(protocol) && protocol >= 0 && protocol <= 255) proto = protocol;
     else proto = -1;
     if (proto < 0) return "bad-protocol";
   }
 
   const dst = addressWords(req.dst, scope.family);
   if (typeof dst === "string") return dst;
-  const anySrc = req.src === null || req.src === undefined;
-  const src = anySrc ? new Uint32Array(4) : addressWords(req.src!, scope.family);
+  const srcInput = req.src;
+  const anySrc = srcInput === null || srcInput === undefined;
+  const src = anySrc ? new Uint32Array(4) : addressWords(srcInput, scope.family);
   if (typeof src === "string") return src;
   const srcMask = new Uint32Array(4);
   if (!anySrc) srcMask.fill(0xffffffff, 0, scope.family === 4 ? 1 : 4);
 
-  if (!isPort(req.dstPort)) return "bad-port";
-  const anyPort = req.srcPort === null || req.srcPort === undefined;
-  if (!anyPort && !isPort(req.srcPort)) return "bad-port";
+  const dstPort = req.dstPort;
+  if (!isPort(dstPort)) return "bad-port";
+  const srcPort = req.srcPort;
+  const anyPort = srcPort === null || srcPort === undefined;
+  if (!anyPort && !isPort(srcPort)) return "bad-port";
 
   const flags = req.flags ?? 0;
   if (typeof flags !== "number" || !Number.isInteger(flags) || (flags & ~KNOWN_FLAGS) !== 0) return "bad-request";
 
   let assignHelper = 0;
-  if (req.helper !== undefined) {
-    const i = typeof req.helper === "string" ? scope.helperIndex(req.helper) : -1;
+  const helper = req.helper;
+  if (helper !== undefined) {
+    const i = typeof helper === "string" ? scope.helperIndex(helper) : -1;
     if (i < 0) return "unknown-helper";
     assignHelper = i + 1;
   }
 
-  if (req.searchPort !== undefined && typeof req.searchPort !== "boolean") return "bad-request";
-  if (req.skipMaster !== undefined && typeof req.skipMaster !== "boolean") return "bad-request";
+  const searchPort = req.searchPort;
+  if (searchPort !== undefined && typeof searchPort !== "boolean") return "bad-request";
+  const skipMaster = req.skipMaster;
+  if (skipMaster !== undefined && typeof skipMaster !== "boolean") return "bad-request";
   const timeout = req.timeout ?? policy.timeout;
   if (typeof timeout !== "number" || !Number.isFinite(timeout) || timeout <= 0) return "bad-timeout";
 
@@ -82,14 +100,15 @@ export function checkRequest(req: ExpectationRequest, scope: RequestScope): Chec
     proto,
     src,
     srcMask,
-    sport: anyPort ? 0 : req.srcPort!,
+    sport: anyPort ? 0 : srcPort,
     sportMask: anyPort ? 0 : 0xffff,
     dst,
-    dport: req.dstPort,
+    dport: dstPort,
     flags,
     assignHelper,
     timeout,
-    searchPort: req.searchPort === true,
+    searchPort: searchPort === true,
+    skipMaster: skipMaster === true,
   };
 }
 

@@ -265,33 +265,39 @@ export class HelperHost {
       this.logger.helper = i;
       this.logger.connectionId = 0;
       let answer: RelateAnswer | undefined;
+      let ref: number | undefined;
+      // Reading the answer runs the helper's code too (getters, proxy traps): it is inside the containment.
       try {
         answer = this.helpers.list[i]!.relate!(ctx);
+        if (answer === undefined) continue;
+        ref = this.readAnswer(answer);
       } catch (error) {
         this.failed(i, 0, error);
         continue;
       }
-      if (answer === undefined) continue;
-      const ref = this.checkAnswer(i, answer);
       if (ref !== undefined) return ref;
+      this.failed(i, 0, new TypeError(`relate returned ${describe(answer)}: answer { related: <a view from findQuoted>, direction: 0 | 1 } or { invalid: <Reason> }`));
     }
     this.quoteViews.length = 0;
     return -Reason.ICMP_ERROR_UNRELATED;
   }
 
-  /** A relation answer as a reference, or undefined (reported) when it is not one the engine gave out. */
-  private checkAnswer(i: number, answer: RelateAnswer): number | undefined {
-    if (answer !== null && typeof answer === "object") {
-      if ("related" in answer) {
-        const v = answer.related;
-        const dir = answer.direction;
-        if (v instanceof ConnView && this.quoteViews.includes(v) && v.bound && (dir === 0 || dir === 1)) return (v.slot << 1) | dir;
-      } else if ("invalid" in answer) {
-        const reason = answer.invalid;
-        if (typeof reason === "number" && Number.isInteger(reason) && reason > 0 && reason < this.stats.byReason.length) return -reason;
-      }
+  /**
+   * A relation answer as a reference (`slot << 1 | dir`, or `-reason`), or
+   * undefined when it is not one the engine gave out: the view must be one
+   * findQuoted handed out during this call, the direction exactly 0 or 1,
+   * the reason a known `Reason` code. Each field is read once.
+   */
+  private readAnswer(answer: RelateAnswer): number | undefined {
+    if (answer === null || typeof answer !== "object") return undefined;
+    if ("related" in answer) {
+      const v: unknown = answer.related;
+      const dir: unknown = answer.direction;
+      if (v instanceof ConnView && this.quoteViews.includes(v) && v.bound && (dir === 0 || dir === 1)) return (v.slot << 1) | dir;
+    } else if ("invalid" in answer) {
+      const reason: unknown = answer.invalid;
+      if (typeof reason === "number" && Number.isInteger(reason) && reason > 0 && reason < this.stats.byReason.length) return -reason;
     }
-    this.failed(i, 0, new TypeError(`relate returned ${describe(answer)}: answer { related: <a view from findQuoted>, direction: 0 | 1 } or { invalid: <Reason> }`));
     return undefined;
   }
 
@@ -310,10 +316,14 @@ export class HelperHost {
   }
 }
 
-/** A short description of an unexpected value for error messages. */
+/** A short description of an unexpected value for error messages (never throws, even on a revoked proxy). */
 function describe(v: unknown): string {
   if (v === null) return "null";
-  if (typeof v === "object") return Array.isArray(v) ? "an array" : "an object of the wrong shape";
   if (typeof v === "string") return JSON.stringify(v.slice(0, 40));
-  return String(v);
+  if (typeof v !== "object") return typeof v === "symbol" ? "a symbol" : String(v);
+  try {
+    return Array.isArray(v) ? "an array" : "an object of the wrong shape";
+  } catch {
+    return "a revoked proxy";
+  }
 }

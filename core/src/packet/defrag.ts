@@ -28,6 +28,22 @@ export interface DefragStats {
   limited: number;
 }
 
+/**
+ * What one held fragment costs beyond its data bytes: its record, its place
+ * in a run, its `Uint8Array` and the `ArrayBuffer` behind it with V8's
+ * backing-store bookkeeping (measured on Node 20: 260 bytes in a run of
+ * adjacent fragments, 360 alone). Counted against `maxBytes` the way Linux
+ * counts each fragment's `skb->truesize` (buffer and `struct sk_buff`), not
+ * only its data, so tiny fragments cannot hold many times the budget.
+ */
+export const FRAGMENT_OVERHEAD = 384;
+/**
+ * What one incomplete datagram costs beyond its fragments: its queue record,
+ * address words, index entries and the buffer of its saved header (measured
+ * on Node 20: 930 to 1150 bytes). Linux likewise counts each queue's `qsize`.
+ */
+export const QUEUE_OVERHEAD = 1152;
+
 /** The largest IPv4 datagram, and the largest IPv6 payload without a jumbogram. */
 const IP_MAX_LENGTH = 65535;
 
@@ -73,7 +89,7 @@ class FragQueue {
   /** IPv4: largest fragment, and largest with DF set (to decide DF of the datagram). */
   maxSize = 0;
   maxDfSize = 0;
-  /** Bytes this queue holds (data and the saved header). */
+  /** Bytes this queue costs: its overhead, each fragment's data and overhead, the saved header. */
   bytes = 0;
 
   constructor(
@@ -143,10 +159,14 @@ const walk = new Ipv6Walk();
  * - Mixed Not-ECT and ECT/CE fragments discard the datagram (RFC 3168); CE
  *   in any fragment marks the datagram CE.
  * - A queue lives `timeout` seconds from its first fragment (the timer is not
- *   restarted by later fragments).
+ *   restarted by later fragments). It is dropped at the next `push` or
+ *   `expire` after that ({@link nextDue} says when one is due), as Linux's
+ *   `ip_expire` timer frees it whether or not more fragments come.
  *
- * Bounds: at most `maxDatagrams` queues and `maxBytes` bytes held (fragment
- * data plus each queue's saved header). A new fragment that would exceed
+ * Bounds: at most `maxDatagrams` queues and `maxBytes` bytes held, counted
+ * as memory really held (Linux's truesize accounting): each fragment's data
+ * plus {@link FRAGMENT_OVERHEAD}, each queue's saved header plus {@link
+ * QUEUE_OVERHEAD}. A new fragment that would exceed
  * either evicts the oldest queues first, like the LRU evictor of older
  * kernels (since 4.17 Linux has no evictor: above `ipfrag_high_thresh` it
  * refuses new fragments). A datagram that cannot fit alone is dropped with
@@ -159,6 +179,12 @@ const walk = new Ipv6Walk();
 export class Defragmenter {
   /** The last reassembled datagram, a fresh array valid until the next `push`. */
   datagram: Uint8Array = EMPTY;
+  /**
+   * Time at which the oldest queue times out (Infinity when none is held):
+   * a typed-array cell the engine compares with the packet time to call
+   * {@link expire} when one is due, without a call per packet.
+   */
+  readonly nextDue = new Float64Array([Infinity]);
   readonly stats: DefragStats = {
     reassembled: 0,
     timedOut: 0,
@@ -202,7 +228,7 @@ export class Defragmenter {
     return this.order.size;
   }
 
-  /** Bytes held now: fragment data plus the saved first-fragment headers. */
+  /** Bytes held now, as counted against `maxBytes` (data, headers and overheads). */
   get heldBytes(): number {
     return this.bytesHeld;
   }
@@ -338,8 +364,9 @@ export class Defragmenter {
       return Reason.FRAGMENT_OVERLAP;
     }
 
-    // Make room: the fragment's data, and the header it brings if it is the first.
-    const cost = end - offset + (offset === 0 ? headerEnd - l3 : 0);
+    // Make room: the fragment's data and overhead, the header it brings if it
+    // is the first, and the queue itself if it is new (truesize, as Linux counts).
+    const cost = end - offset + FRAGMENT_OVERHEAD + (offset === 0 ? headerEnd - l3 : 0) + (created ? QUEUE_OVERHEAD : 0);
     if (created && this.maxDatagrams < 1) return this.limited(null);
     if (q.bytes + cost > this.maxBytes) return this.limited(q);
     if (created) {
@@ -385,6 +412,7 @@ export class Defragmenter {
     this.order.clear();
     this.bytesHeld = 0;
     this.datagram = EMPTY;
+    this.nextDue[0] = Infinity;
   }
 
   private tick(now: number): number {
@@ -421,6 +449,7 @@ export class Defragmenter {
     if (bucket === undefined) this.buckets.set(q.hash, [q]);
     else bucket.push(q);
     this.order.add(q);
+    if (this.order.size === 1) this.nextDue[0] = q.created + this.timeout;
   }
 
   /** Removes `q` and releases its bytes (a queue not yet added is left alone). */
@@ -434,6 +463,8 @@ export class Defragmenter {
     }
     this.bytesHeld -= q.bytes;
     q.bytes = 0;
+    const oldest = this.order.values().next();
+    this.nextDue[0] = oldest.done === true ? Infinity : oldest.value.created + this.timeout;
   }
 
   /** Evicts the oldest queue other than `keep`; false when there is none. */

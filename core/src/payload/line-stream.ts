@@ -28,32 +28,63 @@ export interface LineHandler {
 
 const NL = 0x0a;
 
+const SYNCED = 1;
+const SKIPPING = 2;
+const OVERFLOW = 4;
+
 /**
- * Where one direction of a control connection stands. Buffers are created
- * the first time they are needed, so a connection whose lines arrive whole
- * and in order never allocates them.
+ * Where one direction of a control connection stands. One is kept per
+ * tracked connection (made at its SYN), so it is kept small: three flags in
+ * one field, the sequence number as a 32-bit integer (never a boxed
+ * double), and buffers created only the first time data needs them (a line
+ * split across segments, data ahead of a gap): a connection whose lines
+ * arrive whole and in order, or that never sends data (a SYN flood), never
+ * allocates them.
  */
 export class LineStream {
-  /** `next` is known (a SYN was seen, or data was). */
-  synced = false;
-  /** Sequence number of the next byte expected. */
-  next = 0;
-  /** Discard up to the next "\n" (the stream was picked up, or lost, mid-line). */
-  skipping = false;
-  /** The current line outgrew `maxLine`: discard up to the next "\n". */
-  overflow = false;
+  /** @internal SYNCED, SKIPPING and OVERFLOW bits. */
+  bits = 0;
+  /** @internal Sequence number of the next byte expected, as an int32. */
+  seq = 0;
   /** Start of the current line, received in earlier segments. */
   lineLen = 0;
   line: Uint8Array | null = null;
   /** @internal Data received ahead of a gap. */
   ahead: AheadStore | null = null;
 
+  /** `next` is known (a SYN was seen, or data was). */
+  get synced(): boolean {
+    return (this.bits & SYNCED) !== 0;
+  }
+  set synced(on: boolean) {
+    this.bits = on ? this.bits | SYNCED : this.bits & ~SYNCED;
+  }
+  /** Sequence number of the next byte expected. */
+  get next(): number {
+    return this.seq >>> 0;
+  }
+  set next(seq: number) {
+    this.seq = seq | 0;
+  }
+  /** Discard up to the next "\n" (the stream was picked up, or lost, mid-line). */
+  get skipping(): boolean {
+    return (this.bits & SKIPPING) !== 0;
+  }
+  set skipping(on: boolean) {
+    this.bits = on ? this.bits | SKIPPING : this.bits & ~SKIPPING;
+  }
+  /** The current line outgrew `maxLine`: discard up to the next "\n". */
+  get overflow(): boolean {
+    return (this.bits & OVERFLOW) !== 0;
+  }
+  set overflow(on: boolean) {
+    this.bits = on ? this.bits | OVERFLOW : this.bits & ~OVERFLOW;
+  }
+
   /** The stream starts at `seq` at a line start (the byte after a SYN's sequence number). */
   startAt(seq: number): void {
-    this.synced = true;
-    this.next = seq;
-    this.skipping = false;
-    this.overflow = false;
+    this.bits = SYNCED;
+    this.seq = seq | 0;
     this.lineLen = 0;
     this.ahead?.clear();
   }
@@ -100,12 +131,12 @@ export class LineReassembler {
    * bytes only move the stream on). Returns the packet's verdict.
    */
   feed(st: LineStream, seq: number, b: Uint8Array, off: number, len: number, parse: boolean, handler: LineHandler): HelperVerdict {
-    let restart = !st.synced;
-    let d = restart ? 0 : (seq - st.next) | 0;
+    let restart = (st.bits & SYNCED) === 0;
+    let d = restart ? 0 : (seq - st.seq) | 0;
     if (d > 0) {
       // Ahead of the stream: keep it until the gap is filled.
       const ahead = st.ahead ?? (st.ahead = new AheadStore(this.maxOutOfOrder));
-      if (ahead.add(st.next, seq, b, off, len)) return HelperVerdict.ACCEPT;
+      if (ahead.add(st.seq >>> 0, seq, b, off, len)) return HelperVerdict.ACCEPT;
       restart = true;
       d = 0;
     }
@@ -117,8 +148,8 @@ export class LineReassembler {
     } else {
       this.carry = st.lineLen;
       for (let i = 0; i < this.carry; i++) this.scratch[i] = st.line![i]!;
-      this.skipping = st.skipping;
-      this.overflow = st.overflow;
+      this.skipping = (st.bits & SKIPPING) !== 0;
+      this.overflow = (st.bits & OVERFLOW) !== 0;
     }
     this.partialSeen = false;
     let v = this.scan(b, d < 0 ? off - d : off, off + len, parse, handler);
@@ -140,10 +171,8 @@ export class LineReassembler {
       }
     }
     // Commit: only now, so a dropped packet leaves no trace.
-    st.synced = true;
-    st.next = next;
-    st.skipping = this.skipping;
-    st.overflow = this.overflow;
+    st.bits = SYNCED | (this.skipping ? SKIPPING : 0) | (this.overflow ? OVERFLOW : 0);
+    st.seq = next | 0;
     if (restart) st.ahead?.clear();
     else ahead?.consume(used, next);
     st.lineLen = this.carry;
@@ -203,7 +232,7 @@ export class LineReassembler {
    */
   segment(st: LineStream, tcpFlags: number, seq: number, b: Uint8Array, off: number, len: number, parse: boolean, handler: LineHandler): HelperVerdict {
     if ((tcpFlags & SYN) !== 0) {
-      if (!st.synced) st.startAt((seq + 1) >>> 0);
+      if ((st.bits & SYNCED) === 0) st.startAt((seq + 1) >>> 0);
       return HelperVerdict.ACCEPT;
     }
     if (len === 0) return HelperVerdict.ACCEPT;

@@ -7,16 +7,21 @@
  * previous line or one segment in flight.
  */
 export class LineTracker {
-  /** `[dir * 2 + slot]`. */
-  private readonly seqs = new Uint32Array(4);
-  private readonly counts = new Uint8Array(2);
+  // Plain small-integer fields rather than typed arrays: one tracker lives
+  // per FTP connection, and a typed array's buffer costs a few hundred
+  // bytes. Sequence numbers are kept as int32 (compared as such).
+  private a0 = 0;
+  private a1 = 0;
+  private b0 = 0;
+  private b1 = 0;
+  private na = 0;
+  private nb = 0;
 
   /** True when a segment of `dir` starting at `seq` starts a line. */
   startsLine(dir: number, seq: number): boolean {
-    const n = this.counts[dir]!;
-    const base = dir * 2;
-    for (let i = 0; i < n; i++) if (this.seqs[base + i] === seq) return true;
-    return false;
+    const s = seq | 0;
+    const n = dir === 0 ? this.na : this.nb;
+    return (n > 0 && this.at(dir, 0) === s) || (n > 1 && this.at(dir, 1) === s);
   }
 
   /**
@@ -25,21 +30,37 @@ export class LineTracker {
    * position (so a late retransmission cannot push a live one out).
    */
   lineEndsBefore(dir: number, seq: number): void {
-    const base = dir * 2;
-    const n = this.counts[dir]!;
-    for (let i = 0; i < n; i++) if (this.seqs[base + i] === seq) return;
+    if (this.startsLine(dir, seq)) return;
+    const s = seq | 0;
+    const n = dir === 0 ? this.na : this.nb;
     if (n < 2) {
-      this.seqs[base + n] = seq;
-      this.counts[dir] = n + 1;
+      this.put(dir, n, s);
+      if (dir === 0) this.na = n + 1;
+      else this.nb = n + 1;
       return;
     }
-    const oldest = before(this.seqs[base]!, this.seqs[base + 1]!) ? 0 : 1;
-    if (before(this.seqs[base + oldest]!, seq)) this.seqs[base + oldest] = seq;
+    const oldest = before(this.at(dir, 0), this.at(dir, 1)) ? 0 : 1;
+    if (before(this.at(dir, oldest), s)) this.put(dir, oldest, s);
   }
 
   /** The remembered positions of `dir`, oldest slot first (for tests and debugging). */
   positions(dir: number): number[] {
-    return Array.from(this.seqs.subarray(dir * 2, dir * 2 + this.counts[dir]!));
+    const n = dir === 0 ? this.na : this.nb;
+    const out: number[] = [];
+    for (let i = 0; i < n; i++) out.push(this.at(dir, i) >>> 0);
+    return out;
+  }
+
+  private at(dir: number, i: number): number {
+    return dir === 0 ? (i === 0 ? this.a0 : this.a1) : i === 0 ? this.b0 : this.b1;
+  }
+
+  private put(dir: number, i: number, s: number): void {
+    if (dir === 0) {
+      if (i === 0) this.a0 = s;
+      else this.a1 = s;
+    } else if (i === 0) this.b0 = s;
+    else this.b1 = s;
   }
 }
 

@@ -3,17 +3,25 @@ import { LineStream } from "@alg-sdk/core/payload";
 
 /**
  * What the FTP helper remembers about one control connection (created by
- * the engine through the helper's `createState`). Opaque to users: Linux
- * mode uses only the line tracker, stream mode only the direction streams.
+ * the engine through the helper's `createState`, at the connection's first
+ * packet). Opaque to users: Linux mode uses only the line tracker, stream
+ * mode only the direction streams. Each part is made when the first data
+ * needs it, so a connection that never sends data (a SYN flood to tcp/21)
+ * costs one small object.
  */
 export class FtpState {
+  private tracker: LineTracker | null = null;
+  private original: LineStream | null = null;
+  private reply: LineStream | null = null;
+
   /** @internal Linux's two line-start positions per direction. */
-  readonly lines: LineTracker = new LineTracker();
-  /** @internal Stream mode: original and reply direction, created on first use. */
-  readonly streams: [LineStream | null, LineStream | null] = [null, null];
+  get lines(): LineTracker {
+    return this.tracker ?? (this.tracker = new LineTracker());
+  }
 
   /** @internal The stream of `dir`, created when first needed. */
   stream(dir: number): LineStream {
-    return this.streams[dir] ?? (this.streams[dir] = new LineStream());
+    if (dir === 0) return this.original ?? (this.original = new LineStream());
+    return this.reply ?? (this.reply = new LineStream());
   }
 }

@@ -30,7 +30,7 @@ const message: ControlMessage = emptyMessage();
  * the control session and its one call, and when the call is up expects
  * the call's GRE packets in both directions, keyed by the two call ids;
  * it also registers the call ids with the GRE tracker's keymaps (the
- * {@link GRE_KEYMAPS} service) so that a call's two directions are one GRE
+ * `GRE_KEYMAPS` service) so that a call's two directions are one GRE
  * connection. When the call ends (Call-Disconnect-Notify) or the control
  * connection goes, the call's GRE connection is destroyed and the keymaps
  * removed.
