@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { LinkType, PcapngWriter, PcapWriter, readCapture } from "@alg-sdk/pcap";
+import { fragments, udp } from "@alg-sdk/testing";
 import { afterAll, describe, expect, it } from "vitest";
 import { runInProcess } from "./support/run-in-process.js";
 
@@ -69,24 +70,15 @@ describe("pcapng with Ethernet and raw interfaces", () => {
 });
 
 /** An IPv4 UDP datagram from 10.0.1.2:5000 to 10.0.2.2:53, cut into two fragments. */
-function fragments(): Uint8Array[] {
-  const udp = new Uint8Array(24);
-  udp.set([0x13, 0x88, 0x00, 0x35, 0, 24, 0, 0]);
-  udp.fill(0x61, 8);
-  const fragment = (offset: number, more: boolean, data: Uint8Array) => {
-    const b = new Uint8Array(20 + data.length);
-    const flags = (more ? 0x2000 : 0) | (offset >> 3);
-    b.set([0x45, 0, 0, b.length, 0x12, 0x34, flags >> 8, flags & 255, 64, 17, 0, 0, 10, 0, 1, 2, 10, 0, 2, 2]);
-    b.set(data, 20);
-    return b;
-  };
-  return [fragment(0, true, udp.subarray(0, 16)), fragment(16, false, udp.subarray(16))];
+function twoFragments(): Uint8Array[] {
+  const datagram = udp({ src: "10.0.1.2", dst: "10.0.2.2", id: 0x1234, sport: 5000, dport: 53, payload: "a".repeat(16) });
+  return fragments(datagram, { sizes: [16] });
 }
 
 describe("IP fragments", () => {
   const path = join(dir, "fragments.pcap");
   const w = new PcapWriter({ linkType: LinkType.RAW });
-  const [first, second] = fragments();
+  const [first, second] = twoFragments();
   w.writePacket(first!, 1795581213, 0);
   w.writePacket(second!, 1795581213, 1000);
   writeFileSync(path, w.toBytes());

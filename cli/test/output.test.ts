@@ -1,5 +1,6 @@
 import { Writable } from "node:stream";
 import { createEngine, type ExpectationInfo } from "@alg-sdk/core";
+import { icmpv6, tcp } from "@alg-sdk/testing";
 import { describe, expect, it } from "vitest";
 import { encode, putDigits, putHex, putIpv4, putUint, TimestampWriter, uintWidth } from "../src/output/bytes.js";
 import { eventLine, expectationText, packetHeader, PacketLineWriter, translationLine } from "../src/output/human-packet.js";
@@ -92,28 +93,16 @@ function outcome(ip: Uint8Array, fields: Partial<PacketOutcome>): PacketOutcome 
   return o;
 }
 
-function tcp(src: number[], dst: number[], sport: number, dport: number): Uint8Array {
-  const b = new Uint8Array(40);
-  b.set([0x45, 0, 0, 40, 0, 0, 0, 0, 64, 6, 0, 0, ...src, ...dst]);
-  b.set([sport >> 8, sport & 255, dport >> 8, dport & 255, 0, 0, 0, 1, 0, 0, 0, 0, 0x50, 0x02, 0xff, 0xff], 20);
-  return b;
-}
-
-function icmp6(): Uint8Array {
-  const b = new Uint8Array(48);
-  b.set([0x60, 0, 0, 0, 0, 8, 58, 64]);
-  b.set([0xfd, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2], 8);
-  b.set([0xfd, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2], 24);
-  b.set([128, 0, 0, 0, 0x10, 0xf8, 0, 1], 40);
-  return b;
-}
+/** The SYN of an FTP control connection, and an ICMPv6 echo request. */
+const ftpSyn = () => tcp({ src: "10.0.1.2", dst: "10.0.2.2", sport: 59638, dport: 21, seq: 1, flags: "S" });
+const ping6 = () => icmpv6({ src: "fd00:1::2", dst: "fd00:2::2", type: 128, id: 0x10f8, seq: 1 });
 
 describe("jsonl packet objects", () => {
   it("follow the documented contract exactly", async () => {
     const s = sink();
     const out = new BufferedWriter(s.stream);
     const jsonl = new JsonlSink(out, { packets: true, tables: false, emitBytes: false });
-    const ip = tcp([10, 0, 1, 2], [10, 0, 2, 2], 59638, 21);
+    const ip = ftpSyn();
     jsonl.packet(outcome(ip, { index: 0, helper: "ftp", connectionId: 1 }), []);
     jsonl.packet(outcome(ip, { index: 7, state: 3, direction: -1, reason: 22, tsNanos: 5000 }), []);
     jsonl.packet(outcome(ip, { index: 8, state: 2, direction: 0, expected: true, connectionId: 2, fw: "accept", ruleLine: 12 }), []);
@@ -137,7 +126,7 @@ describe("jsonl with --emit-bytes", () => {
     const s = sink();
     const out = new BufferedWriter(s.stream);
     const jsonl = new JsonlSink(out, { packets: true, tables: false, emitBytes: true });
-    const ip = tcp([10, 0, 1, 2], [10, 0, 2, 2], 59638, 21);
+    const ip = ftpSyn();
     // A translated copy leaving from another buffer, at an offset.
     const leaving = new Uint8Array(4 + ip.length);
     leaving.set(ip, 4);
@@ -198,10 +187,10 @@ describe("human packet lines", () => {
     const s = sink();
     const out = new BufferedWriter(s.stream);
     const lines = new PacketLineWriter(out, true);
-    const ip = tcp([10, 0, 1, 2], [10, 0, 2, 2], 59638, 21);
+    const ip = ftpSyn();
     lines.write(outcome(ip, { index: 0, helper: "ftp", fw: "accept", rule: 1, ruleLine: 15 }), 1795581213, 931746000, []);
     lines.write(outcome(ip, { index: 12, tsSec: 1795581215, tsNanos: 0, state: 3, direction: -1, reason: 22, fw: "drop", rule: 2, ruleLine: 18 }), 1795581213, 931746000, []);
-    lines.write(outcome(icmp6(), { index: 1234567, tsSec: 1795581213, tsNanos: 931745000, state: 0, fw: "drop", rule: -1 }), 1795581213, 931746000, []);
+    lines.write(outcome(ping6(), { index: 1234567, tsSec: 1795581213, tsNanos: 931745000, state: 0, fw: "drop", rule: -1 }), 1795581213, 931746000, []);
     await out.end();
     const header = packetHeader(true);
     expect(header).toBe(

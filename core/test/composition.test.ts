@@ -1,11 +1,11 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { udp } from "@alg-sdk/testing";
 import { describe, expect, it } from "vitest";
 import { container, createEngine, defineHelper, TOKENS } from "../src/index.js";
-import { ipv4, udp } from "./support/packets.js";
 
-const packet = ipv4({ src: "10.0.1.2", dst: "10.0.2.2", payload: udp({ sport: 1, dport: 2 }) });
+const packet = udp({ src: "10.0.1.2", dst: "10.0.2.2", sport: 1, dport: 2 });
 
 describe("composition", () => {
   it("tokens are global symbols, so two copies of core agree", () => {

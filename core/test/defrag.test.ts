@@ -1,3 +1,4 @@
+import { fragment, fragments, icmpv6, ipv4, ipv6, tcp, udp, type UdpPacketOptions } from "@alg-sdk/testing";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_FRAGMENT_OPTIONS, type FragmentOptions } from "../src/config.js";
@@ -5,20 +6,6 @@ import { Reason } from "../src/constants.js";
 import { decodePacket } from "../src/packet/decode.js";
 import { DEFRAG_DONE, DEFRAG_HELD, Defragmenter, FRAGMENT_OVERHEAD, QUEUE_OVERHEAD } from "../src/packet/defrag.js";
 import { ParsedPacket } from "../src/packet/parsed-packet.js";
-import {
-  bytes,
-  fixIpv4Checksum,
-  fragmentIpv4,
-  fragmentIpv6,
-  icmpv6,
-  ipv4,
-  ipv4Fragment,
-  ipv4Options,
-  ipv6,
-  ipv6Fragment,
-  tcp,
-  udp,
-} from "./support/packets.js";
 
 function decoded(b: Uint8Array): ParsedPacket {
   const p = new ParsedPacket();
@@ -42,16 +29,24 @@ function payloadOf(n: number, seed = 1): Uint8Array {
   return b;
 }
 
-const udp4 = (n: number, id = 0x4242, extra: Parameters<typeof ipv4>[0] = {}) =>
-  ipv4({ src: "10.0.1.2", dst: "10.0.2.3", id, payload: udp({ sport: 5000, dport: 53, payload: payloadOf(n, id) }), ...extra });
+const V4 = { src: "10.0.0.1", dst: "10.0.0.2" } as const;
+const V6 = { src: "fd00::1", dst: "fd00::2" } as const;
+/** The identification of IPv6 fragments that must land in one queue. */
+const ID6 = 0x1234abcd;
 
-const udp6 = (n: number, extra: Parameters<typeof ipv6>[0] = {}) =>
-  ipv6({ src: "fd00:1::2", dst: "fd00:2::3", payload: udp({ sport: 5000, dport: 53, payload: payloadOf(n) }), ...extra });
+const udp4 = (n: number, id = 0x4242, extra: Partial<UdpPacketOptions> = {}) =>
+  udp({ src: "10.0.1.2", dst: "10.0.2.3", id, sport: 5000, dport: 53, payload: payloadOf(n, id), ...extra });
+
+const udp6 = (n: number) => udp({ src: "fd00:1::2", dst: "fd00:2::3", sport: 5000, dport: 53, payload: payloadOf(n) });
+
+/** IPv4 options (RFC 791): record route with empty slots (not copied into later fragments) and router alert (RFC 2113, copied). */
+const recordRoute = (slots: number) => [7, 3 + 4 * slots, 4, ...new Array<number>(4 * slots).fill(0)];
+const ROUTER_ALERT = [0x94, 4, 0, 0];
 
 describe("Defragmenter: IPv4", () => {
   it("reassembles fragments in order into the original datagram", () => {
     const dg = udp4(1000);
-    const frags = fragmentIpv4(dg, 300);
+    const frags = fragments(dg, { mtu: 300 });
     expect(frags.length).toBe(4);
     const d = defrag();
     expect(pushAll(d, frags)).toEqual([DEFRAG_HELD, DEFRAG_HELD, DEFRAG_HELD, DEFRAG_DONE]);
@@ -63,7 +58,7 @@ describe("Defragmenter: IPv4", () => {
 
   it("reassembles fragments in any order", () => {
     const dg = udp4(2000);
-    const frags = fragmentIpv4(dg, [400, 96, 8, 800]);
+    const frags = fragments(dg, { sizes: [400, 96, 8, 800] });
     const orders = [
       [4, 3, 2, 1, 0],
       [2, 0, 4, 1, 3],
@@ -79,9 +74,9 @@ describe("Defragmenter: IPv4", () => {
   });
 
   it("gives a datagram that decodes like the original", () => {
-    const dg = ipv4({ src: "192.0.2.1", dst: "198.51.100.7", ttl: 9, payload: tcp({ sport: 1234, dport: 80, flags: "PA", seq: 77, ack: 99, payload: payloadOf(700) }) });
+    const dg = tcp({ src: "192.0.2.1", dst: "198.51.100.7", ttl: 9, id: 0x1234, sport: 1234, dport: 80, flags: "PA", seq: 77, ack: 99, payload: payloadOf(700) });
     const d = defrag();
-    const results = pushAll(d, fragmentIpv4(dg, 200).reverse());
+    const results = pushAll(d, fragments(dg, { mtu: 200 }).reverse());
     expect(results.at(-1)).toBe(DEFRAG_DONE);
     const a = decoded(dg);
     const b = decoded(d.datagram);
@@ -93,8 +88,8 @@ describe("Defragmenter: IPv4", () => {
   });
 
   it("uses the first fragment's header, options included", () => {
-    const dg = udp4(600, 0x77, { options: [...ipv4Options.recordRoute(3), ...ipv4Options.routerAlert()] });
-    const frags = fragmentIpv4(dg, 200);
+    const dg = udp4(600, 0x77, { ipOptions: [...recordRoute(3), ...ROUTER_ALERT] });
+    const frags = fragments(dg, { mtu: 200 });
     // Record route is not copied into later fragments; router alert is.
     expect(frags[0]![0]! & 0x0f).toBe(10);
     expect(frags[1]![0]! & 0x0f).toBe(6);
@@ -106,7 +101,7 @@ describe("Defragmenter: IPv4", () => {
   it("keeps DF when the fragments carry it, and clears MF and the offset", () => {
     const dg = udp4(300, 9, { df: true });
     const d = defrag();
-    expect(pushAll(d, fragmentIpv4(dg, 100)).at(-1)).toBe(DEFRAG_DONE);
+    expect(pushAll(d, fragments(dg, { mtu: 100 })).at(-1)).toBe(DEFRAG_DONE);
     expect(d.datagram).toEqual(dg);
     expect(d.datagram[6]).toBe(0x40);
   });
@@ -115,15 +110,15 @@ describe("Defragmenter: IPv4", () => {
     const dg = udp4(100);
     const d = defrag();
     // 13 data bytes with MF: only 8 are kept.
-    expect(d.push(decoded(ipv4Fragment(dg, 0, 13, { mf: true })), 0, 0)).toBe(DEFRAG_HELD);
+    expect(d.push(decoded(fragment(dg, { offset: 0, length: 13, mf: true })), 0, 0)).toBe(DEFRAG_HELD);
     expect(d.heldBytes).toBe(QUEUE_OVERHEAD + 20 + 8 + FRAGMENT_OVERHEAD);
-    expect(d.push(decoded(ipv4Fragment(dg, 8, 100)), 0, 0)).toBe(DEFRAG_DONE);
+    expect(d.push(decoded(fragment(dg, { offset: 8, length: 100 })), 0, 0)).toBe(DEFRAG_DONE);
     expect(d.datagram).toEqual(dg);
   });
 
   it("drops exact duplicates and keeps the datagram", () => {
     const dg = udp4(500);
-    const frags = fragmentIpv4(dg, 200);
+    const frags = fragments(dg, { mtu: 200 });
     const d = defrag();
     expect(pushAll(d, [frags[1]!, frags[1]!, frags[0]!, frags[0]!])).toEqual([DEFRAG_HELD, DEFRAG_HELD, DEFRAG_HELD, DEFRAG_HELD]);
     expect(d.stats.duplicates).toBe(2);
@@ -135,63 +130,63 @@ describe("Defragmenter: IPv4", () => {
   it("treats a fragment inside a run of in-order fragments as a duplicate, like Linux's RB-tree runs", () => {
     const dg = udp4(100);
     const d = defrag();
-    pushAll(d, [ipv4Fragment(dg, 0, 16), ipv4Fragment(dg, 16, 16)]);
+    pushAll(d, [fragment(dg, { offset: 0, length: 16 }), fragment(dg, { offset: 16, length: 16 })]);
     // [8, 24) lies inside the run [0, 32) built from two adjacent fragments.
-    expect(d.push(decoded(ipv4Fragment(dg, 8, 16)), 0, 0)).toBe(DEFRAG_HELD);
+    expect(d.push(decoded(fragment(dg, { offset: 8, length: 16 })), 0, 0)).toBe(DEFRAG_HELD);
     expect(d.stats.duplicates).toBe(1);
-    expect(d.push(decoded(ipv4Fragment(dg, 32, 76)), 0, 0)).toBe(DEFRAG_DONE);
+    expect(d.push(decoded(fragment(dg, { offset: 32, length: 76 })), 0, 0)).toBe(DEFRAG_DONE);
     expect(d.datagram).toEqual(dg);
 
     // The same fragments out of order are two separate nodes: [8, 24) now overlaps.
     const e = defrag();
-    pushAll(e, [ipv4Fragment(dg, 16, 16), ipv4Fragment(dg, 0, 16)]);
-    expect(e.push(decoded(ipv4Fragment(dg, 8, 16)), 0, 0)).toBe(Reason.FRAGMENT_OVERLAP);
+    pushAll(e, [fragment(dg, { offset: 16, length: 16 }), fragment(dg, { offset: 0, length: 16 })]);
+    expect(e.push(decoded(fragment(dg, { offset: 8, length: 16 })), 0, 0)).toBe(Reason.FRAGMENT_OVERLAP);
   });
 
   it("discards the whole datagram on an overlap", () => {
     const dg = udp4(200);
     const d = defrag();
-    expect(d.push(decoded(ipv4Fragment(dg, 0, 64)), 0, 0)).toBe(DEFRAG_HELD);
-    expect(d.push(decoded(ipv4Fragment(dg, 32, 64)), 0, 0)).toBe(Reason.FRAGMENT_OVERLAP);
+    expect(d.push(decoded(fragment(dg, { offset: 0, length: 64 })), 0, 0)).toBe(DEFRAG_HELD);
+    expect(d.push(decoded(fragment(dg, { offset: 32, length: 64 })), 0, 0)).toBe(Reason.FRAGMENT_OVERLAP);
     expect(d.pending).toBe(0);
     expect(d.heldBytes).toBe(0);
     expect(d.stats.overlaps).toBe(1);
     // What follows starts a new datagram that lacks its first part.
-    expect(d.push(decoded(ipv4Fragment(dg, 96, 112)), 0, 0)).toBe(DEFRAG_HELD);
-    expect(d.push(decoded(ipv4Fragment(dg, 64, 32)), 0, 0)).toBe(DEFRAG_HELD);
+    expect(d.push(decoded(fragment(dg, { offset: 96, length: 112 })), 0, 0)).toBe(DEFRAG_HELD);
+    expect(d.push(decoded(fragment(dg, { offset: 64, length: 32 })), 0, 0)).toBe(DEFRAG_HELD);
     expect(d.pending).toBe(1);
   });
 
   it("detects overlaps with fragments before the last one", () => {
     const dg = udp4(200);
     const d = defrag();
-    expect(d.push(decoded(ipv4Fragment(dg, 160, 48)), 0, 0)).toBe(DEFRAG_HELD);
-    expect(d.push(decoded(ipv4Fragment(dg, 0, 64)), 0, 0)).toBe(DEFRAG_HELD);
-    expect(d.push(decoded(ipv4Fragment(dg, 56, 16)), 0, 0)).toBe(Reason.FRAGMENT_OVERLAP);
+    expect(d.push(decoded(fragment(dg, { offset: 160, length: 48 })), 0, 0)).toBe(DEFRAG_HELD);
+    expect(d.push(decoded(fragment(dg, { offset: 0, length: 64 })), 0, 0)).toBe(DEFRAG_HELD);
+    expect(d.push(decoded(fragment(dg, { offset: 56, length: 16 })), 0, 0)).toBe(Reason.FRAGMENT_OVERLAP);
     // A fragment spanning two held ones overlaps both.
-    pushAll(d, [ipv4Fragment(dg, 160, 48), ipv4Fragment(dg, 0, 64), ipv4Fragment(dg, 64, 32)]);
-    expect(d.push(decoded(ipv4Fragment(dg, 0, 96)), 0, 0)).toBe(Reason.FRAGMENT_OVERLAP);
+    pushAll(d, [fragment(dg, { offset: 160, length: 48 }), fragment(dg, { offset: 0, length: 64 }), fragment(dg, { offset: 64, length: 32 })]);
+    expect(d.push(decoded(fragment(dg, { offset: 0, length: 96 })), 0, 0)).toBe(Reason.FRAGMENT_OVERLAP);
   });
 
   it("discards the datagram when the last fragments disagree on the length", () => {
     const dg = udp4(200);
     const d = defrag();
-    expect(d.push(decoded(ipv4Fragment(dg, 160, 48)), 0, 0)).toBe(DEFRAG_HELD);
-    expect(d.push(decoded(ipv4Fragment(dg, 80, 40, { mf: false })), 0, 0)).toBe(Reason.BAD_FRAGMENT);
+    expect(d.push(decoded(fragment(dg, { offset: 160, length: 48 })), 0, 0)).toBe(DEFRAG_HELD);
+    expect(d.push(decoded(fragment(dg, { offset: 80, length: 40, mf: false })), 0, 0)).toBe(Reason.BAD_FRAGMENT);
     expect(d.pending).toBe(0);
     // Data beyond a known end.
-    expect(d.push(decoded(ipv4Fragment(dg, 80, 40, { mf: false })), 0, 0)).toBe(DEFRAG_HELD);
-    expect(d.push(decoded(ipv4Fragment(dg, 120, 48, { mf: true })), 0, 0)).toBe(Reason.BAD_FRAGMENT);
+    expect(d.push(decoded(fragment(dg, { offset: 80, length: 40, mf: false })), 0, 0)).toBe(DEFRAG_HELD);
+    expect(d.push(decoded(fragment(dg, { offset: 120, length: 48, mf: true })), 0, 0)).toBe(Reason.BAD_FRAGMENT);
     expect(d.pending).toBe(0);
     expect(d.stats.invalid).toBe(2);
   });
 
   it("keys datagrams by addresses, id, protocol and zone", () => {
     const a = udp4(100, 1);
-    const b = ipv4({ src: "10.0.1.2", dst: "10.0.2.3", id: 1, proto: 6, payload: payloadOf(108) });
+    const b = ipv4({ src: "10.0.1.2", dst: "10.0.2.3", id: 1, protocol: 6, payload: payloadOf(108) });
     const d = defrag();
-    const fa = fragmentIpv4(a, 84);
-    const fb = fragmentIpv4(b, 84);
+    const fa = fragments(a, { mtu: 84 });
+    const fb = fragments(b, { mtu: 84 });
     expect([fa.length, fb.length]).toEqual([2, 2]);
     expect(d.push(decoded(fa[0]!), 0, 0)).toBe(DEFRAG_HELD);
     expect(d.push(decoded(fb[1]!), 0, 0)).toBe(DEFRAG_HELD);
@@ -208,18 +203,18 @@ describe("Defragmenter: IPv4", () => {
   it("rejects datagrams over 65535 bytes", () => {
     const d = defrag();
     // A fragment at the highest offset reaching past 65535.
-    const tail = ipv4({ id: 5, proto: 17, fragOffset: 65528, payload: payloadOf(100) });
+    const tail = ipv4({ ...V4, id: 5, protocol: 17, fragOffset: 65528, payload: payloadOf(100) });
     expect(d.push(decoded(tail), 0, 0)).toBe(Reason.BAD_FRAGMENT);
     expect(d.pending).toBe(0);
     // A non-last fragment is first cut to a multiple of 8: 65504 + 14 becomes 65504 + 8, which fits.
-    const near = ipv4({ id: 5, proto: 17, fragOffset: 65504, mf: true, payload: payloadOf(14) });
+    const near = ipv4({ ...V4, id: 5, protocol: 17, fragOffset: 65504, mf: true, payload: payloadOf(14) });
     expect(d.push(decoded(near), 0, 0)).toBe(DEFRAG_HELD);
     expect(d.heldBytes).toBe(QUEUE_OVERHEAD + 8 + FRAGMENT_OVERHEAD);
     d.clear();
     // Within 65535 - 20 for the data, but the first fragment's 60-byte header makes the total 65560.
     const opts = new Uint8Array(40).fill(1);
-    const first = ipv4({ id: 6, proto: 17, mf: true, options: opts, payload: payloadOf(1480) });
-    const last = ipv4({ id: 6, proto: 17, fragOffset: 1480, payload: payloadOf(65500 - 1480) });
+    const first = ipv4({ ...V4, id: 6, protocol: 17, mf: true, ipOptions: opts, payload: payloadOf(1480) });
+    const last = ipv4({ ...V4, id: 6, protocol: 17, fragOffset: 1480, payload: payloadOf(65500 - 1480) });
     expect(d.push(decoded(last), 0, 0)).toBe(DEFRAG_HELD);
     expect(d.push(decoded(first), 0, 0)).toBe(Reason.BAD_FRAGMENT);
     expect(d.pending).toBe(0);
@@ -229,25 +224,23 @@ describe("Defragmenter: IPv4", () => {
   it("accepts a datagram of exactly 65535 bytes", () => {
     const dg = udp4(65535 - 28);
     const d = defrag();
-    const results = pushAll(d, fragmentIpv4(dg, 1500));
+    const results = pushAll(d, fragments(dg, { mtu: 1500 }));
     expect(results.at(-1)).toBe(DEFRAG_DONE);
     expect(d.datagram).toEqual(dg);
   });
 
   it("drops a datagram whose fragments mix Not-ECT and ECT, and marks CE", () => {
-    const dg = udp4(200);
-    const frags = fragmentIpv4(dg, 124);
-    expect(frags.length).toBe(2);
-    const tos = (b: Uint8Array, v: number) => {
-      const c = b.slice();
-      c[1] = v;
-      return fixIpv4Checksum(c);
-    };
+    expect(fragments(udp4(200), { mtu: 124 }).length).toBe(2);
+    /** The two fragments of one datagram, each sent with its own TOS byte (ECN in the low two bits). */
+    const withTos = (first: number, second: number) => [
+      fragments(udp4(200, 0x4242, { tos: first }), { mtu: 124 })[0]!,
+      fragments(udp4(200, 0x4242, { tos: second }), { mtu: 124 })[1]!,
+    ];
     const d = defrag();
-    expect(pushAll(d, [tos(frags[0]!, 0), tos(frags[1]!, 2)]).at(-1)).toBe(Reason.BAD_FRAGMENT);
-    expect(pushAll(d, [tos(frags[0]!, 2), tos(frags[1]!, 3)]).at(-1)).toBe(DEFRAG_DONE);
+    expect(pushAll(d, withTos(0, 2)).at(-1)).toBe(Reason.BAD_FRAGMENT);
+    expect(pushAll(d, withTos(2, 3)).at(-1)).toBe(DEFRAG_DONE);
     expect(d.datagram[1]).toBe(3);
-    expect(pushAll(d, [tos(frags[0]!, 0xb8 | 1), tos(frags[1]!, 0xb8 | 2)]).at(-1)).toBe(DEFRAG_DONE);
+    expect(pushAll(d, withTos(0xb8 | 1, 0xb8 | 2)).at(-1)).toBe(DEFRAG_DONE);
     expect(d.datagram[1]).toBe(0xb8 | 1);
   });
 
@@ -256,11 +249,11 @@ describe("Defragmenter: IPv4", () => {
     const whole = udp4(100);
     expect(d.push(decoded(whole), 0, 0)).toBe(Reason.BAD_FRAGMENT);
     // An empty non-first fragment.
-    expect(d.push(decoded(ipv4({ id: 3, proto: 17, fragOffset: 64 })), 0, 0)).toBe(Reason.BAD_FRAGMENT);
+    expect(d.push(decoded(ipv4({ ...V4, id: 3, protocol: 17, fragOffset: 64 })), 0, 0)).toBe(Reason.BAD_FRAGMENT);
     // A fragment with less than 8 bytes and MF: cut to nothing.
-    expect(d.push(decoded(ipv4({ id: 3, proto: 17, mf: true, payload: payloadOf(7) })), 0, 0)).toBe(Reason.BAD_FRAGMENT);
+    expect(d.push(decoded(ipv4({ ...V4, id: 3, protocol: 17, mf: true, payload: payloadOf(7) })), 0, 0)).toBe(Reason.BAD_FRAGMENT);
     // Garbage in the decoded view.
-    const p = decoded(fragmentIpv4(whole, 64)[0]!);
+    const p = decoded(fragments(whole, { mtu: 64 })[0]!);
     p.l3End = 1e9;
     expect(d.push(p, 0, 0)).toBe(Reason.BAD_FRAGMENT);
     p.l3End = 20;
@@ -274,7 +267,7 @@ describe("Defragmenter: IPv4", () => {
 
   it("copies fragment bytes: the caller may reuse its buffer", () => {
     const dg = udp4(300);
-    const frags = fragmentIpv4(dg, 200);
+    const frags = fragments(dg, { mtu: 200 });
     const buf = new Uint8Array(2000);
     const d = defrag();
     const p = new ParsedPacket();
@@ -292,7 +285,7 @@ describe("Defragmenter: IPv4", () => {
 describe("Defragmenter: IPv6", () => {
   it("reassembles, removing the fragment header", () => {
     const dg = udp6(1200);
-    const frags = fragmentIpv6(dg, 500, { id: 0xabcdef01 });
+    const frags = fragments(dg, { mtu: 500, id: 0xabcdef01 });
     expect(frags.length).toBe(3);
     const d = defrag();
     expect(pushAll(d, [frags[2]!, frags[0]!, frags[1]!])).toEqual([DEFRAG_HELD, DEFRAG_HELD, DEFRAG_DONE]);
@@ -303,18 +296,23 @@ describe("Defragmenter: IPv6", () => {
   });
 
   it("keeps the extension headers before the fragment header", () => {
-    const dg = ipv6({
+    const dg = tcp({
       src: "2001:db8::1",
       dst: "2001:db8:1::9",
       extensionHeaders: [
-        { type: "hop", options: [5, 2, 0, 0] },
-        { type: "dst", options: [0x1e, 1, 0] },
+        { type: "hopopts", options: [5, 2, 0, 0] },
+        { type: "dstopts", options: [0x1e, 1, 0] },
         { type: "routing", routingType: 0, segmentsLeft: 0, data: new Uint8Array(20) },
-        { type: "dst", options: [0x1e, 2, 0, 0] },
+        { type: "dstopts", options: [0x1e, 2, 0, 0] },
       ],
-      payload: tcp({ sport: 4000, dport: 443, flags: "PA", ack: 1, payload: payloadOf(900) }),
+      sport: 4000,
+      dport: 443,
+      seq: 1000,
+      flags: "PA",
+      ack: 1,
+      payload: payloadOf(900),
     });
-    const frags = fragmentIpv6(dg, 400);
+    const frags = fragments(dg, { mtu: 400 });
     // Hop-by-hop, the destination options before routing, and routing stay in every fragment.
     const f1 = decoded(frags[1]!);
     expect(f1.fragHeaderOffset).toBe(40 + 8 + 8 + 24);
@@ -328,9 +326,9 @@ describe("Defragmenter: IPv6", () => {
   });
 
   it("handles a fragment header right after an AH-free chain and after AH", () => {
-    const dg = ipv6({ extensionHeaders: [{ type: "hop" }, { type: "ah" }], payload: icmpv6({ type: 128, id: 9, seq: 1, payload: payloadOf(300) }) });
+    const dg = icmpv6({ ...V6, extensionHeaders: [{ type: "hopopts" }, { type: "ah" }], type: 128, id: 9, seq: 1, payload: payloadOf(300) });
     // AH belongs to the fragmentable part: the fragment header follows hop-by-hop.
-    const frags = fragmentIpv6(dg, 200);
+    const frags = fragments(dg, { mtu: 200 });
     expect(decoded(frags[0]!).prevNextHeaderOffset).toBe(40);
     const d = defrag();
     expect(pushAll(d, frags).at(-1)).toBe(DEFRAG_DONE);
@@ -340,8 +338,8 @@ describe("Defragmenter: IPv6", () => {
   it("discards the datagram on an overlap (RFC 5722)", () => {
     const dg = udp6(300);
     const d = defrag();
-    expect(d.push(decoded(ipv6Fragment(dg, 0, 128)), 0, 0)).toBe(DEFRAG_HELD);
-    expect(d.push(decoded(ipv6Fragment(dg, 120, 64)), 0, 0)).toBe(Reason.FRAGMENT_OVERLAP);
+    expect(d.push(decoded(fragment(dg, { offset: 0, length: 128, id: ID6 })), 0, 0)).toBe(DEFRAG_HELD);
+    expect(d.push(decoded(fragment(dg, { offset: 120, length: 64, id: ID6 })), 0, 0)).toBe(Reason.FRAGMENT_OVERLAP);
     expect(d.pending).toBe(0);
     expect(d.stats.overlaps).toBe(1);
   });
@@ -349,39 +347,39 @@ describe("Defragmenter: IPv6", () => {
   it("discards the datagram when a non-last fragment is not a multiple of 8", () => {
     const dg = udp6(300);
     const d = defrag();
-    expect(d.push(decoded(ipv6Fragment(dg, 64, 64)), 0, 0)).toBe(DEFRAG_HELD);
-    expect(d.push(decoded(ipv6Fragment(dg, 0, 60, { mf: true })), 0, 0)).toBe(Reason.BAD_FRAGMENT);
+    expect(d.push(decoded(fragment(dg, { offset: 64, length: 64, id: ID6 })), 0, 0)).toBe(DEFRAG_HELD);
+    expect(d.push(decoded(fragment(dg, { offset: 0, length: 60, mf: true, id: ID6 })), 0, 0)).toBe(Reason.BAD_FRAGMENT);
     expect(d.pending).toBe(0);
   });
 
   it("drops a bad fragment alone where Linux keeps the queue", () => {
     const dg = udp6(300);
     const d = defrag();
-    expect(d.push(decoded(ipv6Fragment(dg, 64, 64)), 0, 0)).toBe(DEFRAG_HELD);
+    expect(d.push(decoded(fragment(dg, { offset: 64, length: 64, id: ID6 })), 0, 0)).toBe(DEFRAG_HELD);
     // Reaching past 65535.
-    const far = ipv6({ extensionHeaders: [{ type: "fragment", offset: 65528, id: 0x1234abcd }], src: "fd00:1::2", dst: "fd00:2::3", nextHeader: 17, payload: payloadOf(16) });
+    const far = ipv6({ extensionHeaders: [{ type: "fragment", offset: 65528, id: ID6 }], src: "fd00:1::2", dst: "fd00:2::3", nextHeader: 17, payload: payloadOf(16) });
     expect(d.push(decoded(far), 0, 0)).toBe(Reason.BAD_FRAGMENT);
     // Last fragments disagreeing.
-    expect(d.push(decoded(ipv6Fragment(dg, 128, 180)), 0, 0)).toBe(DEFRAG_HELD);
-    expect(d.push(decoded(ipv6Fragment(dg, 128, 100, { mf: false })), 0, 0)).toBe(Reason.BAD_FRAGMENT);
+    expect(d.push(decoded(fragment(dg, { offset: 128, length: 180, id: ID6 })), 0, 0)).toBe(DEFRAG_HELD);
+    expect(d.push(decoded(fragment(dg, { offset: 128, length: 100, mf: false, id: ID6 })), 0, 0)).toBe(Reason.BAD_FRAGMENT);
     expect(d.pending).toBe(1);
-    expect(d.push(decoded(ipv6Fragment(dg, 0, 64)), 0, 0)).toBe(DEFRAG_DONE);
+    expect(d.push(decoded(fragment(dg, { offset: 0, length: 64, id: ID6 })), 0, 0)).toBe(DEFRAG_DONE);
     expect(d.datagram).toEqual(dg);
   });
 
   it("drops a first fragment that does not hold the whole transport header (RFC 8200)", () => {
-    const dg = ipv6({ payload: tcp({ flags: "A", ack: 5, payload: payloadOf(100) }) });
+    const dg = tcp({ ...V6, sport: 40000, dport: 80, seq: 1000, flags: "A", ack: 5, payload: payloadOf(100) });
     const d = defrag();
-    expect(d.push(decoded(ipv6Fragment(dg, 0, 16, { mf: true })), 0, 0)).toBe(Reason.BAD_FRAGMENT);
-    expect(d.push(decoded(ipv6Fragment(dg, 0, 24, { mf: true })), 0, 0)).toBe(DEFRAG_HELD);
+    expect(d.push(decoded(fragment(dg, { offset: 0, length: 16, mf: true, id: ID6 })), 0, 0)).toBe(Reason.BAD_FRAGMENT);
+    expect(d.push(decoded(fragment(dg, { offset: 0, length: 24, mf: true, id: ID6 })), 0, 0)).toBe(DEFRAG_HELD);
   });
 
   it("rejects a datagram whose payload would exceed 65535 bytes", () => {
     // The unfragmentable part (hop-by-hop of 1024 bytes) plus 65528 bytes of data.
-    const big = ipv6({ extensionHeaders: [{ type: "hop", options: new Uint8Array(1022) }], nextHeader: 17, payload: new Uint8Array(0) });
+    const big = ipv6({ ...V6, extensionHeaders: [{ type: "hopopts", options: new Uint8Array(1022) }], nextHeader: 17, payload: new Uint8Array(0) });
     const unfrag = big.length;
-    const first = ipv6Fragment(ipv6({ extensionHeaders: [{ type: "hop", options: new Uint8Array(1022) }], nextHeader: 17, payload: payloadOf(64) }), 0, 64, { mf: true });
-    const last = ipv6({ extensionHeaders: [{ type: "fragment", offset: 64, id: 0x1234abcd }], nextHeader: 17, payload: payloadOf(65528 - 64 - 8) });
+    const first = fragment(ipv6({ ...V6, extensionHeaders: [{ type: "hopopts", options: new Uint8Array(1022) }], nextHeader: 17, payload: payloadOf(64) }), { offset: 0, length: 64, mf: true, id: ID6 });
+    const last = ipv6({ ...V6, extensionHeaders: [{ type: "fragment", offset: 64, id: ID6 }], nextHeader: 17, payload: payloadOf(65528 - 64 - 8) });
     const d = defrag();
     expect(unfrag).toBe(40 + 1024);
     expect(d.push(decoded(first), 0, 0)).toBe(DEFRAG_HELD);
@@ -392,7 +390,7 @@ describe("Defragmenter: IPv6", () => {
 
 describe("Defragmenter: time and limits", () => {
   it("expires a datagram 30 s after its first fragment", () => {
-    const frags = fragmentIpv4(udp4(300), 200);
+    const frags = fragments(udp4(300), { mtu: 200 });
     const d = defrag();
     expect(d.push(decoded(frags[0]!), 0, 100)).toBe(DEFRAG_HELD);
     expect(d.expire(129.9)).toBe(0);
@@ -404,7 +402,7 @@ describe("Defragmenter: time and limits", () => {
   });
 
   it("does not restart the timer on later fragments, and push expires on its own", () => {
-    const frags = fragmentIpv4(udp4(500), 200);
+    const frags = fragments(udp4(500), { mtu: 200 });
     const d = defrag({ timeout: 10 });
     expect(d.push(decoded(frags[0]!), 0, 0)).toBe(DEFRAG_HELD);
     expect(d.push(decoded(frags[1]!), 0, 9)).toBe(DEFRAG_HELD);
@@ -415,7 +413,7 @@ describe("Defragmenter: time and limits", () => {
   });
 
   it("takes time as non-decreasing", () => {
-    const frags = fragmentIpv4(udp4(300), 200);
+    const frags = fragments(udp4(300), { mtu: 200 });
     const d = defrag({ timeout: 10 });
     d.push(decoded(frags[0]!), 0, 50);
     expect(d.expire(5)).toBe(0);
@@ -425,9 +423,9 @@ describe("Defragmenter: time and limits", () => {
 
   it("evicts the oldest datagram beyond maxDatagrams", () => {
     const d = defrag({ maxDatagrams: 2 });
-    const a = fragmentIpv4(udp4(300, 1), 200);
-    const b = fragmentIpv4(udp4(300, 2), 200);
-    const c = fragmentIpv4(udp4(300, 3), 200);
+    const a = fragments(udp4(300, 1), { mtu: 200 });
+    const b = fragments(udp4(300, 2), { mtu: 200 });
+    const c = fragments(udp4(300, 3), { mtu: 200 });
     d.push(decoded(a[0]!), 0, 1);
     d.push(decoded(b[0]!), 0, 2);
     d.push(decoded(a[0]!), 0, 3); // a duplicate neither renews nor grows anything
@@ -441,9 +439,9 @@ describe("Defragmenter: time and limits", () => {
   });
 
   it("evicts the oldest datagrams to stay within maxBytes", () => {
-    const a = fragmentIpv4(udp4(400, 1), 200); // first fragment: 20 + 176 bytes held
-    const b = fragmentIpv4(udp4(400, 2), 200);
-    const c = fragmentIpv4(udp4(400, 3), 200);
+    const a = fragments(udp4(400, 1), { mtu: 200 }); // first fragment: 20 + 176 bytes held
+    const b = fragments(udp4(400, 2), { mtu: 200 });
+    const c = fragments(udp4(400, 3), { mtu: 200 });
     const cost = QUEUE_OVERHEAD + 20 + 176 + FRAGMENT_OVERHEAD;
     const d = defrag({ maxBytes: 2 * cost + 60 });
     d.push(decoded(a[0]!), 0, 0);
@@ -461,7 +459,7 @@ describe("Defragmenter: time and limits", () => {
   });
 
   it("refuses a datagram that cannot fit at all", () => {
-    const frags = fragmentIpv4(udp4(1000), 600);
+    const frags = fragments(udp4(1000), { mtu: 600 });
     const d = defrag({ maxBytes: QUEUE_OVERHEAD + 2 * FRAGMENT_OVERHEAD + 700 });
     expect(d.push(decoded(frags[0]!), 0, 0)).toBe(DEFRAG_HELD);
     expect(d.push(decoded(frags[1]!), 0, 0)).toBe(Reason.FRAGMENT_LIMIT);
@@ -490,16 +488,15 @@ describe("Defragmenter: properties", () => {
   function build(f: { v6: boolean; id: number; offset: number; length: number; mf: boolean; tos: number }): Uint8Array {
     if (f.v6) {
       return ipv6({
-        src: "fd00::1",
-        dst: "fd00::2",
+        ...V6,
         trafficClass: f.tos,
-        extensionHeaders: f.id === 3 ? [{ type: "hop" }, { type: "fragment", offset: f.offset, mf: f.mf, id: f.id }] : [{ type: "fragment", offset: f.offset, mf: f.mf, id: f.id }],
+        extensionHeaders: f.id === 3 ? [{ type: "hopopts" }, { type: "fragment", offset: f.offset, mf: f.mf, id: f.id }] : [{ type: "fragment", offset: f.offset, mf: f.mf, id: f.id }],
         nextHeader: 17,
         payload: payloadOf(Math.min(f.length, 65535 - 60)),
       });
     }
     const length = Math.min(f.length, 65515);
-    return ipv4({ id: f.id, proto: 17, tos: f.tos, fragOffset: f.offset, mf: f.mf, payload: payloadOf(length) });
+    return ipv4({ ...V4, id: f.id, protocol: 17, tos: f.tos, fragOffset: f.offset, mf: f.mf, payload: payloadOf(length) });
   }
 
   it("never throws and never holds more than the limits", () => {
@@ -557,7 +554,7 @@ describe("Defragmenter: properties", () => {
             used += u * 8;
           }
           if (sizes.length === 0) sizes.push(8);
-          const frags = v6 ? fragmentIpv6(dg, sizes) : fragmentIpv4(dg, sizes);
+          const frags = fragments(dg, { sizes });
           const order = frags.map((_, i) => i);
           shuffle.forEach((s, i) => {
             const a = i % order.length;
@@ -590,17 +587,5 @@ describe("Defragmenter: properties", () => {
       ),
       { numRuns: 200 },
     );
-  });
-});
-
-describe("packet builder fragments", () => {
-  it("fragments to the MTU with 8-byte aligned data", () => {
-    const dg = udp4(1000);
-    const frags = fragmentIpv4(dg, 576);
-    for (const f of frags) expect(f.length).toBeLessThanOrEqual(576);
-    for (const f of frags.slice(0, -1)) expect((f.length - 20) % 8).toBe(0);
-    const v6 = udp6(3000);
-    for (const f of fragmentIpv6(v6, 1280)) expect(f.length).toBeLessThanOrEqual(1280);
-    expect(bytes("ab")).toEqual(new Uint8Array([97, 98]));
   });
 });

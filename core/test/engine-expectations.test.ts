@@ -1,3 +1,4 @@
+import { tcp, udp } from "@alg-sdk/testing";
 import { describe, expect, it } from "vitest";
 import {
   defineHelper,
@@ -9,7 +10,6 @@ import {
   type ExpectOutcome,
 } from "../src/index.js";
 import { recordingEngine, run } from "./support/engine.js";
-import { bytes, ipv4, tcp, udp } from "./support/packets.js";
 
 /** "created", "replaced", or the refusal reason. */
 const outcomeLabel = (o: ExpectOutcome): string => (o.ok ? (o.replaced ? "replaced" : "created") : o.reason);
@@ -56,11 +56,11 @@ function scriptedHelper(opts: { maxExpected?: number[]; onPartialMatch?: "drop" 
 }
 
 const control = (payload: string, sport = 40000) =>
-  ipv4({ src: CLIENT, dst: SERVER, payload: udp({ sport, dport: 9999, payload: bytes(payload) }) });
+  udp({ src: CLIENT, dst: SERVER, sport, dport: 9999, payload });
 const serverSyn = (dport: number, sport = 20, src = SERVER) =>
-  ipv4({ src, dst: CLIENT, payload: tcp({ sport, dport, seq: 1000, flags: "S", window: 64240 }) });
+  tcp({ src, dst: CLIENT, sport, dport, seq: 1000, flags: "S", window: 64240 });
 const clientSynAck = (sport: number, dport = 20) =>
-  ipv4({ src: CLIENT, dst: SERVER, payload: tcp({ sport, dport, seq: 5000, ack: 1001, flags: "SA", window: 64240 }) });
+  tcp({ src: CLIENT, dst: SERVER, sport, dport, seq: 5000, ack: 1001, flags: "SA", window: 64240 });
 
 function setup(opts: Parameters<typeof scriptedHelper>[0] = {}, engineOpts = {}) {
   const { helper, results } = scriptedHelper(opts);
@@ -206,7 +206,7 @@ describe("expectations (nf_conntrack_expect)", () => {
       for (let i = 0; i < 10; i++) {
         const lines: string[] = [];
         for (let p = i * 5000 + 1; p <= (i + 1) * 5000; p++) lines.push(`EXPECT ${p}`);
-        run(engine, ipv4({ src: client, dst: SERVER, payload: udp({ sport: 40000, dport: 9999, payload: bytes(lines.join("\n")) }) }), 1);
+        run(engine, udp({ src: client, dst: SERVER, sport: 40000, dport: 9999, payload: lines.join("\n") }), 1);
       }
     }
     expect(engine.expectationCount).toBe(100_000);
@@ -252,7 +252,7 @@ describe("helpers are contained", () => {
     let calls = 0;
     const counting = defineHelper({ name: "count", policies: [], attach: [{ protocol: "udp", port: 9999 }], onPacket() { calls++; } });
     const { engine } = recordingEngine({ helpers: [counting] });
-    for (let i = 0; i < 100; i++) run(engine, ipv4({ src: CLIENT, dst: SERVER, payload: udp({ sport: 1000 + i, dport: 80, payload: bytes("x") }) }), 1);
+    for (let i = 0; i < 100; i++) run(engine, udp({ src: CLIENT, dst: SERVER, sport: 1000 + i, dport: 80, payload: "x" }), 1);
     expect(calls).toBe(0);
     run(engine, control("hello"), 2);
     run(engine, control("again"), 2);
@@ -263,7 +263,7 @@ describe("helpers are contained", () => {
     const { helper } = scriptedHelper();
     const { engine } = recordingEngine({ helpers: [helper], attach: [{ helper: "script", protocol: "udp", port: [8000, 8010] }] });
     expect(run(engine, control("x"), 1).helper).toBe(null);
-    expect(run(engine, ipv4({ src: CLIENT, dst: SERVER, payload: udp({ sport: 1, dport: 8005 }) }), 1).helper).toBe("script");
+    expect(run(engine, udp({ src: CLIENT, dst: SERVER, sport: 1, dport: 8005 }), 1).helper).toBe("script");
     expect(() => recordingEngine({ helpers: [helper], attach: [{ helper: "nope", protocol: "udp" }] })).toThrow(/unknown helper/);
   });
 });

@@ -1,12 +1,12 @@
+import { fragments, icmp, icmpv6, ipv4, udp, udplite } from "@alg-sdk/testing";
 import { describe, expect, it } from "vitest";
 import { Reason } from "../src/index.js";
 import { recordingEngine, run } from "./support/engine.js";
-import { fragmentIpv4, icmp, icmpv6, ipv4, ipv6, udp, udplite, bytes } from "./support/packets.js";
 
 const A = "10.0.1.2";
 const B = "10.0.2.2";
-const udpOut = (sport = 40000, dport = 53, payload = "q") => ipv4({ src: A, dst: B, payload: udp({ sport, dport, payload: bytes(payload) }) });
-const udpBack = (sport = 40000, dport = 53) => ipv4({ src: B, dst: A, payload: udp({ sport: dport, dport: sport, payload: bytes("r") }) });
+const udpOut = (sport = 40000, dport = 53, payload = "q") => udp({ src: A, dst: B, sport, dport, payload });
+const udpBack = (sport = 40000, dport = 53) => udp({ src: B, dst: A, sport: dport, dport: sport, payload: "r" });
 
 describe("UDP (nf_conntrack_proto_udp)", () => {
   it("first packet NEW, reply ESTABLISHED, then ESTABLISHED both ways", () => {
@@ -42,17 +42,15 @@ describe("UDP (nf_conntrack_proto_udp)", () => {
 
   it("UDP-Lite: a replied flow is a stream at once (replied timeout, ASSURED); no checksum is INVALID", () => {
     const { engine } = recordingEngine();
-    const out = ipv4({ src: A, dst: B, payload: udplite({ sport: 7000, dport: 8000, payload: bytes("x") }) });
-    const back = ipv4({ src: B, dst: A, payload: udplite({ sport: 8000, dport: 7000, payload: bytes("y") }) });
+    const out = udplite({ src: A, dst: B, sport: 7000, dport: 8000, payload: "x" });
+    const back = udplite({ src: B, dst: A, sport: 8000, dport: 7000, payload: "y" });
     const s = run(engine, out, 100).slot;
     expect(run(engine, back, 100.1)).toMatchObject({ state: "ESTABLISHED", dir: "reply" });
     run(engine, out, 100.2);
     const c = engine.connection(s)!;
     expect(c.assured).toBe(true);
     expect(c.timeout).toBeCloseTo(120, 5);
-    const noSum = ipv4({ src: A, dst: B, payload: udplite({ sport: 7001, dport: 8000 }) });
-    noSum[26] = 0;
-    noSum[27] = 0;
+    const noSum = udplite({ src: A, dst: B, sport: 7001, dport: 8000, checksum: 0 });
     expect(run(engine, noSum, 101)).toMatchObject({ state: "INVALID", reason: "bad-checksum" });
   });
 
@@ -69,63 +67,63 @@ describe("UDP (nf_conntrack_proto_udp)", () => {
 describe("ICMP and ICMPv6 queries", () => {
   it("echo request NEW, echo reply ESTABLISHED", () => {
     const { engine } = recordingEngine();
-    expect(run(engine, ipv4({ src: A, dst: B, payload: icmp({ type: 8, id: 7, seq: 1 }) }), 1)).toMatchObject({ state: "NEW", dir: "original" });
-    expect(run(engine, ipv4({ src: B, dst: A, payload: icmp({ type: 0, id: 7, seq: 1 }) }), 1.1)).toMatchObject({ state: "ESTABLISHED", dir: "reply" });
+    expect(run(engine, icmp({ src: A, dst: B, type: 8, id: 7, seq: 1 }), 1)).toMatchObject({ state: "NEW", dir: "original" });
+    expect(run(engine, icmp({ src: B, dst: A, type: 0, id: 7, seq: 1 }), 1.1)).toMatchObject({ state: "ESTABLISHED", dir: "reply" });
   });
 
   it("a reply without its request is INVALID and creates nothing", () => {
     const { engine } = recordingEngine();
-    expect(run(engine, ipv4({ src: B, dst: A, payload: icmp({ type: 0, id: 7 }) }), 1)).toMatchObject({ state: "INVALID", reason: "icmp-reply-without-request" });
-    expect(run(engine, ipv4({ src: B, dst: A, payload: icmp({ type: 8, id: 8 }) }), 1).state).toBe("NEW");
-    expect(run(engine, ipv4({ src: A, dst: B, payload: icmp({ type: 0, id: 9 }) }), 1).state).toBe("INVALID");
+    expect(run(engine, icmp({ src: B, dst: A, type: 0, id: 7 }), 1)).toMatchObject({ state: "INVALID", reason: "icmp-reply-without-request" });
+    expect(run(engine, icmp({ src: B, dst: A, type: 8, id: 8 }), 1).state).toBe("NEW");
+    expect(run(engine, icmp({ src: A, dst: B, type: 0, id: 9 }), 1).state).toBe("INVALID");
   });
 
   it("a reply with another identifier does not match", () => {
     const { engine } = recordingEngine();
-    run(engine, ipv4({ src: A, dst: B, payload: icmp({ type: 8, id: 7 }) }), 1);
-    expect(run(engine, ipv4({ src: B, dst: A, payload: icmp({ type: 0, id: 70 }) }), 1).state).toBe("INVALID");
+    run(engine, icmp({ src: A, dst: B, type: 8, id: 7 }), 1);
+    expect(run(engine, icmp({ src: B, dst: A, type: 0, id: 70 }), 1).state).toBe("INVALID");
   });
 
   it("timestamp, information and address-mask queries pair like echo", () => {
     for (const [req, rep] of [[13, 14], [15, 16], [17, 18]] as const) {
       const { engine } = recordingEngine();
-      expect(run(engine, ipv4({ src: A, dst: B, payload: icmp({ type: req, id: 1 }) }), 1).state).toBe("NEW");
-      expect(run(engine, ipv4({ src: B, dst: A, payload: icmp({ type: rep, id: 1 }) }), 1).state).toBe("ESTABLISHED");
+      expect(run(engine, icmp({ src: A, dst: B, type: req, id: 1 }), 1).state).toBe("NEW");
+      expect(run(engine, icmp({ src: B, dst: A, type: rep, id: 1 }), 1).state).toBe("ESTABLISHED");
     }
   });
 
   it("unknown ICMP types (above 18) and types without a pair are INVALID", () => {
     const { engine } = recordingEngine();
-    expect(run(engine, ipv4({ src: A, dst: B, payload: icmp({ type: 40 }) }), 1)).toMatchObject({ state: "INVALID", reason: "icmp-unknown-type" });
-    expect(run(engine, ipv4({ src: A, dst: B, payload: icmp({ type: 9 }) }), 1).state).toBe("INVALID");
+    expect(run(engine, icmp({ src: A, dst: B, type: 40 }), 1)).toMatchObject({ state: "INVALID", reason: "icmp-unknown-type" });
+    expect(run(engine, icmp({ src: A, dst: B, type: 9 }), 1).state).toBe("INVALID");
   });
 
   it("an ICMP query flow expires after 30 s", () => {
     const { engine } = recordingEngine();
-    run(engine, ipv4({ src: A, dst: B, payload: icmp({ type: 8, id: 7 }) }), 1);
-    expect(run(engine, ipv4({ src: B, dst: A, payload: icmp({ type: 0, id: 7 }) }), 31.5).state).toBe("INVALID");
+    run(engine, icmp({ src: A, dst: B, type: 8, id: 7 }), 1);
+    expect(run(engine, icmp({ src: B, dst: A, type: 0, id: 7 }), 31.5).state).toBe("INVALID");
   });
 
   it("ICMPv6 echo pairs; neighbour discovery and MLD are UNTRACKED", () => {
     const { engine } = recordingEngine();
     const a6 = "fd00:1::2";
     const b6 = "fd00:2::2";
-    expect(run(engine, ipv6({ src: a6, dst: b6, payload: icmpv6({ type: 128, id: 3 }) }), 1).state).toBe("NEW");
-    expect(run(engine, ipv6({ src: b6, dst: a6, payload: icmpv6({ type: 129, id: 3 }) }), 1)).toMatchObject({ state: "ESTABLISHED", dir: "reply" });
+    expect(run(engine, icmpv6({ src: a6, dst: b6, type: 128, id: 3 }), 1).state).toBe("NEW");
+    expect(run(engine, icmpv6({ src: b6, dst: a6, type: 129, id: 3 }), 1)).toMatchObject({ state: "ESTABLISHED", dir: "reply" });
     for (const type of [130, 131, 132, 133, 134, 135, 136, 143]) {
-      expect(run(engine, ipv6({ src: a6, dst: "ff02::1", payload: icmpv6({ type }) }), 1)).toMatchObject({ state: "UNTRACKED", dir: null });
+      expect(run(engine, icmpv6({ src: a6, dst: "ff02::1", type }), 1)).toMatchObject({ state: "UNTRACKED", dir: null });
     }
     // A redirect is not in Linux's noct_valid_new[]: one that is not from a link-local address is INVALID.
-    expect(run(engine, ipv6({ src: a6, dst: "ff02::1", payload: icmpv6({ type: 137 }) }), 1)).toMatchObject({ state: "INVALID" });
+    expect(run(engine, icmpv6({ src: a6, dst: "ff02::1", type: 137 }), 1)).toMatchObject({ state: "INVALID" });
     expect(engine.connectionCount).toBe(1);
-    expect(run(engine, ipv6({ src: b6, dst: a6, payload: icmpv6({ type: 129, id: 4 }) }), 1).state).toBe("INVALID");
+    expect(run(engine, icmpv6({ src: b6, dst: a6, type: 129, id: 4 }), 1).state).toBe("INVALID");
   });
 
   it("an ICMP error without the ICMP helper is INVALID and creates nothing", () => {
     const { engine } = recordingEngine();
     const quoted = udpOut();
     run(engine, quoted, 1);
-    const err = ipv4({ src: B, dst: A, payload: icmp({ type: 3, code: 3, payload: quoted.subarray(0, 28) }) });
+    const err = icmp({ src: B, dst: A, type: 3, code: 3, payload: quoted.subarray(0, 28) });
     expect(run(engine, err, 1)).toMatchObject({ state: "INVALID", reason: "icmp-error-unrelated" });
     expect(engine.connectionCount).toBe(1);
   });
@@ -134,8 +132,8 @@ describe("ICMP and ICMPv6 queries", () => {
 describe("generic protocols", () => {
   it("a protocol without a tracker (ESP) is tracked per address pair with the 600 s timeout", () => {
     const { engine } = recordingEngine();
-    const out = ipv4({ src: A, dst: B, proto: 50, payload: bytes([0, 0, 8, 0]) });
-    const back = ipv4({ src: B, dst: A, proto: 50, payload: bytes([0, 0, 8, 0]) });
+    const out = ipv4({ src: A, dst: B, protocol: 50, payload: [0, 0, 8, 0] });
+    const back = ipv4({ src: B, dst: A, protocol: 50, payload: [0, 0, 8, 0] });
     const s = run(engine, out, 1).slot;
     expect(run(engine, back, 2)).toMatchObject({ state: "ESTABLISHED", dir: "reply" });
     expect(engine.connection(s)!.timeout).toBeCloseTo(600, 5);
@@ -147,7 +145,7 @@ describe("NOTRACK and zones", () => {
   it("packets matching a NOTRACK rule are UNTRACKED and create nothing", () => {
     const { engine } = recordingEngine({ notrack: [{ protocol: "udp", dstPort: 53 }, { src: "192.168.0.0/16" }] });
     expect(run(engine, udpOut(40000, 53), 1)).toMatchObject({ state: "UNTRACKED", dir: null });
-    expect(run(engine, ipv4({ src: "192.168.7.7", dst: B, payload: udp({ sport: 1, dport: 2 }) }), 1).state).toBe("UNTRACKED");
+    expect(run(engine, udp({ src: "192.168.7.7", dst: B, sport: 1, dport: 2 }), 1).state).toBe("UNTRACKED");
     expect(engine.connectionCount).toBe(0);
     expect(run(engine, udpOut(40000, 54), 1).state).toBe("NEW");
   });
@@ -172,8 +170,8 @@ describe("malformed input never throws", () => {
   it("empty, short and garbage buffers are INVALID with a reason", () => {
     const { engine } = recordingEngine();
     expect(run(engine, new Uint8Array(0), 1)).toMatchObject({ state: "INVALID", reason: "truncated" });
-    expect(run(engine, bytes([0x45, 0, 0]), 1).reason).toBe("truncated");
-    expect(run(engine, bytes([0x75, 0, 0, 20]), 1).reason).toBe("bad-version");
+    expect(run(engine, Uint8Array.from([0x45, 0, 0]), 1).reason).toBe("truncated");
+    expect(run(engine, Uint8Array.from([0x75, 0, 0, 20]), 1).reason).toBe("bad-version");
     expect(engine.stats.byReason[Reason.TRUNCATED]).toBe(2);
   });
 });
@@ -181,12 +179,12 @@ describe("malformed input never throws", () => {
 describe("fragments are reassembled before tracking", () => {
   it("fragments are held, the datagram is tracked when complete", () => {
     const { engine } = recordingEngine();
-    const whole = ipv4({ src: A, dst: B, id: 99, payload: udp({ sport: 5000, dport: 6000, payload: new Uint8Array(100) }) });
-    const frags = fragmentIpv4(whole, 60);
+    const whole = udp({ src: A, dst: B, id: 99, sport: 5000, dport: 6000, payload: new Uint8Array(100) });
+    const frags = fragments(whole, { mtu: 60 });
     expect(frags.length).toBeGreaterThan(1);
     for (const f of frags.slice(0, -1)) expect(run(engine, f, 1).verdict).toBe("hold");
     expect(run(engine, frags[frags.length - 1]!, 1)).toMatchObject({ state: "NEW", dir: "original", verdict: "accept" });
-    expect(run(engine, ipv4({ src: B, dst: A, payload: udp({ sport: 6000, dport: 5000 }) }), 1).state).toBe("ESTABLISHED");
+    expect(run(engine, udp({ src: B, dst: A, sport: 6000, dport: 5000 }), 1).state).toBe("ESTABLISHED");
   });
 });
 
@@ -229,7 +227,7 @@ describe("the table is bounded", () => {
     for (let p = 1; p <= 50; p++) run(engine, udpOut(p, 9), 1);
     expect(engine.connectionCount).toBe(50);
     // Unrelated traffic keeps time moving; within one sweep after expiry all 50 are gone.
-    for (let t = 2; t <= 45; t += 0.5) run(engine, ipv4({ src: "192.0.2.1", dst: B, payload: icmp({ type: 8, id: 1 }) }), t);
+    for (let t = 2; t <= 45; t += 0.5) run(engine, icmp({ src: "192.0.2.1", dst: B, type: 8, id: 1 }), t);
     expect(engine.connectionCount).toBe(1);
     expect(events.filter((e) => e.type === "conn-destroy").length).toBe(50);
   });
@@ -273,7 +271,7 @@ describe("event subscriptions", () => {
 });
 
 describe("checksums (nf_conntrack_checksum)", () => {
-  const good = () => ipv4({ src: A, dst: B, payload: udp({ sport: 7, dport: 9, payload: bytes("data") }) });
+  const good = () => udp({ src: A, dst: B, sport: 7, dport: 9, payload: "data" });
 
   it("are not checked by default: captures from a sending host carry offloaded checksums", () => {
     const { engine } = recordingEngine();
@@ -288,7 +286,7 @@ describe("checksums (nf_conntrack_checksum)", () => {
     const p = good();
     p[p.length - 1] ^= 0xff;
     expect(run(engine, p, 1)).toMatchObject({ state: "INVALID", verdict: "accept", reason: "bad-checksum" });
-    const icmpBad = ipv4({ src: A, dst: B, payload: icmp({ type: 8, id: 1 }) });
+    const icmpBad = icmp({ src: A, dst: B, type: 8, id: 1 });
     icmpBad[20 + 2] ^= 0x01;
     expect(run(engine, icmpBad, 1).reason).toBe("bad-checksum");
   });
@@ -303,11 +301,8 @@ describe("checksums (nf_conntrack_checksum)", () => {
 
   it("a zero UDP checksum on IPv4 means none; IPv6 and ICMPv6 checksums verify", () => {
     const { engine } = recordingEngine({ checksums: true });
-    const p = good();
-    p[26] = 0;
-    p[27] = 0;
-    expect(run(engine, p, 1).state).toBe("NEW");
-    expect(run(engine, ipv6({ src: "fd00:1::2", dst: "fd00:2::2", payload: udp({ sport: 1, dport: 2, payload: bytes("x") }) }), 1).state).toBe("NEW");
-    expect(run(engine, ipv6({ src: "fd00:1::2", dst: "fd00:2::2", payload: icmpv6({ type: 128, id: 5 }) }), 1).state).toBe("NEW");
+    expect(run(engine, udp({ src: A, dst: B, sport: 7, dport: 9, payload: "data", checksum: 0 }), 1).state).toBe("NEW");
+    expect(run(engine, udp({ src: "fd00:1::2", dst: "fd00:2::2", sport: 1, dport: 2, payload: "x" }), 1).state).toBe("NEW");
+    expect(run(engine, icmpv6({ src: "fd00:1::2", dst: "fd00:2::2", type: 128, id: 5 }), 1).state).toBe("NEW");
   });
 });

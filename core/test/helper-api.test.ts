@@ -1,4 +1,4 @@
-import { tcp, udp } from "@alg-sdk/testing";
+import { icmp, tcp, udp } from "@alg-sdk/testing";
 import { describe, expect, it } from "vitest";
 import {
   createEngine,
@@ -476,16 +476,9 @@ describe("helper API v2: relation hooks answer with a typed reference", () => {
     const { engine, events } = engineWith(helper);
     const quote = udp({ src: CLIENT, dst: SERVER, sport: 1, dport: 2 });
     engine.process(quote, 1);
-    const error = (n: number) => new Uint8Array([0x45, 0, 0, 28 + n, 0, 0, 0, 0, 64, 1, 0, 0, 10, 0, 2, 2, 10, 0, 1, 2]);
     for (let k = 0; k < answers.length; k++) {
-      const body = new Uint8Array(8 + quote.length);
-      body[0] = 3;
-      body[1] = 3;
-      body.set(quote, 8);
-      const pkt = new Uint8Array(20 + body.length);
-      pkt.set(error(quote.length));
-      pkt.set(body, 20);
-      expect(engine.process(pkt, 2).stateName).toBe("INVALID");
+      const unreachable = icmp({ src: SERVER, dst: CLIENT, type: 3, code: 3, payload: quote });
+      expect(engine.process(unreachable, 2).stateName).toBe("INVALID");
     }
     expect(events.filter((e) => e.type === "helper-error")).toHaveLength(answers.length);
   });

@@ -9,6 +9,7 @@ import { TRACK_KILL, TRACK_OK, TRACK_REOPEN } from "../src/proto/tracker.js";
 import { ConnTable } from "../src/table/conn-table.js";
 import { lastFlags, lastSeq, retrans, tdEnd, tdFlags, tdMaxEnd, tdMaxWin, tdScale } from "./support/tcp-fields.js";
 import { readCapture } from "@alg-sdk/pcap";
+import { tcp } from "@alg-sdk/testing";
 
 /** Trackers read the packet's time from `p.time[0]`, as the engine sets it. */
 function at(p: ParsedPacket, now: number): ParsedPacket {
@@ -51,54 +52,25 @@ interface Seg {
   sack?: [number, number][];
 }
 
-const CLIENT = [10, 0, 1, 2];
-const SERVER = [10, 0, 2, 2];
+const CLIENT = "10.0.1.2";
+const SERVER = "10.0.2.2";
 const CPORT = 40000;
 const SPORT = 80;
 
-/** IPv4 + TCP bytes for a segment, client -> server (dir 0) or server -> client (dir 1). */
+/** IPv4 + TCP bytes for a segment, client -> server (dir 0) or server -> client (dir 1); a SYN carries MSS 1460. */
 function build(dir: number, seg: Seg): Uint8Array {
-  const opts: number[] = [];
-  if ((seg.flags & F.SYN) !== 0) opts.push(2, 4, 0x05, 0xb4); // MSS 1460
-  if (seg.sackPerm) opts.push(4, 2);
-  if (seg.ws !== undefined) opts.push(1, 3, 3, seg.ws);
-  if (seg.sack) {
-    opts.push(1, 1, 5, 2 + seg.sack.length * 8);
-    for (const [l, r] of seg.sack) opts.push(...be32(l), ...be32(r));
-  }
-  while (opts.length % 4 !== 0) opts.push(0);
-  const tcpLen = 20 + opts.length;
-  const payload = seg.len ?? 0;
-  const total = 20 + tcpLen + payload;
-  const b = new Uint8Array(total);
-  b[0] = 0x45;
-  b[2] = total >> 8;
-  b[3] = total & 0xff;
-  b[8] = 64;
-  b[9] = 6;
-  const [src, dst] = dir === 0 ? [CLIENT, SERVER] : [SERVER, CLIENT];
-  const [sp, dp] = dir === 0 ? [CPORT, SPORT] : [SPORT, CPORT];
-  b.set(src, 12);
-  b.set(dst, 16);
-  const t = 20;
-  b[t] = sp >> 8;
-  b[t + 1] = sp & 0xff;
-  b[t + 2] = dp >> 8;
-  b[t + 3] = dp & 0xff;
-  b.set(be32(seg.seq), t + 4);
-  b.set(be32(seg.ack ?? 0), t + 8);
-  b[t + 12] = (tcpLen / 4) << 4;
-  b[t + 13] = seg.flags;
-  const win = seg.win ?? 502;
-  b[t + 14] = win >> 8;
-  b[t + 15] = win & 0xff;
-  b.set(opts, t + 20);
-  return b;
-}
-
-function be32(v: number): number[] {
-  v = v >>> 0;
-  return [v >>> 24, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff];
+  return tcp({
+    src: dir === 0 ? CLIENT : SERVER,
+    dst: dir === 0 ? SERVER : CLIENT,
+    sport: dir === 0 ? CPORT : SPORT,
+    dport: dir === 0 ? SPORT : CPORT,
+    seq: seg.seq,
+    ack: seg.ack ?? 0,
+    flags: seg.flags,
+    window: seg.win ?? 502,
+    options: { mss: (seg.flags & F.SYN) !== 0 ? 1460 : undefined, sackPerm: seg.sackPerm, wscale: seg.ws, sack: seg.sack },
+    payload: new Uint8Array(seg.len ?? 0),
+  });
 }
 
 function decoded(bytes: Uint8Array, p = new ParsedPacket()): ParsedPacket {

@@ -1,4 +1,5 @@
-// Test helpers: hand-built packets and frames, chunking, collecting.
+// Test helpers: packets (from the test kit) and hand-built frames, chunking, collecting.
+import { ipv4 as ipv4Datagram, ipv6 as ipv6Datagram } from "@alg-sdk/testing";
 import { CaptureParser, type CaptureRecord } from "../src/index.js";
 
 /** Concatenates byte arrays. */
@@ -13,26 +14,14 @@ export function concat(...parts: (Uint8Array | number[])[]): Uint8Array {
   return out;
 }
 
-/** Minimal IPv4 packet (20-byte header, protocol 17, given payload). */
+/** A small IPv4 datagram (10.0.0.1 -> 10.0.0.2, protocol 17, DF) carrying `payload` as is, from the test kit. */
 export function ipv4(payload: Uint8Array | number[] = [1, 2, 3, 4], id = 1): Uint8Array {
-  const p = payload instanceof Uint8Array ? payload : Uint8Array.from(payload);
-  const total = 20 + p.length;
-  const h = [0x45, 0, total >> 8, total & 0xff, id >> 8, id & 0xff, 0x40, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2];
-  return concat(h, p);
+  return ipv4Datagram({ src: "10.0.0.1", dst: "10.0.0.2", protocol: 17, id, df: true, payload });
 }
 
-/** Minimal IPv6 packet (40-byte header, next header 17, given payload). */
+/** A small IPv6 datagram (::1 -> ::2, next header 17) carrying `payload` as is, from the test kit. */
 export function ipv6(payload: Uint8Array | number[] = [9, 8, 7]): Uint8Array {
-  const p = payload instanceof Uint8Array ? payload : Uint8Array.from(payload);
-  const h = new Uint8Array(40);
-  h[0] = 0x60;
-  h[4] = p.length >> 8;
-  h[5] = p.length & 0xff;
-  h[6] = 17;
-  h[7] = 64;
-  h[23] = 1;
-  h[39] = 2;
-  return concat(h, p);
+  return ipv6Datagram({ src: "::1", dst: "::2", nextHeader: 17, payload });
 }
 
 /** 32-bit little-endian bytes. */

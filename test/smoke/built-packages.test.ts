@@ -11,18 +11,14 @@ const require = createRequire(import.meta.url);
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const built = existsSync(`${root}core/dist/index.js`);
 
-// A SYN from 10.0.1.2:40000 to 10.0.2.2:21, and the SYN-ACK back.
-function tcp(src: number[], dst: number[], sport: number, dport: number, flags: number): Uint8Array {
-  const b = new Uint8Array(40);
-  b.set([0x45, 0, 0, 40, 0, 0, 0, 0, 64, 6, 0, 0, ...src, ...dst]);
-  // seq 1 (client) or 100 (server); the SYN-ACK acknowledges the SYN.
-  const seq = flags === 0x12 ? 100 : 1;
-  const ack = flags === 0x12 ? 2 : 0;
-  b.set([sport >> 8, sport & 255, dport >> 8, dport & 255, 0, 0, 0, seq, 0, 0, 0, ack, 0x50, flags, 0xff, 0xff], 20);
-  return b;
+// A SYN from 10.0.1.2:40000 to 10.0.2.2:21 and the SYN-ACK back, built by the built test kit (CommonJS).
+function handshake(): { syn: Uint8Array; synAck: Uint8Array } {
+  const { tcp } = require("@alg-sdk/testing");
+  return {
+    syn: tcp({ src: "10.0.1.2", dst: "10.0.2.2", sport: 40000, dport: 21, seq: 1, flags: "S" }),
+    synAck: tcp({ src: "10.0.2.2", dst: "10.0.1.2", sport: 21, dport: 40000, seq: 100, ack: 2, flags: "SA" }),
+  };
 }
-const syn = tcp([10, 0, 1, 2], [10, 0, 2, 2], 40000, 21, 0x02);
-const synAck = tcp([10, 0, 2, 2], [10, 0, 1, 2], 21, 40000, 0x12);
 
 // Skipped only outside CI when nothing was built yet (`npx vitest` straight after a clone).
 describe.skipIf(!built && !process.env.CI)("the built packages", () => {
@@ -30,6 +26,7 @@ describe.skipIf(!built && !process.env.CI)("the built packages", () => {
     const core = await import(pathToFileURL(require.resolve("@alg-sdk/core").replace(/index\.cjs$/, "index.js")).href);
     const ftp = await import(pathToFileURL(require.resolve("@alg-sdk/helper-ftp").replace(/index\.cjs$/, "index.js")).href);
     const engine = core.createEngine({ helpers: [ftp.ftpHelper()] });
+    const { syn, synAck } = handshake();
     const r = engine.process(syn, 1);
     expect([r.stateName, r.directionName, r.helper]).toEqual(["NEW", "original", "ftp"]);
     expect(engine.process(synAck, 1).stateName).toBe("ESTABLISHED");
@@ -39,7 +36,7 @@ describe.skipIf(!built && !process.env.CI)("the built packages", () => {
     const cjs = require("@alg-sdk/core");
     const esm = await import(pathToFileURL(require.resolve("@alg-sdk/core").replace(/index\.cjs$/, "index.js")).href);
     const engine = cjs.createEngine({ helpers: [require("@alg-sdk/helper-icmp").icmpHelper()] });
-    expect(engine.process(syn, 1).stateName).toBe("NEW");
+    expect(engine.process(handshake().syn, 1).stateName).toBe("NEW");
     expect(cjs.TOKENS.Helper).toBe(esm.TOKENS.Helper);
   });
 
@@ -66,14 +63,11 @@ describe.skipIf(!built && !process.env.CI)("the built packages", () => {
     });
     const out: Uint8Array[] = [];
     gw.connect("wan", (f: Uint8Array) => out.push(f));
+    // The kit's SYN carries the valid IPv4 header checksum a router checks.
+    const { syn } = handshake();
     const frame = new Uint8Array(14 + syn.length);
     frame.set([2, 0, 0, 0, 1, 1, 2, 0, 0, 0, 1, 2, 0x08, 0x00]);
     frame.set(syn, 14);
-    let sum = 0;
-    for (let i = 14; i < 34; i += 2) sum += (frame[i]! << 8) | frame[i + 1]!;
-    while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
-    frame[24] = (~sum >>> 8) & 255;
-    frame[25] = ~sum & 255;
     gw.receive("lan", frame, 1);
     // The next hop is unknown: the gateway asks for it by ARP on the WAN and tracks the SYN.
     expect(out).toHaveLength(1);
@@ -84,7 +78,7 @@ describe.skipIf(!built && !process.env.CI)("the built packages", () => {
   it("the pcap reader from its build reads a capture", async () => {
     const pcap = require("@alg-sdk/pcap");
     const writer = new pcap.PcapWriter({ linkType: 101 });
-    const parts: Uint8Array[] = [writer.header(), writer.record(syn, 1.5)];
+    const parts: Uint8Array[] = [writer.header(), writer.record(handshake().syn, 1.5)];
     const file = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
     let o = 0;
     for (const p of parts) {
@@ -101,6 +95,7 @@ describe.skipIf(!built && !process.env.CI)("the built packages", () => {
     const rules = await import(esm("@alg-sdk/rules"));
     const policy = rules.compileRules("policy drop\nct state new tcp dport 21 accept\nct state established accept");
     const engine = core.createEngine({ policy });
+    const { syn, synAck } = handshake();
     expect(engine.process(syn, 1).verdictName).toBe("accept");
     expect(engine.process(synAck, 1).stateName).toBe("ESTABLISHED");
     expect(policy.hits).toEqual([1, 1, 0]);

@@ -12,6 +12,8 @@ export type PayloadInput = string | Uint8Array | ArrayLike<number>;
  */
 export function toBytes(input: PayloadInput | undefined): Uint8Array {
   if (input === undefined) return new Uint8Array(0);
+  // The constructor copies (a subclass's slice() may return a view) and is the fast path for typed arrays.
+  if (input instanceof Uint8Array) return new Uint8Array(input);
   if (typeof input !== "string") return Uint8Array.from(input);
   const out: number[] = [];
   for (let i = 0; i < input.length; i++) {

@@ -1,6 +1,5 @@
-import { addressBytes, pairFamily } from "./address.js";
 import { concatBytes, toBytes, writeU16, writeU32, type PayloadInput } from "./bytes.js";
-import { wrapIp, type IpLayerOptions } from "./ip.js";
+import { ipEnds, wrapIp, type IpLayerOptions } from "./ip.js";
 
 const GRE = 47;
 
@@ -23,7 +22,7 @@ export interface GrePacketOptions extends IpLayerOptions {
 
 /** Builds an IPv4 or IPv6 datagram carrying one GRE packet. */
 export function gre(o: GrePacketOptions): Uint8Array {
-  pairFamily(addressBytes(o.src), addressBytes(o.dst));
+  const ends = ipEnds(o);
   const version = o.version ?? 1;
   const payload = toBytes(o.payload);
   const words: number[] = [];
@@ -54,5 +53,5 @@ export function gre(o: GrePacketOptions): Uint8Array {
   writeU16(header, 0, flags);
   writeU16(header, 2, o.protocol ?? (version === 1 ? 0x880b : 0x0800));
   words.forEach((w, i) => writeU32(header, 4 + i * 4, w >>> 0));
-  return wrapIp(o, GRE, concatBytes(header, payload));
+  return wrapIp(o, ends, GRE, concatBytes(header, payload));
 }

@@ -1,7 +1,6 @@
-import { addressBytes, pairFamily } from "./address.js";
 import { toBytes, writeU16, writeU32, type PayloadInput } from "./bytes.js";
 import { internetChecksum, pseudoHeaderSum } from "./checksum.js";
-import { wrapIp, type IpLayerOptions } from "./ip.js";
+import { ipEnds, wrapIp, type IpLayerOptions } from "./ip.js";
 
 const ICMP = 1;
 const ICMPV6 = 58;
@@ -48,18 +47,18 @@ function message(o: IcmpPacketOptions): Uint8Array {
  * ```
  */
 export function icmp(o: IcmpPacketOptions): Uint8Array {
-  if (pairFamily(addressBytes(o.src), addressBytes(o.dst)) !== 4) throw new TypeError("icmp() needs IPv4 addresses; use icmpv6()");
+  const ends = ipEnds(o);
+  if (ends.src.family !== 4) throw new TypeError("icmp() needs IPv4 addresses; use icmpv6()");
   const m = message(o);
   writeU16(m, 2, o.checksum ?? internetChecksum(m));
-  return wrapIp(o, ICMP, m);
+  return wrapIp(o, ends, ICMP, m);
 }
 
 /** Builds an IPv6 datagram carrying an ICMPv6 message, checksummed over the pseudo-header. */
 export function icmpv6(o: IcmpPacketOptions): Uint8Array {
-  const src = addressBytes(o.src);
-  const dst = addressBytes(o.dst);
-  if (pairFamily(src, dst) !== 6) throw new TypeError("icmpv6() needs IPv6 addresses; use icmp()");
+  const ends = ipEnds(o);
+  if (ends.src.family !== 6) throw new TypeError("icmpv6() needs IPv6 addresses; use icmp()");
   const m = message(o);
-  writeU16(m, 2, o.checksum ?? internetChecksum(m, 0, m.length, pseudoHeaderSum(src.bytes, dst.bytes, ICMPV6, m.length)));
-  return wrapIp(o, ICMPV6, m);
+  writeU16(m, 2, o.checksum ?? internetChecksum(m, 0, m.length, pseudoHeaderSum(ends.src.bytes, ends.dst.bytes, ICMPV6, m.length)));
+  return wrapIp(o, ends, ICMPV6, m);
 }

@@ -4,8 +4,12 @@
  * isolation, on any JavaScript runtime (only `Uint8Array`, no Node APIs).
  *
  * - Packet builders ({@link ipv4}, {@link ipv6}, {@link tcp}, {@link udp},
- *   {@link icmp}, {@link icmpv6}, {@link sctp}, {@link gre}) that return whole
- *   IP datagrams with correct lengths and checksums.
+ *   {@link udplite}, {@link icmp}, {@link icmpv6}, {@link sctp}, {@link gre})
+ *   that return whole IP datagrams with correct lengths and checksums, with
+ *   IPv4 options, IPv6 extension headers, and fields to override for
+ *   malformed packets.
+ * - {@link fragments} / {@link fragment}: split a datagram into IPv4 or IPv6
+ *   fragments, or cut any one fragment out of it.
  * - {@link tcpConversation}: a stateful TCP connection builder that keeps
  *   sequence and acknowledgement numbers consistent.
  * - {@link helperHarness} / {@link runPackets}: run packets through a real
@@ -18,9 +22,11 @@ export { checksumValid, internetChecksum, pseudoHeaderSum } from "./checksum.js"
 export { checksumProblems } from "./verify.js";
 export { egressOf, type Egress } from "./egress.js";
 export { ipv4, ipv6, type IpLayerOptions, type Ipv4Options, type Ipv6Options } from "./ip.js";
+export type { Ipv6ExtensionHeader } from "./ipv6-extensions.js";
+export { fragment, fragments, type FragmentRange, type FragmentSplit } from "./fragment.js";
 export { encodeTcpOptions, tcp, type TcpOptionFields, type TcpPacketOptions } from "./tcp.js";
 export { tcpFlagBits, tcpFlagLetters, type TcpFlagsInput } from "./tcp-flags.js";
-export { udp, type UdpPacketOptions } from "./udp.js";
+export { udp, udplite, type UdpLitePacketOptions, type UdpPacketOptions } from "./udp.js";
 export { icmp, icmpv6, type IcmpPacketOptions } from "./icmp.js";
 export { SctpChunkType, sctp, sctpInitBody, type SctpChunk, type SctpPacketOptions } from "./sctp.js";
 export { gre, type GrePacketOptions } from "./gre.js";

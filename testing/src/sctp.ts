@@ -1,7 +1,6 @@
 import { crc32c } from "@alg-sdk/core";
-import { addressBytes, pairFamily } from "./address.js";
 import { toBytes, writeU16, writeU32, type PayloadInput } from "./bytes.js";
-import { wrapIp, type IpLayerOptions } from "./ip.js";
+import { ipEnds, wrapIp, type IpLayerOptions } from "./ip.js";
 
 const SCTP = 132;
 
@@ -46,7 +45,7 @@ export interface SctpPacketOptions extends IpLayerOptions {
 
 /** Builds an IPv4 or IPv6 datagram carrying one SCTP packet with a correct CRC-32C. */
 export function sctp(o: SctpPacketOptions): Uint8Array {
-  pairFamily(addressBytes(o.src), addressBytes(o.dst));
+  const ends = ipEnds(o);
   const bodies = o.chunks.map((c) => toBytes(c.body));
   const size = bodies.reduce((n, b) => n + 4 + ((b.length + 3) & ~3), 12);
   const seg = new Uint8Array(size);
@@ -67,7 +66,7 @@ export function sctp(o: SctpPacketOptions): Uint8Array {
   seg[9] = (sum >>> 8) & 0xff;
   seg[10] = (sum >>> 16) & 0xff;
   seg[11] = sum >>> 24;
-  return wrapIp(o, SCTP, seg);
+  return wrapIp(o, ends, SCTP, seg);
 }
 
 /** The 16 fixed bytes of an INIT or INIT ACK body: initiate tag, receiver window, stream counts, initial TSN. */

@@ -1,7 +1,6 @@
-import { addressBytes, pairFamily } from "./address.js";
 import { toBytes, writeU16, writeU32, type PayloadInput } from "./bytes.js";
 import { internetChecksum, pseudoHeaderSum } from "./checksum.js";
-import { wrapIp, type IpLayerOptions } from "./ip.js";
+import { ipEnds, wrapIp, type IpLayerOptions } from "./ip.js";
 import { tcpFlagBits, type TcpFlagsInput } from "./tcp-flags.js";
 
 const TCP = 6;
@@ -18,6 +17,8 @@ export interface TcpOptionFields {
   readonly timestamp?: readonly [number, number];
   /** SACK blocks `[leftEdge, rightEdge]` (kind 5), at most 4 (3 beside timestamps). */
   readonly sack?: readonly (readonly [number, number])[];
+  /** Raw option bytes written after the others, as given (e.g. a malformed option `[4, 3, 0]`). */
+  readonly raw?: PayloadInput;
 }
 
 /** A TCP segment inside an IP datagram. */
@@ -38,6 +39,8 @@ export interface TcpPacketOptions extends IpLayerOptions {
   readonly payload?: PayloadInput;
   /** Store this checksum instead of the right one (to test a bad checksum). */
   readonly checksum?: number;
+  /** Data offset field in 32-bit words, written as given (a malformed header). Default: the real header length. */
+  readonly dataOffset?: number;
 }
 
 /** Encodes TCP options, padded with end-of-list bytes to a multiple of 4. */
@@ -57,6 +60,7 @@ export function encodeTcpOptions(o: TcpOptionFields | undefined): Uint8Array {
       for (const v of [left >>> 0, right >>> 0]) out.push(v >>> 24, (v >>> 16) & 255, (v >>> 8) & 255, v & 255);
     }
   }
+  if (o.raw !== undefined) out.push(...toBytes(o.raw));
   while (out.length % 4 !== 0) out.push(0);
   if (out.length > 40) throw new RangeError("TCP options longer than 40 bytes");
   return Uint8Array.from(out);
@@ -73,9 +77,7 @@ export function encodeTcpOptions(o: TcpOptionFields | undefined): Uint8Array {
  * ```
  */
 export function tcp(o: TcpPacketOptions): Uint8Array {
-  const src = addressBytes(o.src);
-  const dst = addressBytes(o.dst);
-  pairFamily(src, dst);
+  const ends = ipEnds(o);
   const opts = encodeTcpOptions(o.options);
   const payload = toBytes(o.payload);
   const hl = 20 + opts.length;
@@ -84,13 +86,13 @@ export function tcp(o: TcpPacketOptions): Uint8Array {
   writeU16(seg, 2, o.dport);
   writeU32(seg, 4, (o.seq ?? 0) >>> 0);
   writeU32(seg, 8, (o.ack ?? 0) >>> 0);
-  seg[12] = (hl / 4) << 4;
+  seg[12] = ((o.dataOffset ?? hl / 4) & 0x0f) << 4;
   seg[13] = tcpFlagBits(o.flags ?? "A");
   writeU16(seg, 14, o.window ?? 65535);
   writeU16(seg, 18, o.urgent ?? 0);
   seg.set(opts, 20);
   seg.set(payload, hl);
-  const sum = o.checksum ?? internetChecksum(seg, 0, seg.length, pseudoHeaderSum(src.bytes, dst.bytes, TCP, seg.length));
+  const sum = o.checksum ?? internetChecksum(seg, 0, seg.length, pseudoHeaderSum(ends.src.bytes, ends.dst.bytes, TCP, seg.length));
   writeU16(seg, 16, sum);
-  return wrapIp(o, TCP, seg);
+  return wrapIp(o, ends, TCP, seg);
 }

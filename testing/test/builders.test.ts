@@ -14,6 +14,7 @@ import {
   tcpFlagLetters,
   toBytes,
   udp,
+  udplite,
 } from "@alg-sdk/testing";
 
 function decode(bytes: Uint8Array): ParsedPacket {
@@ -130,6 +131,28 @@ describe("tcp", () => {
     expect(transportChecksumOk(b, decode(b))).toBe(false);
   });
 
+  it("writes raw options after the named ones, padded with end-of-list", () => {
+    const b = tcp({ src: "10.0.1.2", dst: "10.0.2.2", sport: 1, dport: 2, flags: "S", options: { mss: 1460, raw: [4, 3, 0] } });
+    expect([...b.subarray(40, 48)]).toEqual([2, 4, 0x05, 0xb4, 4, 3, 0, 0]);
+    expect(b[32]).toBe(0x70);
+    expect(transportChecksumOk(b, decode(b))).toBe(true);
+    expect(() => tcp({ src: "10.0.1.2", dst: "10.0.2.2", sport: 1, dport: 2, options: { raw: new Uint8Array(41) } })).toThrow(RangeError);
+  });
+
+  it("writes SACK blocks after two NOPs, as Linux sends them", () => {
+    const b = tcp({ src: "10.0.1.2", dst: "10.0.2.2", sport: 1, dport: 2, options: { sack: [[1, 2]] } });
+    expect([...b.subarray(40, 52)]).toEqual([1, 1, 5, 10, 0, 0, 0, 1, 0, 0, 0, 2]);
+  });
+
+  it("writes a data offset as given, for malformed headers", () => {
+    const b = tcp({ src: "10.0.1.2", dst: "10.0.2.2", sport: 1, dport: 2, dataOffset: 4, payload: "abcd" });
+    expect(b[32]).toBe(0x40);
+    expect(b.length).toBe(44);
+    const p = new ParsedPacket();
+    expect(decodePacket(b, 0, b.length, p)).toBe(Reason.BAD_L4_HEADER);
+    expect(decode(tcp({ src: "10.0.1.2", dst: "10.0.2.2", sport: 1, dport: 2, dataOffset: 6, payload: "abcd" })).payloadLength).toBe(0);
+  });
+
   it("parses flag letters both ways", () => {
     expect(tcpFlagBits("S")).toBe(0x02);
     expect(tcpFlagBits("SA")).toBe(0x12);
@@ -158,6 +181,40 @@ describe("udp", () => {
   it("can leave the IPv4 checksum out", () => {
     const b = udp({ src: "10.0.1.2", dst: "10.0.2.2", sport: 1, dport: 2, checksum: 0 });
     expect(readU16(b, 26)).toBe(0);
+  });
+
+  it("writes a length as given, and the decoder reads it", () => {
+    const short = udp({ src: "10.0.1.2", dst: "10.0.2.2", sport: 1, dport: 2, payload: "12345678", length: 10 });
+    expect([readU16(short, 24), short.length]).toEqual([10, 36]);
+    expect(decode(short).payloadLength).toBe(2);
+    const p = new ParsedPacket();
+    expect(decodePacket(udp({ src: "10.0.1.2", dst: "10.0.2.2", sport: 1, dport: 2, length: 9 }), 0, 28, p)).toBe(Reason.BAD_L4_HEADER);
+  });
+});
+
+describe("udplite", () => {
+  it.each([4, 6] as const)("checksums the whole datagram by default (IPv%i)", (family) => {
+    const [src, dst] = family === 4 ? ["10.0.1.2", "10.0.2.2"] : ["fd00:1::2", "fd00:2::2"];
+    const b = udplite({ src: src!, dst: dst!, sport: 7000, dport: 8000, payload: "hello" });
+    const p = decode(b);
+    expect(p.protocol).toBe(IpProto.UDPLITE);
+    expect([p.sport, p.dport, p.payloadLength]).toEqual([7000, 8000, 5]);
+    expect(readU16(b, p.l4Offset + 4)).toBe(0);
+    expect(transportChecksumOk(b, p)).toBe(true);
+  });
+
+  it("covers only the bytes its coverage names", () => {
+    const b = udplite({ src: "10.0.1.2", dst: "10.0.2.2", sport: 1, dport: 2, coverage: 12, payload: "abcdefgh" });
+    expect(readU16(b, 24)).toBe(12);
+    // The pseudo-header counts the whole datagram (RFC 3828 §3.1); the sum covers 12 bytes.
+    const pseudo = pseudoHeaderSum(b.subarray(12, 16), b.subarray(16, 20), 136, 16);
+    expect(checksumValid(b, 20, 12, pseudo)).toBe(true);
+    b[35] ^= 0xff; // outside the coverage
+    expect(checksumValid(b, 20, 12, pseudo)).toBe(true);
+  });
+
+  it("can send no checksum, which UDP-Lite forbids", () => {
+    expect(readU16(udplite({ src: "10.0.1.2", dst: "10.0.2.2", sport: 1, dport: 2, checksum: 0 }), 26)).toBe(0);
   });
 });
 
