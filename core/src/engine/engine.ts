@@ -1,34 +1,32 @@
 import { inject, injectable, injectAll } from "tsyringe";
 import type { EngineConfig } from "../config.js";
 import { PacketState, Reason, Status, Verdict } from "../constants.js";
-import { ExpectationRegistry } from "../expect/registry.js";
-import { HelperSet } from "../helper/helper-set.js";
-import { HELPER_ACCEPT, HelperHost } from "../helper/host.js";
+import type { ExpectationRegistry } from "../expect/registry.js";
+import type { HelperSet } from "../helper/helper-set.js";
+import { HELPER_ACCEPT, type HelperHost } from "../helper/host.js";
 import type { Helper } from "../helper/types.js";
 import { ipv4HeaderChecksumOk } from "../packet/checksum.js";
 import { decodePacket } from "../packet/decode.js";
-import { DEFRAG_DONE, DEFRAG_HELD, Defragmenter } from "../packet/defrag.js";
+import { DEFRAG_DONE, DEFRAG_HELD, type Defragmenter } from "../packet/defrag.js";
 import { ParsedPacket } from "../packet/parsed-packet.js";
-import type { PacketPolicy } from "../policy/types.js";
 import { Side } from "../nat/manip.js";
-import { Nat } from "../nat/nat.js";
-import { PayloadRewriter } from "../nat/rewrite.js";
-import { TrackerRegistry } from "../proto/registry.js";
+import type { TrackerRegistry } from "../proto/registry.js";
 import { PacketKind, type ProtocolTracker } from "../proto/tracker.js";
-import { ConnTable } from "../table/conn-table.js";
+import type { ConnTable } from "../table/conn-table.js";
 import type { ServiceToken } from "../service.js";
 import { TOKENS } from "../tokens.js";
-import { Collector } from "./collector.js";
-import { Conntrack } from "./conntrack.js";
+import { assembleEngine, type EngineSetup } from "./assemble.js";
+import type { Collector } from "./collector.js";
+import type { Conntrack } from "./conntrack.js";
 import { EventHub, type SubscribeOptions } from "./event-hub.js";
-import { HelperServices } from "./helper-services.js";
+
+export type { EngineSetup } from "./assemble.js";
 import type { ConnectionInfo, EngineEventListener, ExpectationInfo } from "./info.js";
-import { Outcome } from "./outcome.js";
-import { PolicyStages } from "./policy-stages.js";
-import { PolicyView } from "./policy-view.js";
+import type { Outcome } from "./outcome.js";
+import type { PolicyStages } from "./policy-stages.js";
 import { PacketResult } from "./result.js";
-import { AttachTable, NotrackTable, type HelperAttachment, type NotrackRule } from "./rules.js";
-import { Snapshots } from "./snapshots.js";
+import type { NotrackTable } from "./rules.js";
+import type { Snapshots } from "./snapshots.js";
 import { EngineStats } from "./stats.js";
 
 /** Bits of the `flags` argument of {@link Engine.process}. */
@@ -36,14 +34,6 @@ export const ProcessFlag = {
   /** Treat this packet as matched by a NOTRACK rule. */
   NOTRACK: 1,
 } as const;
-
-/** Engine-wide settings that are not part of {@link EngineConfig}. */
-export interface EngineSetup {
-  readonly attach: readonly HelperAttachment[] | undefined;
-  readonly notrack: readonly NotrackRule[];
-  readonly helperErrorVerdict: "accept" | "drop";
-  readonly policy: PacketPolicy | undefined;
-}
 
 /**
  * The connection-tracking engine: give it IP datagrams, it answers with the
@@ -99,65 +89,24 @@ export class Engine {
     @injectAll(TOKENS.Tracker, { isOptional: true }) trackers: ProtocolTracker[],
     @inject(TOKENS.Setup) setup: EngineSetup,
   ) {
-    const { registry, config } = TrackerRegistry.forEngine(trackers, given);
-    this.config = config;
-    this.trackers = registry;
-    this.serviceMap = registry.services();
-    this.helperSet = new HelperSet(helpers);
-    const policy = setup.policy;
-    const policyView = new PolicyView(this.result);
-    const translates = policy?.destinationNat !== undefined || policy?.sourceNat !== undefined;
-    this.table = new ConnTable(config.maxConnections, config.initialCapacity, config.hashSeed, translates);
-    const nat = translates ? new Nat(this.table, this.trackers, policy!, policyView, config.hashSeed) : null;
-    const attachments =
-      setup.attach ?? helpers.flatMap((h) => (h.attach ?? []).map((r) => ({ ...r, helper: h.name })));
-    const attach = new AttachTable(attachments, (n) => this.helperSet.indexOf(n), this.trackers);
-    this.notrack = new NotrackTable(setup.notrack, this.trackers);
-    this.snap = new Snapshots(this.table, this.trackers, this.helperSet.list, this.helperSet.names, this.time);
-    this.outcome = new Outcome(this.result, this.stats, this.table, this.helperSet.names);
-    const services = new HelperServices({
-      table: this.table,
-      trackers: this.trackers,
-      expectations: () => this.expectations,
-      helperSet: this.helperSet,
-      helpers: () => this.helpers,
-      nat,
-      rewriter: nat === null ? null : new PayloadRewriter(this.trackers),
-      packet: this.pkt,
-      result: this.result,
-      events: this.events,
-      snapshots: this.snap,
-      stats: this.stats,
-      time: this.time,
-      services: this.serviceMap,
-      conntrack: () => this.conntrack,
-      perSource: config.maxExpectationsPerSource ?? 0,
-    });
-    this.expectations = new ExpectationRegistry(config.maxExpectations, config.hashSeed ^ 0x5bd1e995, services);
-    const views = { table: this.table, trackers: this.trackers, helperNames: this.helperSet.names, time: this.time };
-    this.helpers = new HelperHost(this.helperSet, this.table, views, this.events, this.snap, this.stats, setup.helperErrorVerdict, services);
-    this.defrag = new Defragmenter(config.fragments, config.hashSeed, this.trackers);
-    this.fragmentsDue = this.defrag.nextDue;
-    this.pkt.time = this.time;
-    this.conntrack = new Conntrack({
-      table: this.table,
-      trackers: this.trackers,
-      expectations: this.expectations,
-      helpers: this.helpers,
-      nat,
-      attach,
-      outcome: this.outcome,
-      result: this.result,
-      events: this.events,
-      snapshots: this.snap,
-      stats: this.stats,
-      config,
-      time: this.time,
-    });
-    this.stages = new PolicyStages(policy, nat, policyView, this.table, this.conntrack, this.outcome, this.result);
-    this.collector = new Collector(this.table, this.conntrack, config.gcSweepSeconds, this.time);
+    const parts = assembleEngine(given, helpers, trackers, setup, { result: this.result, stats: this.stats, time: this.time, events: this.events, packet: this.pkt });
+    this.config = parts.config;
+    this.trackers = parts.trackers;
+    this.serviceMap = parts.services;
+    this.helperSet = parts.helperSet;
+    this.table = parts.table;
+    this.notrack = parts.notrack;
+    this.snap = parts.snapshots;
+    this.outcome = parts.outcome;
+    this.expectations = parts.expectations;
+    this.helpers = parts.helpers;
+    this.defrag = parts.defrag;
+    this.conntrack = parts.conntrack;
+    this.stages = parts.stages;
+    this.collector = parts.collector;
     this.gcDue = this.collector.nextDue;
     this.expectDue = this.expectations.nextDue;
+    this.fragmentsDue = this.defrag.nextDue;
   }
 
   // ------------------------------------------------------------------
