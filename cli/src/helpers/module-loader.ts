@@ -35,6 +35,7 @@ export type HelperModuleProblem = "not-found" | "import-failed" | "no-helper" | 
 /** A helper or tracker module that could not be loaded: `problem` says what kind of failure, the message what was found. */
 export class HelperModuleError extends Error {
   constructor(
+    /** What kind of failure: the CLI reports a module that breaks on import as an internal error, the others as usage errors. */
     readonly problem: HelperModuleProblem,
     message: string,
     /**
