@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { FilterVerdict, PacketState } from "@alg-sdk/core";
 import type { PacketPolicy } from "@alg-sdk/core";
-import { arpReply, arpRequest, checksumOk, ethernet, formatMacAt, icmpEcho, ipv4, ipv4At, TCP_SYN, tcp, u16, udp } from "./support/frames.js";
+import { icmp, tcp, udp } from "@alg-sdk/testing";
+import { arpReply, arpRequest, ethernet, formatMacAt, frameChecksumProblems, ipv4At, u16 } from "./support/frames.js";
 import { GW_LAN_MAC, GW_WAN_MAC, LAN_HOST_MAC, WAN_HOST_MAC, twoLinkGateway } from "./support/topology.js";
 
 const fromLan = (d: Uint8Array) => ethernet(GW_LAN_MAC, LAN_HOST_MAC, 0x0800, d);
@@ -35,7 +36,7 @@ describe("gateway: ARP", () => {
 describe("gateway: IPv4 forwarding", () => {
   it("resolves the next hop, then forwards with TTL - 1, a valid header checksum and its own source MAC", () => {
     const t = twoLinkGateway();
-    t.gw.receive("lan", fromLan(ipv4("10.0.1.2", "10.0.2.2", 17, udp(5000, 53), 64)), 1);
+    t.gw.receive("lan", fromLan(udp({ src: "10.0.1.2", dst: "10.0.2.2", sport: 5000, dport: 53, ttl: 64 })), 1);
     const asked = resolveWanHost(t, 1.1);
     expect(asked).toHaveLength(1);
     expect(u16(asked[0]!, 12)).toBe(0x0806);
@@ -45,7 +46,7 @@ describe("gateway: IPv4 forwarding", () => {
     expect(formatMacAt(out!, 0)).toBe(WAN_HOST_MAC);
     expect(formatMacAt(out!, 6)).toBe(GW_WAN_MAC);
     expect(out![14 + 8]).toBe(63);
-    expect(checksumOk(out!, 14, 34)).toBe(true);
+    expect(frameChecksumProblems(out!)).toEqual([]);
     expect(ipv4At(out!, 26)).toBe("10.0.1.2");
     expect(t.gw.stats.acceptedByState[PacketState.NEW]).toBe(1);
   });
@@ -54,10 +55,10 @@ describe("gateway: IPv4 forwarding", () => {
     const t = twoLinkGateway();
     t.gw.receive("lan", arpRequest(LAN_HOST_MAC, "10.0.1.2", "10.0.1.1"), 0.5);
     t.take("lan");
-    t.gw.receive("lan", fromLan(ipv4("10.0.1.2", "10.0.2.2", 17, udp(5000, 53))), 1);
+    t.gw.receive("lan", fromLan(udp({ src: "10.0.1.2", dst: "10.0.2.2", sport: 5000, dport: 53 })), 1);
     resolveWanHost(t, 1.1);
     t.take("wan");
-    t.gw.receive("wan", fromWan(ipv4("10.0.2.2", "10.0.1.2", 17, udp(53, 5000))), 1.2);
+    t.gw.receive("wan", fromWan(udp({ src: "10.0.2.2", dst: "10.0.1.2", sport: 53, dport: 5000 })), 1.2);
     const [back] = t.take("lan");
     expect(back).toBeDefined();
     expect(formatMacAt(back!, 0)).toBe(LAN_HOST_MAC);
@@ -72,7 +73,7 @@ describe("gateway: IPv4 forwarding", () => {
     const t = twoLinkGateway({ policy: dropNewFromWan });
     const events: string[] = [];
     t.gw.on((e) => events.push(`${e.record.verdict} ${e.record.reason}`));
-    t.gw.receive("wan", fromWan(ipv4("10.0.2.2", "10.0.1.2", 6, tcp(40000, 22, 1000, 0, TCP_SYN))), 1);
+    t.gw.receive("wan", fromWan(tcp({ src: "10.0.2.2", dst: "10.0.1.2", sport: 40000, dport: 22, seq: 1000, flags: "S" })), 1);
     expect(t.take("lan")).toHaveLength(0);
     expect(t.gw.engine.connectionCount).toBe(0);
     expect(t.gw.stats.engineDrops).toBe(1);
@@ -85,15 +86,15 @@ describe("gateway: IPv4 forwarding", () => {
     const t = twoLinkGateway();
     t.gw.receive("lan", arpRequest(LAN_HOST_MAC, "10.0.1.2", "10.0.1.1"), 0.5);
     t.take("lan");
-    t.gw.receive("lan", fromLan(ipv4("10.0.1.2", "10.0.2.2", 17, udp(33434, 33434), 1)), 1);
+    t.gw.receive("lan", fromLan(udp({ src: "10.0.1.2", dst: "10.0.2.2", sport: 33434, dport: 33434, ttl: 1 })), 1);
     expect(t.take("wan")).toHaveLength(0);
     const [err] = t.take("lan");
     expect(err).toBeDefined();
     expect(ipv4At(err!, 26)).toBe("10.0.1.1");
     expect(ipv4At(err!, 30)).toBe("10.0.1.2");
     expect(err![34]).toBe(11);
-    expect(checksumOk(err!, 14, 34)).toBe(true);
-    expect(checksumOk(err!, 34, 14 + u16(err!, 16))).toBe(true);
+    // The IP header, the ICMP message and the datagram it quotes.
+    expect(frameChecksumProblems(err!)).toEqual([]);
     expect(t.gw.stats.ttlExceeded).toBe(1);
     expect(t.gw.engine.connectionCount).toBe(0);
   });
@@ -102,19 +103,19 @@ describe("gateway: IPv4 forwarding", () => {
     const t = twoLinkGateway();
     t.gw.receive("lan", arpRequest(LAN_HOST_MAC, "10.0.1.2", "10.0.1.1"), 0.5);
     t.take("lan");
-    t.gw.receive("lan", fromLan(ipv4("10.0.1.2", "10.0.1.1", 1, icmpEcho(8, 7, 1))), 1);
+    t.gw.receive("lan", fromLan(icmp({ src: "10.0.1.2", dst: "10.0.1.1", type: 8, id: 7, seq: 1, payload: new Uint8Array(8) })), 1);
     const [reply] = t.take("lan");
     expect(reply).toBeDefined();
     expect(ipv4At(reply!, 26)).toBe("10.0.1.1");
     expect(ipv4At(reply!, 30)).toBe("10.0.1.2");
     expect(reply![34]).toBe(0);
-    expect(checksumOk(reply!, 34, 14 + u16(reply!, 16))).toBe(true);
+    expect(frameChecksumProblems(reply!)).toEqual([]);
     expect(t.gw.engine.connectionCount).toBe(0);
   });
 
   it("gives up on a neighbour that never answers after three requests, one a second", () => {
     const t = twoLinkGateway();
-    t.gw.receive("lan", fromLan(ipv4("10.0.1.2", "10.0.2.9", 17, udp(5000, 53))), 10);
+    t.gw.receive("lan", fromLan(udp({ src: "10.0.1.2", dst: "10.0.2.9", sport: 5000, dport: 53 })), 10);
     for (let ts = 10.25; ts <= 14; ts += 0.25) t.gw.tick(ts);
     const arps = t.take("wan").filter((f) => u16(f, 12) === 0x0806);
     expect(arps).toHaveLength(3);
@@ -124,14 +125,14 @@ describe("gateway: IPv4 forwarding", () => {
 
   it("counts datagrams it has no route for", () => {
     const t = twoLinkGateway();
-    t.gw.receive("lan", fromLan(ipv4("10.0.1.2", "192.0.2.1", 17, udp(5000, 53))), 1);
+    t.gw.receive("lan", fromLan(udp({ src: "10.0.1.2", dst: "192.0.2.1", sport: 5000, dport: 53 })), 1);
     expect(t.gw.stats.noRoute).toBe(1);
     expect(t.gw.verdicts().at(-1)).toMatchObject({ verdict: "drop", reason: "no-route" });
   });
 
   it("follows a static route through its next hop", () => {
     const t = twoLinkGateway({ routes: [{ prefix: "0.0.0.0/0", via: "10.0.2.2", interface: "wan" }] });
-    t.gw.receive("lan", fromLan(ipv4("10.0.1.2", "192.0.2.1", 17, udp(5000, 53))), 1);
+    t.gw.receive("lan", fromLan(udp({ src: "10.0.1.2", dst: "192.0.2.1", sport: 5000, dport: 53 })), 1);
     const asked = resolveWanHost(t, 1.1);
     expect(ipv4At(asked[0]!, 38)).toBe("10.0.2.2");
     const [out] = t.take("wan");
@@ -141,7 +142,7 @@ describe("gateway: IPv4 forwarding", () => {
 
   it("ignores frames for other MACs and bad IPv4 headers", () => {
     const t = twoLinkGateway();
-    const d = ipv4("10.0.1.2", "10.0.2.2", 17, udp(1, 2));
+    const d = udp({ src: "10.0.1.2", dst: "10.0.2.2", sport: 1, dport: 2 });
     t.gw.receive("lan", ethernet("02:99:99:99:99:99", LAN_HOST_MAC, 0x0800, d), 1);
     const bad = d.slice();
     bad[10] ^= 0xff;

@@ -1,29 +1,19 @@
 import { describe, expect, it } from "vitest";
 import { createGateway } from "@alg-sdk/vnet";
-import { arpReply, arpRequest, checksumOk, ethernet, ipv4, ipv4At, ipv6, u16, udp } from "./support/frames.js";
+import { ipv4, udp } from "@alg-sdk/testing";
+import { arpReply, arpRequest, ethernet, frameChecksumProblems, ipv4At, u16 } from "./support/frames.js";
 import { GW_LAN_MAC, GW_WAN_MAC, LAN_HOST_MAC, WAN_HOST_MAC, twoLinkGateway } from "./support/topology.js";
 
-/** Splits an IPv4 datagram (20-byte header) into two fragments, as a host with a small MTU would. */
-function twoFragments(d: Uint8Array, firstPayload: number): Uint8Array[] {
-  const head = d.subarray(0, 20);
-  const make = (from: number, to: number, more: boolean) => {
-    const f = new Uint8Array(20 + to - from);
-    f.set(head, 0);
-    f.set(d.subarray(20 + from, 20 + to), 20);
-    f[2] = f.length >>> 8;
-    f[3] = f.length & 255;
-    const word = (from / 8) | (more ? 0x2000 : 0);
-    f[6] = word >>> 8;
-    f[7] = word & 255;
-    f[10] = f[11] = 0;
-    let s = 0;
-    for (let i = 0; i < 20; i += 2) s += (f[i]! << 8) | f[i + 1]!;
-    while (s > 0xffff) s = (s & 0xffff) + (s >>> 16);
-    f[10] = (~s >>> 8) & 255;
-    f[11] = ~s & 255;
-    return f;
-  };
-  return [make(0, firstPayload, true), make(firstPayload, d.length - 20, false)];
+const UDP = 17;
+const SRC = "10.0.1.2";
+const DST = "10.0.2.2";
+
+/** Splits a UDP datagram's segment into two IPv4 fragments (the same id), as a host with a small MTU would. */
+function twoFragments(segment: Uint8Array, firstPayload: number, id: number): Uint8Array[] {
+  return [
+    ipv4({ src: SRC, dst: DST, protocol: UDP, id, mf: true, payload: segment.subarray(0, firstPayload) }),
+    ipv4({ src: SRC, dst: DST, protocol: UDP, id, fragOffset: firstPayload, payload: segment.subarray(firstPayload) }),
+  ];
 }
 
 describe("gateway: datagrams larger than the outgoing link", () => {
@@ -33,15 +23,15 @@ describe("gateway: datagrams larger than the outgoing link", () => {
     t.gw.receive("wan", arpRequest(WAN_HOST_MAC, "10.0.2.2", "10.0.2.1"), 0.5);
     t.take("wan");
     const data = Uint8Array.from({ length: 2992 }, (_, i) => i & 255);
-    const whole = ipv4("10.0.1.2", "10.0.2.2", 17, udp(5000, 6000, data));
-    for (const frag of twoFragments(whole, 1480)) t.gw.receive("lan", ethernet(GW_LAN_MAC, LAN_HOST_MAC, 0x0800, frag), 1);
+    const whole = udp({ src: SRC, dst: DST, sport: 5000, dport: 6000, id: 0x1234, payload: data });
+    for (const frag of twoFragments(whole.subarray(20), 1480, 0x1234)) t.gw.receive("lan", ethernet(GW_LAN_MAC, LAN_HOST_MAC, 0x0800, frag), 1);
     const out = t.take("wan");
     expect(out.length).toBe(3); // 3020 bytes through a 1500-byte link: 1480 + 1480 + 40
     const rebuilt = new Uint8Array(whole.length - 20);
     for (const f of out) {
       const len = u16(f, 16);
       expect(len).toBeLessThanOrEqual(1500);
-      expect(checksumOk(f, 14, 34)).toBe(true);
+      expect(frameChecksumProblems(f)).toEqual([]);
       expect(f[22]).toBe(63);
       rebuilt.set(f.subarray(34, 14 + len), (u16(f, 20) & 0x1fff) * 8);
     }
@@ -62,20 +52,14 @@ describe("gateway: datagrams larger than the outgoing link", () => {
     gw.connect("lan", (f) => sent.push(f));
     gw.receive("lan", arpRequest(LAN_HOST_MAC, "10.0.1.2", "10.0.1.1"), 0.5);
     sent.length = 0;
-    const big = ipv4("10.0.1.2", "10.0.2.2", 17, udp(5000, 6000, new Uint8Array(3000)));
-    big[6] = 0x40; // DF
-    big[10] = big[11] = 0;
-    let s = 0;
-    for (let i = 0; i < 20; i += 2) s += (big[i]! << 8) | big[i + 1]!;
-    while (s > 0xffff) s = (s & 0xffff) + (s >>> 16);
-    big[10] = (~s >>> 8) & 255;
-    big[11] = ~s & 255;
+    const segment = udp({ src: SRC, dst: DST, sport: 5000, dport: 6000, payload: new Uint8Array(3000) }).subarray(20);
+    const big = ipv4({ src: SRC, dst: DST, protocol: UDP, df: true, payload: segment });
     gw.receive("lan", ethernet(GW_LAN_MAC, LAN_HOST_MAC, 0x0800, big), 1);
     const [icmp] = sent;
     expect(icmp).toBeDefined();
     expect(ipv4At(icmp!, 30)).toBe("10.0.1.2");
     expect([icmp![34], icmp![35], u16(icmp!, 40)]).toEqual([3, 4, 1500]);
-    expect(checksumOk(icmp!, 34, 14 + u16(icmp!, 16))).toBe(true);
+    expect(frameChecksumProblems(icmp!)).toEqual([]);
     expect(gw.stats.tooBig).toBe(1);
   });
 
@@ -88,7 +72,7 @@ describe("gateway: datagrams larger than the outgoing link", () => {
       ],
     });
     gw.connect("lan", (f) => sent.push(f));
-    const big = ipv6("fd00:1::2", "fd00:2::2", 17, udp(5000, 6000, new Uint8Array(3000)));
+    const big = udp({ src: "fd00:1::2", dst: "fd00:2::2", sport: 5000, dport: 6000, payload: new Uint8Array(3000) });
     gw.receive("lan", ethernet(GW_LAN_MAC, LAN_HOST_MAC, 0x86dd, big), 1);
     // The LAN host is not resolved yet: the error waits behind a neighbour solicitation.
     const ns = sent.shift()!;

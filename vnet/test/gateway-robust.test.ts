@@ -1,12 +1,13 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { ethernet, ipv4, udp } from "./support/frames.js";
+import { udp } from "@alg-sdk/testing";
+import { ethernet } from "./support/frames.js";
 import { GW_LAN_MAC, LAN_HOST_MAC, twoLinkGateway } from "./support/topology.js";
 
 describe("gateway: hostile input", () => {
   it("never throws on arbitrary frames, truncated or corrupted datagrams, or unknown interfaces", () => {
     const t = twoLinkGateway();
-    const valid = ethernet(GW_LAN_MAC, LAN_HOST_MAC, 0x0800, ipv4("10.0.1.2", "10.0.2.2", 17, udp(1, 2)));
+    const valid = ethernet(GW_LAN_MAC, LAN_HOST_MAC, 0x0800, udp({ src: "10.0.1.2", dst: "10.0.2.2", sport: 1, dport: 2, payload: new Uint8Array(4) }));
     fc.assert(
       fc.property(
         fc.oneof(
@@ -30,7 +31,7 @@ describe("gateway: hostile input", () => {
   it("keeps memory bounded: a neighbour's queue and the neighbour table have limits", () => {
     const t = twoLinkGateway({ maxPendingFrames: 4, maxNeighbours: 8 });
     for (let i = 0; i < 50; i++) {
-      t.gw.receive("lan", ethernet(GW_LAN_MAC, LAN_HOST_MAC, 0x0800, ipv4("10.0.1.2", `10.0.2.${10 + (i % 20)}`, 17, udp(1000 + i, 53))), 1);
+      t.gw.receive("lan", ethernet(GW_LAN_MAC, LAN_HOST_MAC, 0x0800, udp({ src: "10.0.1.2", dst: `10.0.2.${10 + (i % 20)}`, sport: 1000 + i, dport: 53 })), 1);
     }
     const n = t.gw.neighbours();
     expect(n.length).toBeLessThanOrEqual(8);
