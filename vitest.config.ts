@@ -13,6 +13,7 @@ export default defineConfig({
       { find: /^@alg-sdk\/core$/, replacement: here("./core/src/index.ts") },
       { find: /^@alg-sdk\/core\/payload$/, replacement: here("./core/src/payload/index.ts") },
       { find: /^@alg-sdk\/pcap$/, replacement: here("./pcap/src/index.ts") },
+      { find: /^@alg-sdk\/cli\/module-loader$/, replacement: here("./cli/src/module-loader.ts") },
       { find: /^@alg-sdk\/testing$/, replacement: here("./testing/src/index.ts") },
       { find: /^@alg-sdk\/helper-ftp$/, replacement: here("./helpers/ftp/src/index.ts") },
       { find: /^@alg-sdk\/helper-irc$/, replacement: here("./helpers/irc/src/index.ts") },

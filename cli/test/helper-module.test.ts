@@ -81,6 +81,9 @@ describe("helper modules: the contract", () => {
     expect(await load("./two.mjs", { exportName: "b" })).toEqual({ name: "b" });
     expect(await load("./two.mjs", { exportName: "a" })).toEqual({ name: "a" });
     expect(await problem("./two.mjs")).toBe("no-helper: ./two.mjs exports several candidates (a, b): choose one with ./two.mjs#NAME");
+    // The candidates come with the error too, for callers that name an export their own way (the daemon's --helper-export).
+    await expect(load("./two.mjs")).rejects.toMatchObject({ problem: "no-helper", candidates: ["a", "b"] });
+    await expect(load("./two.mjs", { exportName: "c" })).rejects.toMatchObject({ candidates: [] });
     expect(await problem("./two.mjs", { exportName: "c" })).toBe("no-helper: ./two.mjs has no export c (it exports a, b)");
     expect(await problem("./factory.mjs", { exportName: "VERSION" })).toBe(
       "no-helper: ./factory.mjs#VERSION is neither a helper object nor a factory function",
@@ -88,7 +91,7 @@ describe("helper modules: the contract", () => {
   });
 
   it("refuses what the contract does not cover, each with its own problem", async () => {
-    expect(await problem("./none.mjs")).toMatch(/^no-helper: \.\/none\.mjs exports no helper: it needs a default export or a named export/);
+    expect(await problem("./none.mjs")).toMatch(/^no-helper: \.\/none\.mjs exports no helper \(it exports answer\): it needs a default export or a named export/);
     expect(await problem("./default-object.mjs", { options: {} })).toBe(
       "options: ./default-object.mjs exports a helper object, not a factory: it takes no options",
     );

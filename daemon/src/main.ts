@@ -1,3 +1,4 @@
+import { createRequire } from "node:module";
 import { parseArgs, USAGE } from "./config/args.js";
 import { loadConfig } from "./config/load.js";
 import { ConfigError } from "./config/validate.js";
@@ -6,7 +7,8 @@ import { buildHelpers } from "./runtime/helper-set.js";
 import { cthelperRules, ruleAttachments, standinRules } from "./rules/print-rules.js";
 import { createLogger } from "./runtime/log.js";
 
-export const VERSION = "0.1.0";
+/** The package's version, from its package.json (one directory above both src/ and dist/). */
+export const VERSION = (createRequire(import.meta.url)("../package.json") as { version: string }).version;
 
 /** Runs the daemon until SIGTERM/SIGINT; resolves to the exit status. */
 export async function main(argv: readonly string[]): Promise<number> {

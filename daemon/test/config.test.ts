@@ -28,6 +28,26 @@ describe("command line", () => {
     });
   });
 
+  it("reads tracker modules, each with its own options and export", () => {
+    const a = parseArgs([
+      "--helper", "ftp",
+      "--tracker-module", "./toy.mjs", "--tracker-options", '{"protocol":254}',
+      "--tracker-module", "@acme/trackers", "--tracker-export", "knockTracker",
+    ]);
+    expect(a.settings).toEqual({
+      helpers: [{ name: "ftp" }],
+      trackers: [{ module: "./toy.mjs", options: { protocol: 254 } }, { module: "@acme/trackers", export: "knockTracker" }],
+    });
+    // Options belong to the entry of their own kind named last, whatever comes between.
+    expect(parseArgs(["--helper", "ftp", "--tracker-module", "t", "--helper-options", "{}"]).settings).toEqual({
+      helpers: [{ name: "ftp", options: {} }],
+      trackers: [{ module: "t" }],
+    });
+    expect(() => parseArgs(["--helper", "ftp", "--tracker-options", "{}"])).toThrow(/--tracker-options must follow --tracker-module/);
+    expect(() => parseArgs(["--tracker-export", "x"])).toThrow(/--tracker-export must follow --tracker-module/);
+    expect(() => parseArgs(["--tracker-module", "t", "--tracker-options", "7"])).toThrow(/--tracker-options: expected a JSON object/);
+  });
+
   it("says what is wrong, as a ConfigError", () => {
     expect(() => parseArgs(["--helper-options", "{}"])).toThrow(/must follow --helper/);
     expect(() => parseArgs(["--helper", "ftp", "--helper-options", "[1]"])).toThrow(/JSON object/);
@@ -51,6 +71,19 @@ describe("validation", () => {
     expect(() => validateConfig({ helpers: [{ name: "ftp", module: "x" }] })).toThrow(/exactly one/);
     expect(() => validateConfig({ helpers: [{}] })).toThrow(/exactly one/);
     expect(() => validateConfig({ helpers: [{ name: "ftp", attach: "tcp/0" }] })).toThrow(/1-65535/);
+  });
+
+  it("checks tracker entries: a module each, known keys only, options an object", () => {
+    const base = { helpers: [{ name: "ftp" }] };
+    expect(validateConfig(base).trackers).toEqual([]);
+    expect(validateConfig({ ...base, trackers: [{ module: "./toy.mjs", export: "toyTracker", options: { protocol: 254 } }] }).trackers).toEqual([
+      { module: "./toy.mjs", export: "toyTracker", options: { protocol: 254 } },
+    ]);
+    expect(() => validateConfig({ ...base, trackers: {} })).toThrow(/trackers: expected a list/);
+    expect(() => validateConfig({ ...base, trackers: [{}] })).toThrow(/trackers\[0\]: give "module"/);
+    expect(() => validateConfig({ ...base, trackers: [{ module: "t", modul: "u" }] })).toThrow(/trackers\[0\]: unknown key "modul"/);
+    expect(() => validateConfig({ ...base, trackers: [{ module: "t", options: [1] }] })).toThrow(/trackers\[0\]\.options: expected an object/);
+    expect(() => validateConfig({ helpers: [{ name: "ftp", atach: "tcp/21" }] })).toThrow(/helpers\[0\]: unknown key "atach"/);
   });
 
   it("parses attach points", () => {

@@ -1,5 +1,6 @@
+import { ToyType, toyMessage } from "@alg-sdk/example-tracker-toy";
 import { ftpHelper } from "@alg-sdk/helper-ftp";
-import { tcpConversation, udp } from "@alg-sdk/testing";
+import { ipv4, tcpConversation, udp } from "@alg-sdk/testing";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { validateConfig } from "../src/config/validate.js";
@@ -233,5 +234,57 @@ describe("Daemon (against a stand-in kernel)", () => {
     const k = standinKernel();
     const d = new Daemon(createLogger("error", () => {}), () => {}, () => k.open());
     await expect(d.start(validateConfig({ helpers: [{ name: "ftp" }], mode: "cthelper" }))).rejects.toThrow(/--mode cthelper: nfnetlink_cthelper absent/);
+  });
+});
+
+describe("Daemon with a third-party protocol tracker (--tracker-module)", () => {
+  const TOY = fileURLToPath(new URL("../../examples/tracker-toy/src/index.ts", import.meta.url));
+  /** Three toy sessions opened between the same two hosts (sender ids 1, 2, 3), each packet queued. */
+  const openThreeSessions = (t: Awaited<ReturnType<typeof start>>) => {
+    for (const from of [1, 2, 3]) t.feed(ipv4({ src: "10.201.1.2", dst: "10.201.2.2", protocol: 253, payload: toyMessage(from, 0, ToyType.OPEN) }));
+  };
+  const connections = (logs: string[]) => JSON.parse(/ stats (\{.*\})$/.exec(logs.filter((l) => l.includes(" stats {")).at(-1)!)![1]!).connections as number;
+
+  it("gives the engine the tracker: its sessions are connections of their own, where the generic tracker sees one", async () => {
+    const k = standinKernel();
+    const t = await start(k, { trackers: [{ module: TOY }] });
+    expect(t.logs.join("\n")).toMatch(/serving queue\(s\) 0 with ftp; trackers toy \(protocol 253\) from .*tracker-toy\/src\/index\.ts; verdicts single/);
+    openThreeSessions(t);
+    await tick();
+    expect(t.verdicts().map((v) => v.verdict)).toEqual([NfVerdict.ACCEPT, NfVerdict.ACCEPT, NfVerdict.ACCEPT]);
+    t.d.reportStats();
+    expect(connections(t.logs)).toBe(3);
+    await t.d.stop();
+
+    const without = await start(standinKernel());
+    openThreeSessions(without);
+    await tick();
+    without.d.reportStats();
+    expect(connections(without.logs)).toBe(1);
+    await without.d.stop();
+  });
+
+  it("takes trackers added or removed by a reload (SIGHUP) into a new engine", async () => {
+    const k = standinKernel();
+    const t = await start(k);
+    await t.d.reload(validateConfig({ helpers: [{ name: "ftp" }], verdicts: "single", trackers: [{ module: TOY, options: { protocol: 254 } }] }));
+    expect(t.logs.at(-1)).toMatch(/reloaded: helpers ftp; trackers toy \(protocol 254\) from .* \(new engine\)$/);
+    for (const from of [1, 2]) t.feed(ipv4({ src: "10.201.1.2", dst: "10.201.2.2", protocol: 254, payload: toyMessage(from, 0, ToyType.OPEN) }));
+    await tick();
+    t.d.reportStats();
+    expect(connections(t.logs)).toBe(2);
+    await t.d.stop();
+  });
+
+  it("keeps the running engine when the new configuration's tracker is refused", async () => {
+    const k = standinKernel();
+    const t = await start(k, { trackers: [{ module: TOY }] });
+    const bad = validateConfig({ helpers: [{ name: "ftp" }], verdicts: "single", trackers: [{ module: TOY, export: "ToyState" }] });
+    await expect(t.d.reload(bad)).rejects.toThrow(/--tracker-module .*#ToyState is neither a tracker object nor a factory function/);
+    openThreeSessions(t);
+    await tick();
+    t.d.reportStats();
+    expect(connections(t.logs)).toBe(3);
+    await t.d.stop();
   });
 });

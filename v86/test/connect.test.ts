@@ -1,8 +1,10 @@
 // The adapter against a stand-in emulator with the same bus surface as v86
 // (the two-guest test covers the real one; this pins the adapter's own rules).
 import { describe, expect, it } from "vitest";
+import { icmpv6 } from "@alg-sdk/testing";
 import { createGateway } from "@alg-sdk/vnet";
 import { connectV86 } from "@alg-sdk/v86";
+import { arpRequest as arpRequestFrame, ethernet, ETHERTYPE_IPV6 } from "../../vnet/test/support/frames.js";
 
 class Bus {
   listeners = new Map<string, Set<(v: any) => void>>();
@@ -20,13 +22,8 @@ class Bus {
   }
 }
 
-const arpRequest = (() => {
-  const f = new Uint8Array(60);
-  f.fill(255, 0, 6);
-  f.set([2, 0, 0, 0, 1, 2], 6);
-  f.set([8, 6, 0, 1, 8, 0, 6, 4, 0, 1, 2, 0, 0, 0, 1, 2, 10, 0, 1, 2, 0, 0, 0, 0, 0, 0, 10, 0, 1, 1], 12);
-  return f;
-})();
+/** A LAN host asks for the gateway's MAC. */
+const arpRequest = arpRequestFrame("02:00:00:00:01:02", "10.0.1.2", "10.0.1.1");
 
 describe("connectV86", () => {
   const gateway = () => createGateway({ interfaces: [{ name: "lan", mac: "02:00:00:00:01:01", ipv4: "10.0.1.1/24", ipv6: "fd00:1::1/64" }] });
@@ -59,15 +56,7 @@ describe("connectV86", () => {
     const gw = gateway();
     connectV86(emu, gw, "lan");
     // A ping6 to an unresolved LAN host makes the gateway solicit it by multicast.
-    const ping = new Uint8Array(14 + 40 + 8);
-    ping.set([2, 0, 0, 0, 1, 1, 2, 0, 0, 0, 1, 9, 0x86, 0xdd, 0x60], 0);
-    ping[18] = 0;
-    ping[19] = 8;
-    ping[20] = 58;
-    ping[21] = 64;
-    ping.set([0xfd, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 9], 22);
-    ping.set([0xfd, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1], 38);
-    ping[54] = 128;
+    const ping = ethernet("02:00:00:00:01:01", "02:00:00:00:01:09", ETHERTYPE_IPV6, icmpv6({ src: "fd00:1::9", dst: "fd00:1::1", type: 128 }));
     gw.receive("lan", ping); // to the gateway itself: answered, so it resolves fd00:1::9
     await Promise.resolve();
     const [ns] = emu.delivered;

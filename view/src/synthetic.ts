@@ -7,91 +7,60 @@
  * firewall to drop. Runtime-agnostic.
  */
 
+import { addressBytes, icmp, tcp } from "@alg-sdk/testing";
+
 export const SYNTH_GATEWAY_LAN_MAC = "02:00:00:00:01:01";
 export const SYNTH_GATEWAY_WAN_MAC = "02:00:00:00:02:01";
 const GW_LAN = [2, 0, 0, 0, 1, 1];
 const GW_WAN = [2, 0, 0, 0, 2, 1];
 const SERVER_MAC = [2, 0, 0, 0, 2, 2];
 /** The server, 10.1.0.2 on the WAN (10.1.0.0/16); hosts are 10.0.x.y on the LAN (10.0.0.0/16). */
-const SERVER = [10, 1, 0, 2];
+const SERVER = "10.1.0.2";
 
 export interface SyntheticFrame {
   readonly side: "lan" | "wan";
   readonly bytes: Uint8Array;
 }
 
-function hostAddr(i: number): number[] {
+function hostAddr(i: number): string {
   const n = i + 2;
-  return [10, 0, (n >>> 8) & 255, n & 255];
+  return `10.0.${(n >>> 8) & 255}.${n & 255}`;
 }
 function hostMac(i: number): number[] {
   return [2, 0, 0, 1, (i >>> 8) & 255, i & 255];
 }
 
-function sum(b: Uint8Array, s: number, e: number, acc = 0): number {
-  for (let i = s; i < e; i += 2) acc += (b[i]! << 8) | (i + 1 < e ? b[i + 1]! : 0);
-  return acc;
-}
-function fold(acc: number): number {
-  while (acc > 0xffff) acc = (acc & 0xffff) + Math.floor(acc / 0x10000);
-  return ~acc & 0xffff;
-}
 function put16(b: Uint8Array, o: number, v: number): void {
   b[o] = (v >>> 8) & 255;
   b[o + 1] = v & 255;
 }
-function put32(b: Uint8Array, o: number, v: number): void {
-  put16(b, o, (v >>> 16) & 0xffff);
-  put16(b, o + 2, v & 0xffff);
-}
 
-/** An Ethernet + IPv4 frame around `l4` (whose checksum is filled here for TCP and ICMP). */
-function ipv4Frame(dstMac: number[], srcMac: number[], src: number[], dst: number[], proto: number, l4: Uint8Array): Uint8Array {
-  const f = new Uint8Array(Math.max(60, 34 + l4.length));
+/** An Ethernet frame (padded to the 60-byte minimum) of `type` around `payload`. */
+function frame(dstMac: number[], srcMac: number[], type: number, payload: Uint8Array): Uint8Array {
+  const f = new Uint8Array(Math.max(60, 14 + payload.length));
   f.set(dstMac, 0);
   f.set(srcMac, 6);
-  put16(f, 12, 0x0800);
-  f[14] = 0x45;
-  put16(f, 16, 20 + l4.length);
-  f[22] = 64;
-  f[23] = proto;
-  f.set(src, 26);
-  f.set(dst, 30);
-  put16(f, 24, fold(sum(f, 14, 34)));
-  f.set(l4, 34);
-  const end = 34 + l4.length;
-  if (proto === 6) put16(f, 34 + 16, fold(sum(f, 34, end, sum(f, 26, 34) + 6 + l4.length)));
-  else if (proto === 1) put16(f, 34 + 2, fold(sum(f, 34, end)));
+  put16(f, 12, type);
+  f.set(payload, 14);
   return f;
 }
 
-function tcpSegment(sport: number, dport: number, seq: number, ack: number, flags: number, data = ""): Uint8Array {
-  const t = new Uint8Array(20 + data.length);
-  put16(t, 0, sport);
-  put16(t, 2, dport);
-  put32(t, 4, seq >>> 0);
-  put32(t, 8, ack >>> 0);
-  t[12] = 0x50;
-  t[13] = flags;
-  put16(t, 14, 64240);
-  for (let i = 0; i < data.length; i++) t[20 + i] = data.charCodeAt(i);
-  return t;
+/** A TCP segment in an IPv4 datagram (from @alg-sdk/testing, the repository's packet builder) in a frame. */
+function tcpFrame(dstMac: number[], srcMac: number[], src: string, dst: string, sport: number, dport: number, seq: number, ack: number, flags: number, data = ""): Uint8Array {
+  return frame(dstMac, srcMac, 0x0800, tcp({ src, dst, sport, dport, seq, ack, flags, window: 64240, payload: data }));
 }
 
-function arpRequest(mac: number[], ip: number[], target: number[]): Uint8Array {
-  const f = new Uint8Array(60);
-  f.fill(255, 0, 6);
-  f.set(mac, 6);
-  put16(f, 12, 0x0806);
-  put16(f, 14, 1);
-  put16(f, 16, 0x0800);
-  f[18] = 6;
-  f[19] = 4;
-  put16(f, 20, 1);
-  f.set(mac, 22);
-  f.set(ip, 28);
-  f.set(target, 38);
-  return f;
+function arpRequest(mac: number[], ip: string, target: string): Uint8Array {
+  const a = new Uint8Array(28);
+  put16(a, 0, 1);
+  put16(a, 2, 0x0800);
+  a[4] = 6;
+  a[5] = 4;
+  put16(a, 6, 1);
+  a.set(mac, 8);
+  a.set(addressBytes(ip).bytes, 14);
+  a.set(addressBytes(target).bytes, 24);
+  return frame([255, 255, 255, 255, 255, 255], mac, 0x0806, a);
 }
 
 const SYN = 0x02;
@@ -114,13 +83,11 @@ class Conversation {
     this.s = (seed * 40503 + 12345) >>> 0;
   }
   private fromHost(flags: number, data = ""): void {
-    const seg = tcpSegment(this.sport, this.dport, this.c, this.s, flags, data);
-    this.out.push({ side: "lan", bytes: ipv4Frame(GW_LAN, hostMac(this.host), hostAddr(this.host), SERVER, 6, seg) });
+    this.out.push({ side: "lan", bytes: tcpFrame(GW_LAN, hostMac(this.host), hostAddr(this.host), SERVER, this.sport, this.dport, this.c, this.s, flags, data) });
     this.c = (this.c + data.length + (flags & SYN ? 1 : 0)) >>> 0;
   }
   private fromServer(flags: number, data = ""): void {
-    const seg = tcpSegment(this.dport, this.sport, this.s, this.c, flags, data);
-    this.out.push({ side: "wan", bytes: ipv4Frame(GW_WAN, SERVER_MAC, SERVER, hostAddr(this.host), 6, seg) });
+    this.out.push({ side: "wan", bytes: tcpFrame(GW_WAN, SERVER_MAC, SERVER, hostAddr(this.host), this.dport, this.sport, this.s, this.c, flags, data) });
     this.s = (this.s + data.length + (flags & SYN ? 1 : 0)) >>> 0;
   }
   open(): void {
@@ -141,20 +108,14 @@ class Conversation {
 
 /** A connection the server opens to a host (an active FTP data channel, or an unsolicited one). */
 function serverOpens(out: SyntheticFrame[], host: number, sport: number, dport: number, seed: number): void {
-  const seg = tcpSegment(sport, dport, (seed * 7919) >>> 0, 0, SYN);
-  out.push({ side: "wan", bytes: ipv4Frame(GW_WAN, SERVER_MAC, SERVER, hostAddr(host), 6, seg) });
+  out.push({ side: "wan", bytes: tcpFrame(GW_WAN, SERVER_MAC, SERVER, hostAddr(host), sport, dport, (seed * 7919) >>> 0, 0, SYN) });
 }
 
+/** An echo request with 8 bytes of data, and its reply. */
 function ping(out: SyntheticFrame[], host: number, id: number): void {
-  const req = new Uint8Array(16);
-  req[0] = 8;
-  put16(req, 4, id);
-  put16(req, 6, 1);
-  out.push({ side: "lan", bytes: ipv4Frame(GW_LAN, hostMac(host), hostAddr(host), SERVER, 1, req) });
-  const rep = req.slice();
-  rep[0] = 0;
-  rep[2] = rep[3] = 0;
-  out.push({ side: "wan", bytes: ipv4Frame(GW_WAN, SERVER_MAC, SERVER, hostAddr(host), 1, rep) });
+  const data = new Uint8Array(8);
+  out.push({ side: "lan", bytes: frame(GW_LAN, hostMac(host), 0x0800, icmp({ src: hostAddr(host), dst: SERVER, type: 8, id, seq: 1, payload: data })) });
+  out.push({ side: "wan", bytes: frame(GW_WAN, SERVER_MAC, 0x0800, icmp({ src: SERVER, dst: hostAddr(host), type: 0, id, seq: 1, payload: data })) });
 }
 
 export interface TrafficOptions {
@@ -173,8 +134,8 @@ export interface TrafficOptions {
 export function syntheticTraffic(o: TrafficOptions): SyntheticFrame[] {
   const hosts = Math.min(4000, Math.max(1, Math.ceil(o.connections / 8)));
   const out: SyntheticFrame[] = [];
-  for (let h = 0; h < hosts; h++) out.push({ side: "lan", bytes: arpRequest(hostMac(h), hostAddr(h), [10, 0, 0, 1]) });
-  out.push({ side: "wan", bytes: arpRequest(SERVER_MAC, SERVER, [10, 1, 0, 1]) });
+  for (let h = 0; h < hosts; h++) out.push({ side: "lan", bytes: arpRequest(hostMac(h), hostAddr(h), "10.0.0.1") });
+  out.push({ side: "wan", bytes: arpRequest(SERVER_MAC, SERVER, "10.1.0.1") });
   const ftpEvery = o.ftpEvery ?? 10;
   const unsolicitedEvery = o.unsolicitedEvery ?? 25;
   for (let i = 0; i < o.connections; i++) {
@@ -188,8 +149,7 @@ export function syntheticTraffic(o: TrafficOptions): SyntheticFrame[] {
       ctl.say("USER anonymous\r\n");
       ctl.hear("331 any password\r\n");
       const dataPort = sport + 1;
-      const a = hostAddr(host);
-      ctl.say(`PORT ${a.join(",")},${dataPort >>> 8},${dataPort & 255}\r\n`);
+      ctl.say(`PORT ${hostAddr(host).replaceAll(".", ",")},${dataPort >>> 8},${dataPort & 255}\r\n`);
       ctl.hear("200 ok\r\n");
       // Every fifth session is abandoned before its transfer: its expectation stays pending.
       if (i % (ftpEvery * 5) !== 0) serverOpens(out, host, 20, dataPort, i + 7);

@@ -1,8 +1,20 @@
 import { describe, expect, it } from "vitest";
 import { createGateway } from "@alg-sdk/vnet";
-import { checksumProblems, checksumValid, fragments, udp } from "@alg-sdk/testing";
-import { arpReply, arpRequest, ethernet, ipv4At, u16 } from "./support/frames.js";
+import { ipv4, udp } from "@alg-sdk/testing";
+import { arpReply, arpRequest, ethernet, frameChecksumProblems, ipv4At, u16 } from "./support/frames.js";
 import { GW_LAN_MAC, GW_WAN_MAC, LAN_HOST_MAC, WAN_HOST_MAC, twoLinkGateway } from "./support/topology.js";
+
+const UDP = 17;
+const SRC = "10.0.1.2";
+const DST = "10.0.2.2";
+
+/** Splits a UDP datagram's segment into two IPv4 fragments (the same id), as a host with a small MTU would. */
+function twoFragments(segment: Uint8Array, firstPayload: number, id: number): Uint8Array[] {
+  return [
+    ipv4({ src: SRC, dst: DST, protocol: UDP, id, mf: true, payload: segment.subarray(0, firstPayload) }),
+    ipv4({ src: SRC, dst: DST, protocol: UDP, id, fragOffset: firstPayload, payload: segment.subarray(firstPayload) }),
+  ];
+}
 
 describe("gateway: datagrams larger than the outgoing link", () => {
   it("sends a datagram the engine reassembled out again in fragments that rebuild it exactly", () => {
@@ -11,16 +23,15 @@ describe("gateway: datagrams larger than the outgoing link", () => {
     t.gw.receive("wan", arpRequest(WAN_HOST_MAC, "10.0.2.2", "10.0.2.1"), 0.5);
     t.take("wan");
     const data = Uint8Array.from({ length: 2992 }, (_, i) => i & 255);
-    const whole = udp({ src: "10.0.1.2", dst: "10.0.2.2", id: 0x1234, sport: 5000, dport: 6000, payload: data });
-    // Two fragments, as a host with a small MTU would send them.
-    for (const frag of fragments(whole, { sizes: [1480] })) t.gw.receive("lan", ethernet(GW_LAN_MAC, LAN_HOST_MAC, 0x0800, frag), 1);
+    const whole = udp({ src: SRC, dst: DST, sport: 5000, dport: 6000, id: 0x1234, payload: data });
+    for (const frag of twoFragments(whole.subarray(20), 1480, 0x1234)) t.gw.receive("lan", ethernet(GW_LAN_MAC, LAN_HOST_MAC, 0x0800, frag), 1);
     const out = t.take("wan");
     expect(out.length).toBe(3); // 3020 bytes through a 1500-byte link: 1480 + 1480 + 40
     const rebuilt = new Uint8Array(whole.length - 20);
     for (const f of out) {
       const len = u16(f, 16);
       expect(len).toBeLessThanOrEqual(1500);
-      expect(checksumValid(f, 14, 20)).toBe(true);
+      expect(frameChecksumProblems(f)).toEqual([]);
       expect(f[22]).toBe(63);
       rebuilt.set(f.subarray(34, 14 + len), (u16(f, 20) & 0x1fff) * 8);
     }
@@ -41,13 +52,14 @@ describe("gateway: datagrams larger than the outgoing link", () => {
     gw.connect("lan", (f) => sent.push(f));
     gw.receive("lan", arpRequest(LAN_HOST_MAC, "10.0.1.2", "10.0.1.1"), 0.5);
     sent.length = 0;
-    const big = udp({ src: "10.0.1.2", dst: "10.0.2.2", sport: 5000, dport: 6000, payload: new Uint8Array(3000), df: true });
+    const segment = udp({ src: SRC, dst: DST, sport: 5000, dport: 6000, payload: new Uint8Array(3000) }).subarray(20);
+    const big = ipv4({ src: SRC, dst: DST, protocol: UDP, df: true, payload: segment });
     gw.receive("lan", ethernet(GW_LAN_MAC, LAN_HOST_MAC, 0x0800, big), 1);
     const [icmp] = sent;
     expect(icmp).toBeDefined();
     expect(ipv4At(icmp!, 30)).toBe("10.0.1.2");
     expect([icmp![34], icmp![35], u16(icmp!, 40)]).toEqual([3, 4, 1500]);
-    expect(checksumProblems(icmp!.subarray(14))).toEqual([]);
+    expect(frameChecksumProblems(icmp!)).toEqual([]);
     expect(gw.stats.tooBig).toBe(1);
   });
 

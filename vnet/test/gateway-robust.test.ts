@@ -7,7 +7,7 @@ import { GW_LAN_MAC, LAN_HOST_MAC, twoLinkGateway } from "./support/topology.js"
 describe("gateway: hostile input", () => {
   it("never throws on arbitrary frames, truncated or corrupted datagrams, or unknown interfaces", () => {
     const t = twoLinkGateway();
-    const valid = ethernet(GW_LAN_MAC, LAN_HOST_MAC, 0x0800, udp({ src: "10.0.1.2", dst: "10.0.2.2", sport: 1, dport: 2 }));
+    const valid = ethernet(GW_LAN_MAC, LAN_HOST_MAC, 0x0800, udp({ src: "10.0.1.2", dst: "10.0.2.2", sport: 1, dport: 2, payload: new Uint8Array(4) }));
     fc.assert(
       fc.property(
         fc.oneof(

@@ -32,10 +32,19 @@ export interface HelperModuleSpec {
 /** Why a helper module could not be loaded; the caller decides how to report each kind. */
 export type HelperModuleProblem = "not-found" | "import-failed" | "no-helper" | "options" | "factory-failed";
 
+/** A helper or tracker module that could not be loaded: `problem` says what kind of failure, the message what was found. */
 export class HelperModuleError extends Error {
   constructor(
+    /** What kind of failure: the CLI reports a module that breaks on import as an internal error, the others as usage errors. */
     readonly problem: HelperModuleProblem,
     message: string,
+    /**
+     * The exports that could each be the plugin, when several could and
+     * none was chosen (empty otherwise): for a caller that names the export
+     * its own way (`MODULE#NAME` on the CLI's command line, a separate
+     * option elsewhere) to say how to choose.
+     */
+    readonly candidates: readonly string[] = [],
   ) {
     super(message);
     this.name = "HelperModuleError";
@@ -170,9 +179,13 @@ function pickExport(spec: HelperModuleSpec, namespace: Record<string, unknown>, 
   const fitting = names.filter((k) => helperLike(namespace[k]));
   if (fitting.length === 1) return namespace[fitting[0]!];
   if (fitting.length === 0) {
-    throw new HelperModuleError("no-helper", `${spec.module} exports no ${noun}: it needs a default export or a named export that is a ${noun} object or a factory function`);
+    const all = Object.keys(namespace);
+    throw new HelperModuleError(
+      "no-helper",
+      `${spec.module} exports no ${noun} (it exports ${all.length === 0 ? "nothing" : all.join(", ")}): it needs a default export or a named export that is a ${noun} object or a factory function`,
+    );
   }
-  throw new HelperModuleError("no-helper", `${spec.module} exports several candidates (${fitting.join(", ")}): choose one with ${spec.module}#NAME`);
+  throw new HelperModuleError("no-helper", `${spec.module} exports several candidates (${fitting.join(", ")}): choose one with ${spec.module}#NAME`, fitting);
 }
 
 function messageOf(error: unknown): string {

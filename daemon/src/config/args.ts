@@ -26,6 +26,9 @@ Linux only, needs CAP_NET_ADMIN. See docs/daemon.md for the firewall rules.
   --helper-export NAME     export of the module named just before
   --helper-attach PROTO/PORT[-PORT]
                            where the helper named just before attaches (repeatable)
+  --tracker-module SPEC    third-party protocol tracker: package name or path (repeatable)
+  --tracker-options JSON   options for the tracker named just before
+  --tracker-export NAME    export of the tracker module named just before
   --config FILE            JSON settings (flags override them); SIGHUP re-reads it
   --verdicts batch|single  batch verdicts (default) or one message per packet
   --fail-open              NFQA_CFG_F_FAIL_OPEN: accept what the queue cannot hold
@@ -56,20 +59,35 @@ function queueList(text: string): number[] {
 
 const HELPER = /^([a-z][a-z0-9_-]*)(?::(.+))?$/i;
 
+/** A `--helper-options` or `--tracker-options` value: a JSON object. */
+function jsonObject(flag: string, text: string): Record<string, unknown> {
+  try {
+    const o: unknown = JSON.parse(text);
+    if (typeof o !== "object" || o === null || Array.isArray(o)) throw new Error("not an object");
+    return o as Record<string, unknown>;
+  } catch (e) {
+    throw new ConfigError(`${flag}: expected a JSON object (${(e as Error).message})`);
+  }
+}
+
 /** Parses argv (without node and script). Throws ConfigError for a mistake. */
 export function parseArgs(argv: readonly string[]): ParsedArgs {
   const settings: Record<string, unknown> = {};
   const helpers: Record<string, unknown>[] = [];
+  const trackers: Record<string, unknown>[] = [];
   const queues: number[] = [];
   let configFile: string | null = null;
   let printRules: ParsedArgs["printRules"] = null;
   let help = false;
   let version = false;
-  const last = (flag: string): Record<string, unknown> => {
-    const h = helpers[helpers.length - 1];
-    if (!h) throw new ConfigError(`${flag} must follow --helper or --helper-module`);
-    return h;
+  // --helper-options and the like configure the helper (or tracker) named last before them.
+  const lastOf = (list: Record<string, unknown>[], flag: string, after: string): Record<string, unknown> => {
+    const named = list[list.length - 1];
+    if (!named) throw new ConfigError(`${flag} must follow ${after}`);
+    return named;
   };
+  const last = (flag: string) => lastOf(helpers, flag, "--helper or --helper-module");
+  const lastTracker = (flag: string) => lastOf(trackers, flag, "--tracker-module");
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const eq = arg.startsWith("--") ? arg.indexOf("=") : -1;
@@ -106,17 +124,9 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       case "--helper-module":
         helpers.push({ module: value() });
         break;
-      case "--helper-options": {
-        const h = last(flag);
-        try {
-          const o: unknown = JSON.parse(value());
-          if (typeof o !== "object" || o === null || Array.isArray(o)) throw new Error("not an object");
-          h.options = o;
-        } catch (e) {
-          throw new ConfigError(`--helper-options: expected a JSON object (${(e as Error).message})`);
-        }
+      case "--helper-options":
+        last(flag).options = jsonObject(flag, value());
         break;
-      }
       case "--helper-export":
         last(flag).export = value();
         break;
@@ -125,6 +135,15 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
         h.attach = [...((h.attach as string[] | undefined) ?? []), value()];
         break;
       }
+      case "--tracker-module":
+        trackers.push({ module: value() });
+        break;
+      case "--tracker-options":
+        lastTracker(flag).options = jsonObject(flag, value());
+        break;
+      case "--tracker-export":
+        lastTracker(flag).export = value();
+        break;
       case "--config":
         configFile = value();
         break;
@@ -170,5 +189,6 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   }
   if (queues.length > 0) settings.queues = queues;
   if (helpers.length > 0) settings.helpers = helpers as HelperConfig[];
+  if (trackers.length > 0) settings.trackers = trackers;
   return { help, version, configFile, printRules, settings };
 }

@@ -6,12 +6,26 @@ export interface HelperConfig {
   readonly name?: string;
   /** Package name or path of a third-party helper module. */
   readonly module?: string;
-  /** The module's export to use (default: see loadHelperModule). */
+  /** The module's export to use (default: the default export, else the only one that is a helper or a factory). */
   readonly export?: string;
   /** Options for the helper's factory. */
   readonly options?: Record<string, unknown>;
   /** Where to attach it: "tcp/21", "tcp/6660-6669", "udp/69"; default: the helper's own rules. */
   readonly attach?: readonly string[];
+}
+
+/**
+ * A third-party protocol tracker (`--tracker-module`): a module whose
+ * default or named export is a tracker object or a factory of one. The
+ * engine's tracker for its protocol numbers is replaced by it.
+ */
+export interface TrackerConfig {
+  /** Package name or path. */
+  readonly module: string;
+  /** The module's export to use (default: the default export, else the only one that is a tracker or a factory). */
+  readonly export?: string;
+  /** Options for the tracker's factory. */
+  readonly options?: Record<string, unknown>;
 }
 
 /** How the daemon gets EXP_NEW accepted: see docs/daemon.md, "Kernel modes". */
@@ -20,6 +34,8 @@ export type KernelMode = "auto" | "cthelper" | "standin";
 export interface DaemonConfig {
   readonly queues: readonly number[];
   readonly helpers: readonly HelperConfig[];
+  /** Protocol trackers beyond the built-in ones, given to the engine (`createEngine({ trackers })`). */
+  readonly trackers: readonly TrackerConfig[];
   /** "batch": runs of accepts share one NFQNL_MSG_VERDICT_BATCH; "single": one verdict message per packet. */
   readonly verdicts: "batch" | "single";
   /** NFQA_CFG_F_FAIL_OPEN: the kernel accepts packets it cannot queue (queue full, daemon too slow). */
@@ -44,6 +60,7 @@ export interface DaemonConfig {
 export const DEFAULT_CONFIG: DaemonConfig = {
   queues: [0],
   helpers: [],
+  trackers: [],
   verdicts: "batch",
   failOpen: false,
   queueMaxLen: 1024,

@@ -1,4 +1,3 @@
-import { createEngine, type Engine, type EngineOptions } from "@alg-sdk/core";
 import { performance } from "node:perf_hooks";
 import { kernelExpectation } from "../bridge/expectation-request.js";
 import { encodeHelperDelete, encodeHelperNew } from "../cthelper/messages.js";
@@ -15,9 +14,9 @@ import { RequestChannel } from "../transport/requests.js";
 import { openNetfilterSocket, type NetlinkSocket } from "../transport/socket.js";
 import { Counters } from "./counters.js";
 import { formatExpectEvent } from "./expect-format.js";
-import { buildHelpers, type HelperSet } from "./helper-set.js";
 import type { Logger } from "./log.js";
 import { PacketProcessor } from "./packet-processor.js";
+import { buildPlugins, pluginNames, type Plugins } from "./plugins.js";
 import { QueueWorker } from "./queue-worker.js";
 import type { VerdictSequencer } from "./verdict-sequencer.js";
 
@@ -48,8 +47,7 @@ export type SocketFactory = () => NetlinkSocket;
 export class Daemon {
   readonly counters = new Counters();
   private config!: DaemonConfig;
-  private helperSet!: HelperSet;
-  private engine!: Engine;
+  private plugins!: Plugins;
   private processor!: PacketProcessor;
   private ctSocket!: NetlinkSocket;
   private channel!: RequestChannel;
@@ -71,8 +69,7 @@ export class Daemon {
   async start(config: DaemonConfig): Promise<void> {
     this.config = config;
     this.log.level = config.logLevel;
-    this.helperSet = await buildHelpers(config.helpers);
-    this.newEngine();
+    this.use(await buildPlugins(config));
 
     this.ctSocket = this.openSocket();
     this.channel = new RequestChannel((d) => this.ctSocket.send(d));
@@ -112,7 +109,7 @@ export class Daemon {
       this.workers.push(worker);
     }
     this.log.info(
-      `serving queue(s) ${config.queues.join(", ")} with ${this.helperSet.facts.map((f) => f.name).join(", ")}; verdicts ${config.verdicts}` +
+      `serving queue(s) ${config.queues.join(", ")} with ${pluginNames(this.plugins)}; verdicts ${config.verdicts}` +
         `${config.failOpen ? ", fail-open" : ""}, bound ${config.verdictTimeoutMs} ms`,
     );
     this.setStatsInterval(config.statsIntervalSec);
@@ -127,19 +124,11 @@ export class Daemon {
     return "mode standin: nfnetlink_cthelper not used; give master connections a stand-in kernel helper (nft ct helper type \"sane\") so EXP_NEW is accepted, and queue their packets with an NFQUEUE rule (docs/daemon.md)";
   }
 
-  private newEngine(): void {
-    const options: EngineOptions = {
-      helpers: this.helperSet.helpers as EngineOptions["helpers"],
-      attach: this.helperSet.attach,
-      helperErrorVerdict: "accept",
-      // The engine never sees the data connections, so its copies of expectations are never matched and
-      // stay until their timeout: room for 65,536 keeps a busy server (about 200 new ones a second at
-      // 300 s) from filling the table, where a full table would make helpers drop (as nf_ct_expect_max does).
-      maxExpectations: 65536,
-    };
-    this.engine = createEngine(options);
+  /** Serves packets with these plugins' engine from now on. */
+  private use(plugins: Plugins): void {
+    this.plugins = plugins;
     this.processor?.close();
-    this.processor = new PacketProcessor(this.engine, () => performance.now() / 1000, this.config.zone, (e) => {
+    this.processor = new PacketProcessor(plugins.engine, () => performance.now() / 1000, this.config.zone, (e) => {
       this.log.limited("warn", `helper-error-${e.helper}`, `helper ${e.helper} threw on connection ${e.connectionId}: ${String(e.error)}; packet accepted`);
     });
   }
@@ -193,9 +182,9 @@ export class Daemon {
   }
 
   private async registerHelpers(): Promise<void> {
-    for (const f of this.helperSet.facts) {
+    for (const f of this.plugins.helperSet.facts) {
       const name = `${this.config.userspaceHelperPrefix}${f.name}`.slice(0, HELPER_NAME_MAX);
-      const l4s = new Set(this.helperSet.attach.filter((a) => a.helper === f.name).map((a) => (typeof a.protocol === "number" ? a.protocol : PROTOCOLS[a.protocol] ?? 6)));
+      const l4s = new Set(this.plugins.helperSet.attach.filter((a) => a.helper === f.name).map((a) => (typeof a.protocol === "number" ? a.protocol : PROTOCOLS[a.protocol] ?? 6)));
       for (const l4 of l4s) {
         for (const l3 of [Family.INET, Family.INET6]) {
           const seq = this.channel.nextSeq();
@@ -210,7 +199,7 @@ export class Daemon {
 
   /** Prints the counters as one JSON line on stderr. */
   reportStats(): void {
-    this.log.info(`stats ${JSON.stringify({ mode: this.mode, connections: this.engine.connectionCount, ...this.counters.snapshot() })}`);
+    this.log.info(`stats ${JSON.stringify({ mode: this.mode, connections: this.plugins.engine.connectionCount, ...this.counters.snapshot() })}`);
   }
 
   private setStatsInterval(seconds: number): void {
@@ -220,24 +209,24 @@ export class Daemon {
   }
 
   /**
-   * Applies a new configuration (SIGHUP). Changed helpers get a new engine:
-   * connections already open are picked up again mid-stream, as Linux's TCP
-   * tracker does. Queue changes need a restart.
+   * Applies a new configuration (SIGHUP). Changed helpers or trackers get a
+   * new engine (all of them built again, so no plugin instance serves two
+   * engines): connections already open are picked up again mid-stream, as
+   * Linux's TCP tracker does. Queue changes need a restart. A configuration
+   * that cannot be built changes nothing.
    */
   async reload(next: DaemonConfig): Promise<void> {
-    const helpersChanged = JSON.stringify(next.helpers) !== JSON.stringify(this.config.helpers);
+    const pluginsChanged = JSON.stringify([next.helpers, next.trackers]) !== JSON.stringify([this.config.helpers, this.config.trackers]);
     if (JSON.stringify(next.queues) !== JSON.stringify(this.config.queues) || next.verdicts !== this.config.verdicts || next.failOpen !== this.config.failOpen) {
       this.log.warn("reload: queue, verdict and fail-open settings take effect on restart only");
     }
-    if (helpersChanged) {
-      this.helperSet = await buildHelpers(next.helpers);
-      if (this.mode === "cthelper") this.log.warn("reload: user-space helper registrations are kept as they were at start");
-    }
+    const plugins = pluginsChanged ? await buildPlugins(next) : null;
+    if (plugins !== null && this.mode === "cthelper") this.log.warn("reload: user-space helper registrations are kept as they were at start");
     this.config = { ...next, queues: this.config.queues, verdicts: this.config.verdicts, failOpen: this.config.failOpen };
     this.log.level = next.logLevel;
-    if (helpersChanged) this.newEngine();
+    if (plugins !== null) this.use(plugins);
     this.setStatsInterval(next.statsIntervalSec);
-    this.log.info(`reloaded: helpers ${this.helperSet.facts.map((f) => f.name).join(", ")}${helpersChanged ? " (new engine)" : " (unchanged)"}`);
+    this.log.info(`reloaded: helpers ${pluginNames(this.plugins)}${plugins !== null ? " (new engine)" : " (unchanged)"}`);
   }
 
   /**
