@@ -7,23 +7,10 @@
  * depend on byte order, so this gives the bytes a little-endian kernel writes.
  */
 
-const TWO_32 = 0x1_0000_0000;
-
-/**
- * `csum_add` on 32-bit values: the sum with its carry out of bit 31 added
- * back in. Both terms are below 2^32, so one subtraction does it (no
- * division: this runs for every translated packet).
- */
-function csumAdd(a: number, b: number): number {
-  const t = a + b;
-  return t >= TWO_32 ? t - 0xffff_ffff : t;
-}
-
-/** `csum_fold`: 32 bits to 16 with end-around carries, then inverted. */
-function csumFold(sum32: number): number {
-  let s = (sum32 & 0xffff) + (sum32 >>> 16);
-  s = (s & 0xffff) + (s >>> 16);
-  return ~s & 0xffff;
+/** Folds a non-negative sum of 16-bit terms to 16 bits with end-around carries. */
+function fold16(sum: number): number {
+  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
+  return sum;
 }
 
 function readU16(b: Uint8Array, at: number): number {
@@ -35,31 +22,46 @@ function writeU16(b: Uint8Array, at: number, v: number): void {
   b[at + 1] = v & 0xff;
 }
 
-/** The running state of one incremental update: `~csum_unfold(*sum)` plus the terms so far. */
+/**
+ * The running state of one incremental update (`csum_replace4`:
+ * `~csum_unfold(*sum)`, `csum_sub` of the old value, `csum_add` of the new,
+ * `csum_fold`).
+ *
+ * Linux adds 32-bit terms with end-around carry; here every 32-bit term is
+ * added as its two 16-bit halves. Both are sums modulo 0xffff that are zero
+ * only when every term is zero, and the first term (the unfolded checksum,
+ * whose high half is 0xffff) never is, so the folded result, including
+ * which of the two zeros it is, is the kernel's. Kept to small integers:
+ * a sum above 2^31 would be a heap number in V8, allocated per packet
+ * whenever a call here is not inlined.
+ */
 export class ChecksumUpdate {
   private sum = 0;
 
   /** Starts from the 16-bit checksum stored at `b[at]`. */
   begin(b: Uint8Array, at: number): this {
-    // ~csum_unfold(x) in 32 bits: the 16-bit value zero-extended, then every bit inverted.
-    this.sum = (~readU16(b, at) >>> 0) >>> 0;
+    // ~csum_unfold(x) in 32 bits: 0xffff in the high half, ~x in the low one.
+    this.sum = 0xffff + (~readU16(b, at) & 0xffff);
     return this;
   }
 
-  /** `csum_sub(sum, old)` then `csum_add(sum, new)` for one 32-bit word. */
+  /** `csum_sub(sum, old)` then `csum_add(sum, new)` for one 32-bit word (signed or unsigned). */
   replace32(oldWord: number, newWord: number): this {
-    this.sum = csumAdd(csumAdd(this.sum, ~oldWord >>> 0), newWord >>> 0);
+    const removed = (~(oldWord >>> 16) & 0xffff) + (~oldWord & 0xffff);
+    const added = ((newWord >>> 16) & 0xffff) + (newWord & 0xffff);
+    this.sum = fold16(this.sum + removed + added);
     return this;
   }
 
   /** The same for a 16-bit field, zero-extended as Linux passes it. */
   replace16(oldValue: number, newValue: number): this {
-    return this.replace32(oldValue & 0xffff, newValue & 0xffff);
+    this.sum = fold16(this.sum + (~oldValue & 0xffff) + 0xffff + (newValue & 0xffff));
+    return this;
   }
 
   /** Folds and writes the result at `b[at]` (`*sum = csum_fold(...)`). */
   end(b: Uint8Array, at: number): number {
-    const v = csumFold(this.sum);
+    const v = ~fold16(this.sum) & 0xffff;
     writeU16(b, at, v);
     return v;
   }
