@@ -89,13 +89,33 @@ export function replaceHalf(b: Uint8Array, at: number, oldValue: number, newValu
  * `_replace16` for a pseudo-header address).
  */
 export function replaceAddress(b: Uint8Array, at: number, oldAt: number, newAddr: ArrayLike<number>, words: number): void {
-  update.begin(b, at);
+  addressTerms(update.begin(b, at), b, oldAt, newAddr, words).end(b, at);
+}
+
+/**
+ * The checksum at `at` after a pseudo-header address and then a 16-bit
+ * port changed (`tcp_manip_pkt`'s two `inet_proto_csum_replace` calls, in
+ * one pass: one's-complement sums do not care where the fold happens).
+ */
+export function replaceAddressAndPort(
+  b: Uint8Array,
+  at: number,
+  oldAt: number,
+  newAddr: ArrayLike<number>,
+  words: number,
+  oldPort: number,
+  newPort: number,
+): void {
+  addressTerms(update.begin(b, at), b, oldAt, newAddr, words).replace16(oldPort, newPort).end(b, at);
+}
+
+function addressTerms(u: ChecksumUpdate, b: Uint8Array, oldAt: number, newAddr: ArrayLike<number>, words: number): ChecksumUpdate {
   for (let w = 0; w < words; w++) {
     const o = oldAt + w * 4;
     const old = (b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!;
-    update.replace32(old, newAddr[w]! | 0);
+    u.replace32(old, newAddr[w]! | 0);
   }
-  update.end(b, at);
+  return u;
 }
 
 /** One's-complement sum of `b[start..end)` as 16-bit big-endian words, added to `sum` (not folded). */

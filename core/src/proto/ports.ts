@@ -1,5 +1,5 @@
 import { Reason } from "../constants.js";
-import { replaceAddress, replaceHalf } from "../nat/checksum.js";
+import { replaceAddressAndPort } from "../nat/checksum.js";
 import type { ParsedPacket } from "../packet/parsed-packet.js";
 import type { TupleKeys } from "./tracker.js";
 
@@ -78,8 +78,7 @@ export function natRewritePorts(
     if (kind === PortChecksum.UDP && b[sumAt] === 0 && b[sumAt + 1] === 0) sumAt = -1;
   }
   if (sumAt >= 0) {
-    replaceAddress(b, sumAt, oldAddrAt, newAddr, words);
-    replaceHalf(b, sumAt, oldPort, newPort);
+    replaceAddressAndPort(b, sumAt, oldAddrAt, newAddr, words, oldPort, newPort);
     // UDP: 0 on the wire means "no checksum", so a computed 0 goes out as 0xffff (CSUM_MANGLED_0).
     if (kind !== PortChecksum.TCP && b[sumAt] === 0 && b[sumAt + 1] === 0) {
       b[sumAt] = 0xff;
