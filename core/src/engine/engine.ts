@@ -1,17 +1,11 @@
 import { inject, injectable, injectAll } from "tsyringe";
 import type { EngineConfig } from "../config.js";
-import { PacketState, Reason, Status, Verdict } from "../constants.js";
 import type { ExpectationRegistry } from "../expect/registry.js";
 import type { HelperSet } from "../helper/helper-set.js";
-import { HELPER_ACCEPT, type HelperHost } from "../helper/host.js";
 import type { Helper } from "../helper/types.js";
-import { ipv4HeaderChecksumOk } from "../packet/checksum.js";
-import { decodePacket } from "../packet/decode.js";
-import { DEFRAG_DONE, DEFRAG_HELD, type Defragmenter } from "../packet/defrag.js";
+import type { Defragmenter } from "../packet/defrag.js";
 import { ParsedPacket } from "../packet/parsed-packet.js";
-import { Side } from "../nat/manip.js";
-import type { TrackerRegistry } from "../proto/registry.js";
-import { PacketKind, type ProtocolTracker } from "../proto/tracker.js";
+import type { ProtocolTracker } from "../proto/tracker.js";
 import type { ConnTable } from "../table/conn-table.js";
 import type { ServiceToken } from "../service.js";
 import { TOKENS } from "../tokens.js";
@@ -22,18 +16,12 @@ import { EventHub, type SubscribeOptions } from "./event-hub.js";
 
 export type { EngineSetup } from "./assemble.js";
 import type { ConnectionInfo, EngineEventListener, ExpectationInfo } from "./info.js";
-import type { Outcome } from "./outcome.js";
-import type { PolicyStages } from "./policy-stages.js";
+import { PacketPipeline } from "./pipeline.js";
 import { PacketResult } from "./result.js";
-import type { NotrackTable } from "./rules.js";
 import type { Snapshots } from "./snapshots.js";
 import { EngineStats } from "./stats.js";
 
-/** Bits of the `flags` argument of {@link Engine.process}. */
-export const ProcessFlag = {
-  /** Treat this packet as matched by a NOTRACK rule. */
-  NOTRACK: 1,
-} as const;
+export { ProcessFlag } from "./pipeline.js";
 
 /**
  * The connection-tracking engine: give it IP datagrams, it answers with the
@@ -60,23 +48,14 @@ export class Engine {
   readonly time = new Float64Array(1);
 
   private readonly table: ConnTable;
-  private readonly trackers: TrackerRegistry;
   private readonly helperSet: HelperSet;
   private readonly expectations: ExpectationRegistry;
   private readonly defrag: Defragmenter;
-  private readonly notrack: NotrackTable;
-  private readonly helpers: HelperHost;
   private readonly conntrack: Conntrack;
   private readonly collector: Collector;
-  private readonly outcome: Outcome;
   private readonly events = new EventHub();
   private readonly snap: Snapshots;
-  private readonly pkt = new ParsedPacket();
-  private readonly stages: PolicyStages;
-  /** Cells compared per packet to decide whether upkeep is due (typed arrays: never boxed). */
-  private readonly gcDue: Float64Array;
-  private readonly expectDue: Float64Array;
-  private readonly fragmentsDue: Float64Array;
+  private readonly pipeline: PacketPipeline;
   /** Inside process, expire or flush: a call from a hook or a listener must not re-enter (see {@link process}). */
   private busy = false;
   private readonly config: EngineConfig;
@@ -89,24 +68,18 @@ export class Engine {
     @injectAll(TOKENS.Tracker, { isOptional: true }) trackers: ProtocolTracker[],
     @inject(TOKENS.Setup) setup: EngineSetup,
   ) {
-    const parts = assembleEngine(given, helpers, trackers, setup, { result: this.result, stats: this.stats, time: this.time, events: this.events, packet: this.pkt });
+    const shared = { result: this.result, stats: this.stats, time: this.time, events: this.events, packet: new ParsedPacket() };
+    const parts = assembleEngine(given, helpers, trackers, setup, shared);
     this.config = parts.config;
-    this.trackers = parts.trackers;
     this.serviceMap = parts.services;
     this.helperSet = parts.helperSet;
     this.table = parts.table;
-    this.notrack = parts.notrack;
     this.snap = parts.snapshots;
-    this.outcome = parts.outcome;
     this.expectations = parts.expectations;
-    this.helpers = parts.helpers;
     this.defrag = parts.defrag;
     this.conntrack = parts.conntrack;
-    this.stages = parts.stages;
     this.collector = parts.collector;
-    this.gcDue = this.collector.nextDue;
-    this.expectDue = this.expectations.nextDue;
-    this.fragmentsDue = this.defrag.nextDue;
+    this.pipeline = new PacketPipeline(parts, shared);
   }
 
   // ------------------------------------------------------------------
@@ -144,82 +117,11 @@ export class Engine {
     try {
       if (ts !== undefined) this.time[0] = ts;
       else if (this.config.clock !== undefined) this.time[0] = this.config.clock();
-      this.run(bytes, offset, length, zone, flags);
+      this.pipeline.run(bytes, offset, length, zone, flags);
       return this.result;
     } finally {
       this.busy = false;
     }
-  }
-
-  /** The pipeline: decode, reassemble, classify, track, filter, help, confirm, hand out. */
-  private run(bytes: Uint8Array, offset: number, length: number, zone: number, flags: number): void {
-    const r = this.result;
-    const out = this.outcome;
-    r.reset();
-    this.stats.packets++;
-    if (this.time[0]! >= this.gcDue[0]!) this.collector.tick();
-    if (this.time[0]! >= this.expectDue[0]!) this.expectations.expire(this.time[0]!);
-    // Incomplete datagrams time out on the clock, not only when another fragment comes (ip_expire).
-    if (this.time[0]! >= this.fragmentsDue[0]!) this.defrag.expire(this.time[0]!);
-
-    const p = this.pkt;
-    let reason = decodePacket(bytes, offset, length, p, this.trackers);
-    if (reason === Reason.NONE && p.fragment) {
-      const d = this.defrag.push(p, zone, this.time[0]!);
-      // Linux holds fragments before conntrack sees them; the datagram's state comes with the last one.
-      if (d === DEFRAG_HELD) return out.held();
-      if (d !== DEFRAG_DONE) return out.invalidDropped(d);
-      const whole = this.defrag.datagram;
-      reason = decodePacket(whole, 0, whole.length, p, this.trackers);
-    }
-    let tracked = false;
-    const tracker = this.trackers.get(p.protocol);
-    if (reason !== Reason.NONE) out.invalid(reason);
-    else if (this.config.checksums && p.family === 4 && !ipv4HeaderChecksumOk(p)) return out.invalidDropped(Reason.BAD_CHECKSUM);
-    else if (this.config.checksums && !tracker.checksumOk(p)) out.invalid(Reason.BAD_CHECKSUM);
-    else if ((flags & ProcessFlag.NOTRACK) !== 0 || (this.notrack.size > 0 && this.notrack.matches(p, zone))) out.untracked();
-    else {
-      const kind = tracker.classify(p);
-      if (kind === PacketKind.TRACK) tracked = this.conntrack.track(p, zone, tracker);
-      else if (kind === PacketKind.RELATE) this.relate(p, zone);
-      else if (kind === PacketKind.UNTRACKED) out.untracked();
-      else out.invalid(kind);
-    }
-    if (this.dropped()) return;
-    const stages = this.stages;
-    const nat = stages.nat;
-    // Prerouting: destination NAT, decided on a connection's first packet.
-    if (nat !== null && r.state !== PacketState.INVALID && r.state !== PacketState.UNTRACKED) stages.translate(nat, p, tracked, Side.DESTINATION);
-    if (!this.dropped() && stages.filters) stages.filter(p, zone, tracked ? this.conntrack.slot : -1);
-    // Postrouting: source NAT, then the helper and the sequence adjustment (nf_confirm).
-    if (nat !== null && !this.dropped() && r.state !== PacketState.INVALID && r.state !== PacketState.UNTRACKED) stages.translate(nat, p, tracked, Side.SOURCE);
-    if (tracked) {
-      const s = this.conntrack.slot;
-      if (!this.dropped()) {
-        // Linux decides before the helper runs whether this packet's sequence numbers need adjusting.
-        const adjust = (this.table.status(s) & Status.SEQ_ADJUST) !== 0;
-        if (this.table.helper(s) !== 0) {
-          const drop = this.helpers.runPacket(s, this.conntrack.dir, r.state, p);
-          if (drop !== HELPER_ACCEPT) out.drop(drop);
-        }
-        if (adjust && !this.dropped() && !stages.adjustSequence(p, tracker, s)) out.drop(Reason.NAT_FAILED);
-      }
-      this.conntrack.finish(this.dropped());
-    }
-    if (!this.dropped()) out.handOut(p, bytes, offset, length);
-  }
-
-  /** The verdict so far is DROP (read through a call: every stage may change it). */
-  private dropped(): boolean {
-    return this.result.verdict === Verdict.DROP;
-  }
-
-  /** An error quoting another datagram: the relation hooks place it, or it is INVALID. */
-  private relate(p: ParsedPacket, zone: number): void {
-    const ref = this.helpers.relate(p, zone);
-    // RELATED, and the connection's timer is left alone.
-    if (ref >= 0) this.outcome.tracked(PacketState.RELATED, ref >> 1, ref & 1);
-    else this.outcome.invalid(-ref);
   }
 
   // ------------------------------------------------------------------

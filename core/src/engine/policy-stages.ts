@@ -26,12 +26,12 @@ export class PolicyStages {
     private readonly conntrack: Conntrack,
     private readonly outcome: Outcome,
     private readonly result: PacketResult,
-  ) {}
+  ) {
+    this.filters = policy?.filter !== undefined;
+  }
 
   /** Whether the policy has a filter. */
-  get filters(): boolean {
-    return this.policy?.filter !== undefined;
-  }
+  readonly filters: boolean;
 
   /** One NAT hook: the binding of a new connection, then the packet (or the error about one) rewritten. */
   translate(nat: Nat, p: ParsedPacket, tracked: boolean, side: Side): void {

@@ -1,0 +1,177 @@
+import type { EngineConfig } from "../config.js";
+import { PacketState, Reason, Status, Verdict } from "../constants.js";
+import type { ExpectationRegistry } from "../expect/registry.js";
+import { HELPER_ACCEPT, type HelperHost } from "../helper/host.js";
+import { Side } from "../nat/manip.js";
+import { ipv4HeaderChecksumOk } from "../packet/checksum.js";
+import { decodePacket } from "../packet/decode.js";
+import { DEFRAG_DONE, DEFRAG_HELD, type Defragmenter } from "../packet/defrag.js";
+import type { ParsedPacket } from "../packet/parsed-packet.js";
+import type { TrackerRegistry } from "../proto/registry.js";
+import { PacketKind, type ProtocolTracker } from "../proto/tracker.js";
+import type { ConnTable } from "../table/conn-table.js";
+import type { EngineParts, EngineShared } from "./assemble.js";
+import type { Collector } from "./collector.js";
+import type { Conntrack } from "./conntrack.js";
+import type { Outcome } from "./outcome.js";
+import type { PolicyStages } from "./policy-stages.js";
+import type { PacketResult } from "./result.js";
+import type { NotrackTable } from "./rules.js";
+import type { EngineStats } from "./stats.js";
+
+/** Bits of the `flags` argument of `Engine.process`. */
+export const ProcessFlag = {
+  /** Treat this packet as matched by a NOTRACK rule. */
+  NOTRACK: 1,
+} as const;
+
+/**
+ * One packet's way through an engine, in netfilter's order: decode,
+ * reassemble, classify, track, destination NAT, filter, source NAT, help,
+ * confirm, hand out (Linux's `nf_conntrack_in` through `nf_confirm`). The
+ * per-protocol decisions are the trackers'; nothing here names a protocol.
+ * The hot path: a packet of a known connection allocates nothing.
+ */
+export class PacketPipeline {
+  private readonly result: PacketResult;
+  private readonly outcome: Outcome;
+  private readonly stats: EngineStats;
+  private readonly time: Float64Array;
+  private readonly pkt: ParsedPacket;
+  private readonly config: EngineConfig;
+  private readonly trackers: TrackerRegistry;
+  private readonly table: ConnTable;
+  private readonly notrack: NotrackTable;
+  private readonly expectations: ExpectationRegistry;
+  private readonly helpers: HelperHost;
+  private readonly defrag: Defragmenter;
+  private readonly conntrack: Conntrack;
+  private readonly stages: PolicyStages;
+  private readonly collector: Collector;
+  /** Cells compared per packet to decide whether upkeep is due (typed arrays: never boxed). */
+  private readonly gcDue: Float64Array;
+  private readonly expectDue: Float64Array;
+  private readonly fragmentsDue: Float64Array;
+
+  constructor(parts: EngineParts, shared: EngineShared) {
+    this.result = shared.result;
+    this.stats = shared.stats;
+    this.time = shared.time;
+    this.pkt = shared.packet;
+    this.outcome = parts.outcome;
+    this.config = parts.config;
+    this.trackers = parts.trackers;
+    this.table = parts.table;
+    this.notrack = parts.notrack;
+    this.expectations = parts.expectations;
+    this.helpers = parts.helpers;
+    this.defrag = parts.defrag;
+    this.conntrack = parts.conntrack;
+    this.stages = parts.stages;
+    this.collector = parts.collector;
+    this.gcDue = parts.collector.nextDue;
+    this.expectDue = parts.expectations.nextDue;
+    this.fragmentsDue = parts.defrag.nextDue;
+  }
+
+  /** The pipeline: decode, reassemble, classify, track, filter, help, confirm, hand out. */
+  run(bytes: Uint8Array, offset: number, length: number, zone: number, flags: number): void {
+    const r = this.result;
+    const out = this.outcome;
+    r.reset();
+    this.stats.packets++;
+    const now = this.time[0]!;
+    if (now >= this.gcDue[0]! || now >= this.expectDue[0]! || now >= this.fragmentsDue[0]!) this.housekeeping(now);
+
+    const p = this.pkt;
+    let reason = decodePacket(bytes, offset, length, p, this.trackers);
+    if (reason === Reason.NONE && p.fragment) {
+      reason = this.reassemble(p, zone, now);
+      if (reason < 0) return;
+    }
+    let tracked = false;
+    const tracker = this.trackers.get(p.protocol);
+    if (reason !== Reason.NONE) out.invalid(reason);
+    else if (this.config.checksums && p.family === 4 && !ipv4HeaderChecksumOk(p)) return out.invalidDropped(Reason.BAD_CHECKSUM);
+    else if (this.config.checksums && !tracker.checksumOk(p)) out.invalid(Reason.BAD_CHECKSUM);
+    else if ((flags & ProcessFlag.NOTRACK) !== 0 || (this.notrack.size > 0 && this.notrack.matches(p, zone))) out.untracked();
+    else {
+      const kind = tracker.classify(p);
+      if (kind === PacketKind.TRACK) tracked = this.conntrack.track(p, zone, tracker);
+      else if (kind === PacketKind.RELATE) this.relate(p, zone);
+      else if (kind === PacketKind.UNTRACKED) out.untracked();
+      else out.invalid(kind);
+    }
+    if (this.dropped()) return;
+    const stages = this.stages;
+    if (stages.nat !== null || stages.filters) this.policyStages(p, zone, tracked);
+    if (tracked) {
+      const s = this.conntrack.slot;
+      // Linux decides before the helper runs whether this packet's sequence numbers need adjusting.
+      if (!this.dropped() && (this.table.helper(s) !== 0 || (this.table.status(s) & Status.SEQ_ADJUST) !== 0)) this.help(p, tracker, s);
+      this.conntrack.finish(this.dropped());
+    }
+    if (!this.dropped()) out.handOut(p, bytes, offset, length);
+  }
+
+  /** Timers that fell due: connection garbage collection, expectations, incomplete datagrams (ip_expire). */
+  private housekeeping(now: number): void {
+    if (now >= this.gcDue[0]!) this.collector.tick();
+    if (now >= this.expectDue[0]!) this.expectations.expire(now);
+    // Incomplete datagrams time out on the clock, not only when another fragment comes.
+    if (now >= this.fragmentsDue[0]!) this.defrag.expire(now);
+  }
+
+  /**
+   * A fragment: held until its datagram is whole (Linux holds fragments
+   * before conntrack sees them; the datagram's state comes with the last
+   * one), then the whole datagram decoded. Returns its decode reason, or -1
+   * when the fragment was held or dropped (the result says which).
+   */
+  private reassemble(p: ParsedPacket, zone: number, now: number): number {
+    const d = this.defrag.push(p, zone, now);
+    if (d === DEFRAG_HELD) {
+      this.outcome.held();
+      return -1;
+    }
+    if (d !== DEFRAG_DONE) {
+      this.outcome.invalidDropped(d);
+      return -1;
+    }
+    const whole = this.defrag.datagram;
+    return decodePacket(whole, 0, whole.length, p, this.trackers);
+  }
+
+  /** Destination NAT (prerouting), the filter (forward), source NAT (postrouting), in netfilter's order. */
+  private policyStages(p: ParsedPacket, zone: number, tracked: boolean): void {
+    const r = this.result;
+    const stages = this.stages;
+    const nat = stages.nat;
+    if (nat !== null && r.state !== PacketState.INVALID && r.state !== PacketState.UNTRACKED) stages.translate(nat, p, tracked, Side.DESTINATION);
+    if (!this.dropped() && stages.filters) stages.filter(p, zone, tracked ? this.conntrack.slot : -1);
+    if (nat !== null && !this.dropped() && r.state !== PacketState.INVALID && r.state !== PacketState.UNTRACKED) stages.translate(nat, p, tracked, Side.SOURCE);
+  }
+
+  /** The connection's helper, then the sequence adjustment earlier rewrites call for (nf_confirm). */
+  private help(p: ParsedPacket, tracker: ProtocolTracker, s: number): void {
+    const adjust = (this.table.status(s) & Status.SEQ_ADJUST) !== 0;
+    if (this.table.helper(s) !== 0) {
+      const drop = this.helpers.runPacket(s, this.conntrack.dir, this.result.state, p);
+      if (drop !== HELPER_ACCEPT) this.outcome.drop(drop);
+    }
+    if (adjust && !this.dropped() && !this.stages.adjustSequence(p, tracker, s)) this.outcome.drop(Reason.NAT_FAILED);
+  }
+
+  /** The verdict so far is DROP (read through a call: every stage may change it). */
+  private dropped(): boolean {
+    return this.result.verdict === Verdict.DROP;
+  }
+
+  /** An error quoting another datagram: the relation hooks place it, or it is INVALID. */
+  private relate(p: ParsedPacket, zone: number): void {
+    const ref = this.helpers.relate(p, zone);
+    // RELATED, and the connection's timer is left alone.
+    if (ref >= 0) this.outcome.tracked(PacketState.RELATED, ref >> 1, ref & 1);
+    else this.outcome.invalid(-ref);
+  }
+}
