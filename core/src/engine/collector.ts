@@ -14,8 +14,8 @@ export class Collector {
   /** Packet time at which the collector next has a slot to visit (a typed-array cell: compared per packet, never boxed). */
   readonly nextDue = new Float64Array([-Infinity]);
   private cursor = 0;
-  /** Packet time up to which the collector has done its share. */
-  private clock = -Infinity;
+  /** Packet time up to which the collector has done its share (a cell too: a float field written per tick could be boxed). */
+  private readonly clock = new Float64Array([-Infinity]);
 
   constructor(
     private readonly table: ConnTable,
@@ -32,20 +32,21 @@ export class Collector {
       return;
     }
     const slotTime = this.sweepSeconds / this.table.capacity;
-    if (this.clock === -Infinity) {
-      this.clock = now;
+    const clock = this.clock;
+    if (clock[0] === -Infinity) {
+      clock[0] = now;
       this.nextDue[0] = now + slotTime;
       return;
     }
-    let n = Math.floor((now - this.clock) / slotTime);
+    let n = Math.floor((now - clock[0]!) / slotTime);
     if (n > MAX_REAP_PER_PACKET) {
       // A long silence: catch up by a bounded amount and restart the pace from now.
       n = MAX_REAP_PER_PACKET;
-      this.clock = now;
+      clock[0] = now;
     } else {
-      this.clock += n * slotTime;
+      clock[0] += n * slotTime;
     }
-    this.nextDue[0] = this.clock + slotTime;
+    this.nextDue[0] = clock[0]! + slotTime;
     if (n > 0 && this.table.count > 0) this.reap(n);
   }
 
