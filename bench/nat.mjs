@@ -93,7 +93,7 @@ async function established(withNat) {
     }
     return ok;
   };
-  run(Math.min(200_000, timedPackets), 2);
+  run(Math.min(500_000, timedPackets), 2);
   await settle();
   const before = gcs;
   const start = process.hrtime.bigint();
