@@ -1,5 +1,3 @@
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { createEngine, type EngineEvent, type EngineOptions } from "@alg-sdk/core";
 import { ftpHelper } from "@alg-sdk/helper-ftp";
@@ -8,11 +6,7 @@ import { ircHelper } from "@alg-sdk/helper-irc";
 import { pptpHelper } from "@alg-sdk/helper-pptp";
 import { sipHelper } from "@alg-sdk/helper-sip";
 import { tftpHelper } from "@alg-sdk/helper-tftp";
-import { createLinkLayerInfo, decodeLinkLayer, readCapture } from "@alg-sdk/pcap";
-import { readLabels, type LinuxLabel } from "./support/labels.js";
-
-const fixture = (scenario: string, file: string) =>
-  fileURLToPath(new URL(`./fixtures/conformance/${scenario}/${file}`, import.meta.url));
+import { expectLogOf, loadTrace, type LinuxLabel } from "./support/linux-trace.js";
 
 interface Disagreement {
   index: number;
@@ -25,16 +19,15 @@ function replay(scenario: string, options: EngineOptions) {
   const engine = createEngine(options);
   const events: EngineEvent[] = [];
   engine.on((e) => events.push(e));
-  const labels = readLabels(fixture(scenario, "labels.jsonl"));
+  const { packets, labels, expectLog, conntrackLog } = loadTrace(scenario);
   const ours: { label: string; dir: string | null; expected: boolean | null }[] = [];
-  const link = createLinkLayerInfo();
-  for (const rec of readCapture(readFileSync(fixture(scenario, "trace-raw.pcap")))) {
-    decodeLinkLayer(rec.linkType, rec.data, link);
-    const r = engine.processRange(rec.data, link.offset, link.length, rec.tsSeconds);
+  for (const p of packets) {
+    // Raw IP (the loader checks the link type): the datagram is the whole record.
+    const r = engine.processRange(p.bytes, 0, p.bytes.length, p.ts);
     const tracked = r.state !== 3 && r.state !== 4;
     ours.push({ label: r.stateName, dir: r.directionName, expected: tracked ? r.expected : null });
   }
-  return { labels, ours, events, engine };
+  return { labels, ours, events, engine, expectLog, conntrackLog };
 }
 
 function compare(labels: LinuxLabel[], ours: { label: string; dir: string | null; expected: boolean | null }[], only?: (l: LinuxLabel) => boolean) {
@@ -92,12 +85,11 @@ describe("conformance with the Linux kernel's labels (every packet)", () => {
 
   it("sctp-ipv4: the SCTP tracker agrees packet by packet, and passes through Linux's states (conntrack.log)", () => {
     for (const checksums of [false, true]) {
-      const { labels, ours, events } = replay("sctp-ipv4", { checksums });
+      const { labels, ours, events, conntrackLog } = replay("sctp-ipv4", { checksums });
       expect(ours.length).toBe(labels.length);
       expect(compare(labels, ours).bad).toEqual([]);
       // Every state change Linux reported (NEW and UPDATE lines), in order, with its timeout and ASSURED.
-      const linux = readFileSync(fixture("sctp-ipv4", "conntrack.log"), "utf8")
-        .split("\n")
+      const linux = conntrackLog!
         .filter((l) => /\[(NEW|UPDATE)\] sctp/.test(l))
         .map((l) => {
           const m = /sctp\s+132 (\d+) (\w+) src=\S+ dst=\S+ sport=(\d+)/.exec(l)!;
@@ -160,48 +152,11 @@ describe("conformance of the core alone (no helpers)", () => {
 });
 
 describe("expectations match Linux's expect.log", () => {
-  const expectLines = (scenario: string) =>
-    readFileSync(fixture(scenario, "expect.log"), "utf8")
-      .split("\n")
-      .filter((l) => l.includes("[NEW]"))
-      .map((l) => {
-        const m = /\[NEW\] (\d+) proto=(\d+) src=(\S+) dst=(\S+) sport=(\d+) dport=(\d+) mask-src=(\S+) mask-dst=(\S+) sport=(\d+) dport=(\d+) .*class=(\d+) helper=(\S+)/.exec(l)!;
-        return {
-          timeout: Number(m[1]),
-          protocol: Number(m[2]),
-          src: m[3],
-          dst: m[4],
-          srcPort: Number(m[5]),
-          dstPort: Number(m[6]),
-          maskSrc: m[7],
-          maskSrcPort: Number(m[9]),
-          class: Number(m[11]),
-          helper: m[12],
-        };
-      });
-
   for (const scenario of ["ftp-active-ipv4", "ftp-passive-ipv4", "irc-dcc", "tftp-ipv4"]) {
-    it(`${scenario}: same expectations (tuple, mask, timeout, class, helper)`, () => {
-      const { events } = replay(scenario, { helpers: [...allHelpers().helpers!, tftpHelper()] });
-      const created = events.flatMap((e) =>
-        e.type === "expect-new"
-          ? [
-              {
-                timeout: Math.round(e.expectation.timeout),
-                protocol: e.expectation.tuple.protocol,
-                src: e.expectation.tuple.src,
-                dst: e.expectation.tuple.dst,
-                srcPort: e.expectation.tuple.srcPort,
-                dstPort: e.expectation.tuple.dstPort,
-                maskSrc: e.expectation.mask.src,
-                maskSrcPort: e.expectation.mask.srcPort,
-                class: e.expectation.class,
-                helper: e.expectation.helper,
-              },
-            ]
-          : [],
-      );
-      expect(created).toEqual(expectLines(scenario));
+    it(`${scenario}: same expectations (tuple, mask, master, timeout, class, helper)`, () => {
+      const { events, expectLog } = replay(scenario, { helpers: [...allHelpers().helpers!, tftpHelper()] });
+      const created = expectLogOf(events).filter((e) => e.event === "NEW");
+      expect(created).toEqual(expectLog.filter((e) => e.event === "NEW"));
       const destroyed = events.filter((e) => e.type === "expect-destroy").map((e) => (e as { reason: string }).reason);
       expect(destroyed).toEqual(created.map(() => "matched"));
     });

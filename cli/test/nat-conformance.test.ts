@@ -1,35 +1,11 @@
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { readCapture } from "@alg-sdk/pcap";
 import { udp } from "@alg-sdk/testing";
 import { beforeAll, describe, expect, it } from "vitest";
 import { checksumProblems, fromHex, withoutRouting } from "./support/datagrams.js";
 import { runInProcess } from "./support/run-in-process.js";
+import { loadTrace, natLabels, traceFile as fixture, type NatLabel } from "../../test/support/linux-trace.js";
 
 // The NAT traces of the Linux router (test/fixtures/conformance/README.md, "NAT traces"), replayed as a
 // user would: `alg-sdk replay trace-raw.pcap --rules nat.rules --format jsonl --emit-bytes`.
-
-const fixture = (scenario: string, file: string) => fileURLToPath(new URL(`../../test/fixtures/conformance/${scenario}/${file}`, import.meta.url));
-
-interface Tuple {
-  readonly src: string;
-  readonly dst: string;
-  readonly sport?: number;
-  readonly dport?: number;
-  readonly type?: number;
-  readonly id?: number;
-}
-
-/** What the traces record per packet (see the fixtures' README). */
-interface Label {
-  readonly index: number;
-  readonly label: string;
-  readonly ct_dir: string | null;
-  readonly ct_expected: boolean | null;
-  readonly hook: "prerouting" | "output";
-  readonly egress_hex: string | null;
-  readonly ct_tuples: { readonly original: Tuple; readonly reply: Tuple } | null;
-}
 
 interface PacketLine {
   readonly type: string;
@@ -42,11 +18,11 @@ interface PacketLine {
 }
 
 /** Linux's state, direction and EXPECTED status, and ours, in the same words. */
-const linux = (l: Label) => `${l.label}/${l.ct_dir}/${l.ct_expected}`;
+const linux = (l: NatLabel) => `${l.label}/${l.ct_dir}/${l.ct_expected}`;
 const ours = (p: PacketLine) => `${p.state}/${p.dir}/${p.state === "INVALID" || p.state === "UNTRACKED" ? null : p.expected}`;
 
 /** A connection Linux did not translate: its reply tuple is the original one turned around. */
-function untranslated(t: NonNullable<Label["ct_tuples"]>): boolean {
+function untranslated(t: NonNullable<NatLabel["ct_tuples"]>): boolean {
   const { original: o, reply: r } = t;
   if (o.type !== undefined) return r.src === o.dst && r.dst === o.src && r.id === o.id;
   return r.src === o.dst && r.dst === o.src && r.sport === o.dport && r.dport === o.sport;
@@ -56,11 +32,9 @@ const SCENARIOS = ["nat-ftp-active-snat-ipv4", "nat-ftp-passive-dnat-ipv4", "nat
 
 for (const scenario of SCENARIOS) {
   describe(`${scenario}: alg-sdk replay --rules nat.rules --format jsonl --emit-bytes`, () => {
-    const labels = readFileSync(fixture(scenario, "labels.jsonl"), "utf8")
-      .trim()
-      .split("\n")
-      .map((l) => JSON.parse(l) as Label);
-    const input = [...readCapture(readFileSync(fixture(scenario, "trace-raw.pcap")))].map((r) => r.data);
+    const trace = loadTrace(scenario);
+    const labels = natLabels(trace);
+    const input = trace.packets.map((p) => p.bytes);
     let packets: PacketLine[] = [];
 
     beforeAll(async () => {
@@ -116,8 +90,9 @@ describe("the NAT traces themselves (what the comparisons above rely on)", () =>
   it("every datagram Linux sent out has valid checksums, and some differ from what came in beyond the TTL", () => {
     let translated = 0;
     for (const scenario of SCENARIOS) {
-      const labels = readFileSync(fixture(scenario, "labels.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as Label);
-      const input = [...readCapture(readFileSync(fixture(scenario, "trace-raw.pcap")))].map((r) => r.data);
+      const trace = loadTrace(scenario);
+      const labels = natLabels(trace);
+      const input = trace.packets.map((p) => p.bytes);
       for (const l of labels) {
         if (l.egress_hex === null) continue;
         expect(checksumProblems(fromHex(l.egress_hex)), `${scenario} ${l.index}`).toEqual([]);
@@ -143,8 +118,9 @@ describe("the NAT traces themselves (what the comparisons above rely on)", () =>
 
 describe("the human report of a NAT replay (needs core's NAT)", () => {
   const scenario = "nat-ftp-active-snat-ipv4";
-  const labels = readFileSync(fixture(scenario, "labels.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as Label);
-  const input = [...readCapture(readFileSync(fixture(scenario, "trace-raw.pcap")))].map((r) => r.data);
+  const trace = loadTrace(scenario);
+  const labels = natLabels(trace);
+  const input = trace.packets.map((p) => p.bytes);
 
   it("shows each connection's translation under its first packet, each payload rewrite, and counts them", async () => {
     const r = await runInProcess(["replay", fixture(scenario, "trace-raw.pcap"), "--rules", fixture(scenario, "nat.rules"), "--no-tables"]);

@@ -1,20 +1,16 @@
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { createEngine } from "@alg-sdk/core";
-import { readCapture } from "@alg-sdk/pcap";
 import { describe, expect, it } from "vitest";
 import { icmpHelper } from "../src/index.js";
-
-const file = (name: string) => fileURLToPath(new URL(`./fixtures/icmp-errors/${name}`, import.meta.url));
+import { loadTrace } from "../../../test/support/linux-trace.js";
 
 describe("icmp-errors trace recorded through a Linux 6.18 router", () => {
   it("every packet gets Linux's state and direction", () => {
-    const labels = readFileSync(file("labels.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    const { packets, labels } = loadTrace("icmp-errors");
     const engine = createEngine({ helpers: [icmpHelper()] });
-    const ours = [...readCapture(readFileSync(file("trace-raw.pcap")))].map((rec) => {
-      const r = engine.process(rec.data, rec.tsSeconds);
+    const ours = packets.map((p) => {
+      const r = engine.process(p.bytes, p.ts);
       return `${r.stateName}/${r.directionName}`;
     });
-    expect(ours).toEqual(labels.map((l: { label: string; ct_dir: string | null }) => `${l.label}/${l.ct_dir}`));
+    expect(ours).toEqual(labels.map((l) => `${l.label}/${l.ct_dir}`));
   });
 });

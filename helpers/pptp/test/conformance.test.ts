@@ -1,10 +1,8 @@
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { formatConnection, type EngineEvent, type ExpectationInfo, type TupleInfo } from "@alg-sdk/core";
-import { readCapture } from "@alg-sdk/pcap";
+import { formatConnection, type EngineEvent, type TupleInfo } from "@alg-sdk/core";
 import { helperHarness } from "@alg-sdk/testing";
 import { pptpHelper } from "../src/index.js";
+import { expectLogOf, loadTrace } from "../../../test/support/linux-trace.js";
 
 /**
  * Replays the PPTP trace a Linux 6.18 router labelled (nf_conntrack_pptp
@@ -14,40 +12,12 @@ import { pptpHelper } from "../src/index.js";
  * and the session's end.
  */
 
-const dir = fileURLToPath(new URL("../../../test/fixtures/conformance/gre-pptp-ipv4/", import.meta.url));
-const packets = [...readCapture(new Uint8Array(readFileSync(dir + "trace-raw.pcap")))].map((r) => ({ ts: r.tsSeconds, bytes: r.data }));
-const labels = readFileSync(dir + "labels.jsonl", "utf8")
-  .split("\n")
-  .filter((l) => l.trim() !== "")
-  .map((l) => JSON.parse(l) as { index: number; label: string; ct_dir: string | null; ct_expected: boolean; ct_helper: string | null; step: string });
-const lines = (file: string) =>
-  readFileSync(dir + file, "utf8")
-    .split("\n")
-    .filter((l) => l.trim() !== "");
-
-/** An expect.log line without its time: `NEW 300 proto=47 src=… dst=… srckey=0x4001 dstkey=0x8001 mask… master… class=0 helper=pptp`. */
-function linuxExpectations(): string[] {
-  return lines("expect.log").map((l) => l.replace(/^\[[^\]]*\]\s+/, "").replace(/^\[(\w+)\]\s+/, "$1 "));
-}
-
-const hex = (n: number) => `0x${n.toString(16)}`;
-function asExpectLine(event: "NEW" | "DESTROY", e: ExpectationInfo): string {
-  const t = e.tuple;
-  const m = e.master!.original;
-  return [
-    event,
-    String(Math.floor(e.timeout + 1e-6)),
-    `proto=${t.protocol}`,
-    `src=${t.src} dst=${t.dst} srckey=${hex(t.srcPort)} dstkey=${hex(t.dstPort)}`,
-    `mask-src=${e.mask.src} mask-dst=${e.mask.dst} srckey=${hex(e.mask.srcPort)} dstkey=${hex(e.mask.dstPort)}`,
-    `master-src=${m.src} master-dst=${m.dst} sport=${m.srcPort} dport=${m.dstPort}`,
-    `class=${e.class} helper=${e.helper}`,
-  ].join(" ");
-}
+const TRACE = loadTrace("gre-pptp-ipv4");
+const { packets, labels } = TRACE;
 
 /** The GRE entries of conntrack.log, without what alg-sdk does not model here (mark, counters, ids). */
 function linuxGreEvents(): string[] {
-  return lines("conntrack.log")
+  return TRACE.conntrackLog!
     .filter((l) => / gre /.test(l))
     .map((l) =>
       l
@@ -80,9 +50,9 @@ function replay(checksums: boolean) {
 
 describe("conformance: gre-pptp-ipv4", () => {
   it("was recorded with pptp on tcp/1723 (its default attachment) and Linux's GRE timeouts", () => {
-    expect(readFileSync(dir + "replay.args", "utf8")).toContain("--helper pptp:tcp/1723");
-    expect(readFileSync(dir + "helper-params.txt", "utf8")).toContain("nf_conntrack_gre_timeout = 30");
-    expect(readFileSync(dir + "helper-params.txt", "utf8")).toContain("nf_conntrack_gre_timeout_stream = 180");
+    expect(TRACE.replayArgs).toContain("--helper pptp:tcp/1723");
+    expect(TRACE.helperParams).toContain("nf_conntrack_gre_timeout = 30");
+    expect(TRACE.helperParams).toContain("nf_conntrack_gre_timeout_stream = 180");
     expect(labels).toHaveLength(packets.length);
   });
 
@@ -103,10 +73,9 @@ describe("conformance: gre-pptp-ipv4", () => {
       });
 
       it("creates and removes the same expectations as Linux's expect.log, keyed by call id", () => {
-        const ours = events.flatMap((e) =>
-          e.type === "expect-new" ? [asExpectLine("NEW", e.expectation)] : e.type === "expect-destroy" ? [asExpectLine("DESTROY", e.expectation)] : [],
-        );
-        expect(ours).toEqual(linuxExpectations());
+        // Tuple and mask keyed by GRE call id (srckey/dstkey), the master by TCP port; the seconds left on DESTROY.
+        expect(expectLogOf(events)).toEqual(TRACE.expectLog);
+        expect(TRACE.expectLog.map((e) => [e.tuple.keys, e.mask.keys, e.master.keys])).toEqual(TRACE.expectLog.map(() => ["gre", "gre", "ports"]));
         // Both made by the Outgoing-Call-Reply (packet 8); both gone with the first GRE packet: one used, the other withdrawn.
         const when = events.flatMap((e, i) => (e.type === "expect-new" || e.type === "expect-destroy" ? [`${e.type}@${eventPacket[i]}`] : []));
         expect(when).toEqual(["expect-new@8", "expect-new@8", "expect-destroy@12", "expect-destroy@12"]);

@@ -1,8 +1,8 @@
-import type { EngineOptions, ExpectationInfo } from "@alg-sdk/core";
+import type { EngineOptions } from "@alg-sdk/core";
 import { helperHarness } from "@alg-sdk/testing";
 import { describe, expect, it } from "vitest";
 import { sipHelper } from "../src/index.js";
-import { loadTrace, type ExpectLogLine } from "./support/linux-trace.js";
+import { expectLogOf, linuxExpectEvents, loadTrace, ourExpectEvents } from "../../../test/support/linux-trace.js";
 
 /**
  * Replays the SIP trace a Linux 6.18 router labelled (nf_conntrack_sip
@@ -12,29 +12,6 @@ import { loadTrace, type ExpectLogLine } from "./support/linux-trace.js";
  */
 
 const TRACE = loadTrace("sip-udp-ipv4");
-
-function asLogLine(e: ExpectationInfo, event: "NEW" | "DESTROY"): ExpectLogLine {
-  return {
-    event,
-    // Linux prints whole seconds left: the policy timeout on NEW, what remains on DESTROY.
-    timeout: Math.floor(e.timeout + 1e-6),
-    proto: e.tuple.protocol,
-    src: e.tuple.src,
-    dst: e.tuple.dst,
-    sport: e.tuple.srcPort,
-    dport: e.tuple.dstPort,
-    maskSrc: e.mask.src,
-    maskDst: e.mask.dst,
-    maskSport: e.mask.srcPort,
-    maskDport: e.mask.dstPort,
-    masterSrc: e.master!.original.src,
-    masterDst: e.master!.original.dst,
-    masterSport: e.master!.original.srcPort,
-    masterDport: e.master!.original.dstPort,
-    class: e.class,
-    helper: e.helper,
-  };
-}
 
 function replay(options: Omit<EngineOptions, "helpers" | "attach"> = {}, helpers = [sipHelper()]) {
   // The router's rule: `ct state new udp dport 5060 ct helper set "sip-udp"`.
@@ -64,11 +41,12 @@ function disagreements(h: ReturnType<typeof replay>["h"]): string[] {
 
 describe("conformance: sip-udp-ipv4", () => {
   it("was recorded with the module parameters this helper defaults to", () => {
-    expect(TRACE.params).toContain("nf_conntrack_sip/parameters/ports = 5060");
-    expect(TRACE.params).toContain("sip_direct_media = 1");
-    expect(TRACE.params).toContain("sip_direct_signalling = 1");
-    expect(TRACE.params).toContain("sip_external_media = 0");
-    expect(TRACE.params).toContain("sip_timeout = 3600");
+    const params = TRACE.helperParams;
+    expect(params).toContain("nf_conntrack_sip/parameters/ports = 5060");
+    expect(params).toContain("sip_direct_media = 1");
+    expect(params).toContain("sip_direct_signalling = 1");
+    expect(params).toContain("sip_external_media = 0");
+    expect(params).toContain("sip_timeout = 3600");
     expect(TRACE.labels).toHaveLength(TRACE.packets.length);
   });
 
@@ -81,28 +59,14 @@ describe("conformance: sip-udp-ipv4", () => {
       });
 
       it("creates and destroys the expectations Linux did, with the same tuple, mask, master, class, helper and timeout", () => {
-        const ours: ExpectLogLine[] = [];
-        for (const e of h.events) {
-          if (e.type === "expect-new") ours.push(asLogLine(e.expectation, "NEW"));
-          if (e.type === "expect-destroy") ours.push(asLogLine(e.expectation, "DESTROY"));
-        }
-        expect(ours).toEqual(TRACE.expectLog);
+        // Linux prints the policy timeout on NEW, the whole seconds left on DESTROY (expectLogOf's default).
+        expect(expectLogOf(h.events)).toEqual(TRACE.expectLog);
       });
 
       it("creates, consumes and removes each expectation on the same packet as Linux, for the same reason", () => {
-        const linux: string[] = [];
-        for (const l of TRACE.labels) for (const ev of l.expect_events ?? []) linux.push(`${ev.event} #${ev.expectation} @${l.index}`);
-        const ours: string[] = [];
-        const reasons: string[] = [];
-        const ids = new Map<number, number>();
-        h.events.forEach((e, i) => {
-          if (e.type !== "expect-new" && e.type !== "expect-destroy") return;
-          if (e.type === "expect-new") ids.set(e.expectation.id, ids.size);
-          else reasons.push(e.reason);
-          ours.push(`${e.type === "expect-new" ? "NEW" : "DESTROY"} #${ids.get(e.expectation.id)} @${eventPacket[i]}`);
-        });
+        const reasons = h.events.flatMap((e) => (e.type === "expect-destroy" ? [e.reason] : []));
         // Linux lists a packet's events by expectation; the order within one packet is compared by expect.log above.
-        expect([...ours].sort()).toEqual([...linux].sort());
+        expect(ourExpectEvents(h.events, eventPacket).sort()).toEqual(linuxExpectEvents(TRACE.labels).sort());
         expect(reasons).toEqual(["matched", "matched", "matched", "matched", "removed", "removed", "removed", "removed"]);
       });
 
