@@ -66,6 +66,7 @@ export interface GatewayOptions {
  * shape `@alg-sdk/rules`' `compileRules(text, { interfaces })` takes.
  */
 export interface PolicyInterface {
+  /** The interface's name, as in `InterfaceConfig.name` (what `iifname` / `oifname` say). */
   readonly name: string;
   /** The number the gateway gives the engine for it: its position in `interfaces` plus one. */
   readonly index: number;
