@@ -42,6 +42,20 @@ export type Match =
       readonly ranges: readonly (readonly [number, number])[];
     }
   | {
+      /**
+       * `iifname` / `iif` (the interface the packet came in on) or `oifname` /
+       * `oif` (the one it goes out by), resolved when parsing to the
+       * embedder's interface indexes.
+       */
+      readonly kind: "interface";
+      readonly which: "iif" | "oif";
+      readonly negate: boolean;
+      /** The names (or numbers) as written. */
+      readonly names: readonly string[];
+      /** The interface indexes they name. */
+      readonly indexes: readonly number[];
+    }
+  | {
       readonly kind: "address";
       readonly which: "saddr" | "daddr";
       readonly family: 4 | 6;
@@ -85,7 +99,11 @@ export interface FilterRule extends RuleCommon {
  */
 export interface NatRule extends RuleCommon {
   readonly kind: NatKind;
-  readonly target: NatTargetText;
+  /**
+   * Where the rule translates to; null for `masquerade` (an `snat` rule
+   * whose address is the one of the interface the connection leaves by).
+   */
+  readonly target: NatTargetText | null;
 }
 
 export type Rule = FilterRule | NatRule;

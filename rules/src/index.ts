@@ -11,6 +11,7 @@ export { parseRules } from "./parser.js";
 export { RulesPolicy, NOT_DECIDED, NO_RULE } from "./policy.js";
 export type { LastDecision } from "./policy.js";
 export { RuleSyntaxError } from "./errors.js";
+export type { RulesInterface, RulesOptions } from "./interfaces.js";
 export { tokenize } from "./lexer.js";
 export type { Token, TokenKind } from "./lexer.js";
 export { STATE_WORDS } from "./ast.js";

@@ -3,6 +3,7 @@ import type { AddressPrefix, Match, StateWord } from "./ast.js";
 import { STATE_WORDS } from "./ast.js";
 import type { TokenCursor } from "./cursor.js";
 import { RuleSyntaxError } from "./errors.js";
+import type { InterfaceMap } from "./interfaces.js";
 import type { Token } from "./lexer.js";
 import { PROTOCOL_WORDS, PROTOCOLS } from "./protocols.js";
 
@@ -12,8 +13,11 @@ export interface PlacedMatch {
   readonly at: Token;
 }
 
+/** nft's interface selectors (also written after `meta`): by name, or `iif` / `oif` by name or index. */
+const INTERFACE_WORDS: readonly string[] = ["iifname", "oifname", "iif", "oif"];
+
 /** The words a match can start with, for "expected …" messages. */
-export const MATCH_WORDS: readonly string[] = ["ct", "meta", "ip", "ip6", ...PROTOCOL_WORDS];
+export const MATCH_WORDS: readonly string[] = ["ct", "meta", "ip", "ip6", ...INTERFACE_WORDS, ...PROTOCOL_WORDS];
 
 /** True when the cursor is at a word that starts a match. */
 export function atMatch(c: TokenCursor): boolean {
@@ -25,11 +29,15 @@ export function atMatch(c: TokenCursor): boolean {
  * destination port 21" as in nft, so a protocol with ports gives several
  * matches.
  */
-export function readMatch(c: TokenCursor): PlacedMatch[] {
+export function readMatch(c: TokenCursor, interfaces: InterfaceMap): PlacedMatch[] {
   const t = c.next();
   const word = t.kind === "word" ? t.text.toLowerCase() : "";
   if (word === "ct") return [{ match: ctMatch(c), at: t }];
-  if (word === "meta") return [{ match: metaMatch(c), at: t }];
+  if (word === "meta") {
+    if (INTERFACE_WORDS.includes(c.peekWord())) return [{ match: interfaceMatch(c, c.next().text.toLowerCase(), interfaces), at: t }];
+    return [{ match: metaMatch(c), at: t }];
+  }
+  if (INTERFACE_WORDS.includes(word)) return [{ match: interfaceMatch(c, word, interfaces), at: t }];
   if (word === "ip" || word === "ip6") return [{ match: addressMatch(c, word === "ip" ? 4 : 6), at: t }];
   const proto = Object.hasOwn(PROTOCOLS, word) ? PROTOCOLS[word]! : undefined;
   if (proto === undefined) throw new Error(`readMatch called on ${JSON.stringify(t.text)}, which starts no match`);
@@ -61,12 +69,25 @@ function ctMatch(c: TokenCursor): Match {
 }
 
 function metaMatch(c: TokenCursor): Match {
-  const key = c.word("l4proto or nfproto after meta", ["l4proto", "nfproto"]);
+  // The interface keys were taken by readMatch; they stay candidates for "did you mean".
+  const key = c.word("l4proto, nfproto, iifname, oifname, iif or oif after meta", ["l4proto", "nfproto", ...INTERFACE_WORDS]);
   const negate = c.negation();
   if (key === "nfproto") {
     return { kind: "family", negate, family: c.word("ipv4 or ipv6", ["ipv4", "ipv6"]) === "ipv4" ? 4 : 6 };
   }
   return { kind: "protocol", negate, protocols: c.set((t) => protocolNumber(c, t)) };
+}
+
+/** `iifname "lan"`, `oifname != { "wan", "dmz" }`, `iifname "eth*"`, `iif 2`. */
+function interfaceMatch(c: TokenCursor, keyword: string, interfaces: InterfaceMap): Match {
+  const negate = c.negation();
+  const names: string[] = [];
+  const indexes = new Set<number>();
+  c.set((t) => {
+    names.push(t.text);
+    for (const i of interfaces.resolve(t, keyword, !keyword.endsWith("name"))) indexes.add(i);
+  });
+  return { kind: "interface", which: keyword.startsWith("i") ? "iif" : "oif", negate, names, indexes: [...indexes] };
 }
 
 function addressMatch(c: TokenCursor, family: 4 | 6): Match {

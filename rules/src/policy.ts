@@ -1,6 +1,7 @@
 import { FilterVerdict, natTarget, type NatTarget, type PacketPolicy, type PolicyPacket } from "@alg-sdk/core";
-import type { NatRule, Rule, RuleVerdict, Ruleset } from "./ast.js";
+import type { NatTargetText, Rule, RuleVerdict, Ruleset } from "./ast.js";
 import { RuleSyntaxError } from "./errors.js";
+import { InterfaceMap, type RulesOptions } from "./interfaces.js";
 import { compileMatch, familyIs, type Predicate } from "./predicates.js";
 
 /** A `last` entry: the hook was not called since {@link RulesPolicy.forget}. */
@@ -33,6 +34,10 @@ export interface LastDecision {
  *   it arrived, before any translation.
  * - `filter`: the first filter rule whose matches hold decides, else the
  *   policy; the engine passes the packet after destination NAT.
+ * - `masquerade` (an `snat` rule without a target): the first address of
+ *   the connection's family that `options.interfaces` gives the interface
+ *   the connection leaves by (`PolicyPacket.outInterface`); none (or an
+ *   unknown interface): the connection is not translated.
  *
  * Evaluation reads the packet and a few integers: it never throws and never
  * allocates.
@@ -50,20 +55,26 @@ export class RulesPolicy implements PacketPolicy {
   passed = 0;
   dropped = 0;
   readonly last: LastDecision = { filter: NOT_DECIDED, dnat: NOT_DECIDED, snat: NOT_DECIDED };
-  /** The target of each NAT rule, built once (null for filter rules). */
+  /** The target of each NAT rule, built once (null for filter rules and masquerade, whose target depends on the output interface). */
   readonly targets: readonly (NatTarget | null)[];
 
   private readonly predicates: Predicate[][];
   private readonly drops: boolean[];
   private readonly policyDrops: boolean;
+  private readonly interfaces: InterfaceMap;
 
-  constructor(readonly ruleset: Ruleset) {
+  /** `ruleset` as {@link parseRules} made it with the same `options` (`compileRules` does both). */
+  constructor(
+    readonly ruleset: Ruleset,
+    options: RulesOptions = {},
+  ) {
     const rules = ruleset.rules;
-    this.targets = rules.map((r) => (r.kind === "filter" ? null : buildTarget(r)));
+    this.interfaces = new InterfaceMap(options.interfaces);
+    this.targets = rules.map((r) => (r.kind === "filter" || r.target === null ? null : buildTarget(r.target)));
     this.predicates = rules.map((r) => {
       const predicates = r.matches.map(compileMatch);
       // A target only fits connections of its own family (nft adds the same dependency).
-      if (r.kind !== "filter") predicates.unshift(familyIs(r.target.family));
+      if (r.kind !== "filter" && r.target !== null) predicates.unshift(familyIs(r.target.family));
       return predicates;
     });
     this.drops = rules.map((r) => r.kind === "filter" && r.verdict === "drop");
@@ -113,8 +124,15 @@ export class RulesPolicy implements PacketPolicy {
     const decided = this.firstMatch(rules, p);
     this.last[kind] = decided;
     if (decided < 0) return null;
-    this.hits[decided]!++;
-    return this.targets[decided]!;
+    const target = this.targets[decided] ?? this.masquerade(p);
+    if (target !== null) this.hits[decided]!++;
+    return target;
+  }
+
+  /** The address of the interface the connection leaves by (Linux's `nf_nat_masquerade_ipv4` picks the device's). */
+  private masquerade(p: PolicyPacket): NatTarget | null {
+    const targets = p.family === 4 ? this.interfaces.masquerade4 : this.interfaces.masquerade6;
+    return targets.get(p.outInterface) ?? null;
   }
 
   /** Index of the first of `rules` whose matches all hold, or {@link NO_RULE}. */
@@ -134,8 +152,7 @@ function indexesOf(rules: readonly Rule[], kind: Rule["kind"]): Int32Array {
   return Int32Array.from(rules.flatMap((r, i) => (r.kind === kind ? [i] : [])));
 }
 
-function buildTarget(r: NatRule): NatTarget {
-  const t = r.target;
+function buildTarget(t: NatTargetText): NatTarget {
   try {
     return natTarget({ address: t.addresses, ...(t.ports === null ? {} : { port: t.ports }) });
   } catch (error) {

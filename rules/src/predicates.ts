@@ -17,6 +17,9 @@ export function compileMatch(m: Match): Predicate {
       return (p) => p.family === m.family && !test(p);
     case "port":
       return (p) => hasPorts(p) && !test(p);
+    case "interface":
+      // An unknown interface (0) matches nothing, as nft's meta breaks on a packet without that device.
+      return m.which === "iif" ? (p) => p.inInterface !== 0 && !test(p) : (p) => p.outInterface !== 0 && !test(p);
     default:
       return (p) => !test(p);
   }
@@ -62,6 +65,22 @@ function positive(m: Match): Predicate {
         if (!hasPorts(p)) return false;
         const port = dport ? p.dport : p.sport;
         for (const [lo, hi] of ranges) if (port >= lo && port <= hi) return true;
+        return false;
+      };
+    }
+    case "interface": {
+      // Indexes are never 0, so an unknown interface matches none of them.
+      const indexes = m.indexes;
+      if (m.which === "iif") {
+        return (p) => {
+          const i = p.inInterface;
+          for (let k = 0; k < indexes.length; k++) if (indexes[k] === i) return true;
+          return false;
+        };
+      }
+      return (p) => {
+        const o = p.outInterface;
+        for (let k = 0; k < indexes.length; k++) if (indexes[k] === o) return true;
         return false;
       };
     }

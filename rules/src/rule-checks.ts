@@ -1,4 +1,4 @@
-import type { NatTargetText } from "./ast.js";
+import type { NatKind, NatTargetText } from "./ast.js";
 import { RuleSyntaxError } from "./errors.js";
 import type { PlacedMatch } from "./matches.js";
 import { PORTED, protocolText } from "./protocols.js";
@@ -6,11 +6,14 @@ import { PORTED, protocolText } from "./protocols.js";
 /**
  * Checks a rule for what nft would refuse: matches no packet can satisfy
  * at once (an IPv4 and an IPv6 match, `tcp` and `udp`), a NAT target of
- * the other family than the rule's matches, and a NAT port without a
+ * the other family than the rule's matches, a NAT port without a
  * transport protocol match before it ("transport protocol mapping is only
- * valid after transport protocol match"). Throws at the offending part.
+ * valid after transport protocol match"), and an interface the rule's hook
+ * cannot know (`oifname` in a `dnat` rule, `iifname` in an `snat` or
+ * `masquerade` one). Throws at the offending part.
  */
-export function checkRule(matches: readonly PlacedMatch[], target: NatTargetText | null): void {
+export function checkRule(matches: readonly PlacedMatch[], kind: NatKind | "filter", target: NatTargetText | null): void {
+  if (kind !== "filter") checkInterfaces(matches, kind);
   const family = familyOf(matches);
   const protocols = protocolsOf(matches);
   if (target === null) return;
@@ -36,6 +39,28 @@ export function checkRule(matches: readonly PlacedMatch[], target: NatTargetText
       `${portless.map(protocolText).join(", ")} has no ports: a port in a NAT target needs tcp, udp or udplite (${protocols.what} at column ${protocols.column})`,
       target.position.line,
       column,
+    );
+  }
+}
+
+/**
+ * Destination NAT runs in prerouting, before the routing decision: the output
+ * interface is not known yet. Source NAT runs in postrouting, where Linux no
+ * longer offers the input interface. nft refuses both (`nft_meta_get_validate`:
+ * iif only in prerouting, input and forward; oif only in forward, output and
+ * postrouting).
+ */
+function checkInterfaces(matches: readonly PlacedMatch[], kind: NatKind): void {
+  const refused = kind === "dnat" ? "oif" : "iif";
+  for (const { match: m, at } of matches) {
+    if (m.kind !== "interface" || m.which !== refused) continue;
+    const keyword = at.text.toLowerCase() === "meta" ? `meta ${refused}name / meta ${refused}` : at.text.toLowerCase();
+    throw new RuleSyntaxError(
+      kind === "dnat"
+        ? `${keyword} cannot be used in a dnat rule: destination NAT happens in prerouting, before the packet is routed, so its output interface is not known yet (nft refuses oif / oifname there); match it in a filter rule or an snat rule`
+        : `${keyword} cannot be used in an snat or masquerade rule: source NAT happens in postrouting, which sees only the output interface (nft refuses iif / iifname there); match the source address instead, or the input interface in a filter rule`,
+      at.line,
+      at.column,
     );
   }
 }

@@ -126,10 +126,10 @@ describe("rules parser: filter rules", () => {
 
   it("reports syntax errors with line and column", () => {
     expect(error("policy drop\nct state new tcp dport 21 acept\n")).toBe(
-      '2:27: expected a match (ct, meta, ip, ip6, tcp, udp, udplite, icmp, icmpv6, sctp, gre, esp, ah) or a statement (accept, drop, dnat, snat), found "acept", did you mean accept?',
+      '2:27: expected a match (ct, meta, ip, ip6, iifname, oifname, iif, oif, tcp, udp, udplite, icmp, icmpv6, sctp, gre, esp, ah) or a statement (accept, drop, dnat, snat, masquerade), found "acept", did you mean accept?',
     );
     expect(error("ct state new")).toBe(
-      "1:13: the rule has no verdict or NAT statement: end it with accept, drop, dnat to ADDRESS or snat to ADDRESS",
+      "1:13: the rule has no verdict or NAT statement: end it with accept, drop, dnat to ADDRESS, snat to ADDRESS or masquerade",
     );
     expect(error("ct state bogus accept")).toBe('1:10: expected a state (new, established, related, invalid, untracked), found "bogus"');
     expect(error("ct state estabished accept")).toMatch(/^1:10: .*did you mean established\?$/);
@@ -263,8 +263,8 @@ describe("rules parser: NAT statements", () => {
     expect(error("icmp dnat to 10.0.2.2:21")).toBe("1:23: icmp has no ports: a port in a NAT target needs tcp, udp or udplite (icmp at column 1)");
     expect(error("meta l4proto { tcp, gre } snat to 10.0.2.100:1024-2047")).toMatch(/^1:46: gre has no ports: /);
     // A protocol word, with or without ports, or meta l4proto with ported protocols only.
-    expect(nat("udp snat to 10.0.2.100:53").target.ports).toEqual([53, 53]);
-    expect(nat("tcp dport != 22 dnat ip6 to [fd00::1]:2121").target.ports).toEqual([2121, 2121]);
-    expect(nat("meta l4proto { tcp, udp } snat to 10.0.2.100:1024-2047").target.ports).toEqual([1024, 2047]);
+    expect(nat("udp snat to 10.0.2.100:53").target!.ports).toEqual([53, 53]);
+    expect(nat("tcp dport != 22 dnat ip6 to [fd00::1]:2121").target!.ports).toEqual([2121, 2121]);
+    expect(nat("meta l4proto { tcp, udp } snat to 10.0.2.100:1024-2047").target!.ports).toEqual([1024, 2047]);
   });
 });

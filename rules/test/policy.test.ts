@@ -29,6 +29,8 @@ function packet(over: PacketFields = {}): PolicyPacket {
     sport: 40000,
     dport: 21,
     portsKnown: true,
+    inInterface: 0,
+    outInterface: 0,
     ...rest,
     src: s.words,
     dst: d.words,

@@ -14,7 +14,7 @@ import {
   ipv6PacketTooBig,
   ipv6TimeExceeded,
 } from "./icmp-messages.js";
-import { GatewayInterface } from "./interface.js";
+import { engineIndex, GatewayInterface } from "./interface.js";
 import { isGroupMac, macEquals } from "./mac.js";
 import type { NeighbourInfo, NeighbourKey } from "./neighbours.js";
 import { NeighbourTable } from "./neighbours.js";
@@ -99,6 +99,8 @@ export class Gateway {
       helpers: options.helpers ?? [],
       ...(options.attach ? { attach: options.attach } : {}),
       ...(options.policy ? { policy: options.policy } : {}),
+      // The engine asks after destination NAT, so `oifname` sees where the translated destination really goes.
+      route: (p) => this.routeIndex(p.family, p.dst),
     });
   }
 
@@ -316,6 +318,7 @@ export class Gateway {
       this.expired(i, frame, ip, total, 4);
       return;
     }
+    this.engine.interfaces[0] = engineIndex(i.index);
     const r = this.engine.processRange(frame, ip, total);
     if (r.verdict === Verdict.HOLD) {
       this.stats.fragmentsHeld++;
@@ -375,6 +378,12 @@ export class Gateway {
     this.transmit(iface, 4, nextHop, f);
   }
 
+  /** The engine's number for the interface a destination routes to (0: no route), for the policy's `outInterface`. */
+  private routeIndex(family: number, dst: Uint32Array): number {
+    const route = this.routes.lookup(family, dst);
+    return route === null ? 0 : engineIndex(route.iface.index);
+  }
+
   private localIpv4(addr: number): boolean {
     for (const i of this.interfaces) if (i.ipv4 !== null && i.ipv4Address === addr) return true;
     return false;
@@ -422,6 +431,7 @@ export class Gateway {
       this.expired(i, frame, ip, total, 6);
       return;
     }
+    this.engine.interfaces[0] = engineIndex(i.index);
     const r = this.engine.processRange(frame, ip, total);
     if (r.verdict === Verdict.HOLD) {
       this.stats.fragmentsHeld++;

@@ -14,7 +14,8 @@ export function createGateway(options: GatewayOptions): Gateway {
 }
 
 export { Gateway } from "./gateway.js";
-export type { GatewayOptions, InterfaceConfig, RouteConfig } from "./options.js";
+export type { GatewayOptions, InterfaceConfig, PolicyInterface, RouteConfig } from "./options.js";
+export { policyInterfaces } from "./options.js";
 export type { GatewayEvent, GatewayEventListener } from "./events.js";
 export { GatewayStats } from "./stats.js";
 export type { GatewayStatsSnapshot } from "./stats.js";

@@ -48,6 +48,14 @@ export class GatewayInterface {
   }
 }
 
+/**
+ * The number the engine (and so the policy) knows the interface at
+ * `position` by: one more than its position, since 0 means unknown.
+ */
+export function engineIndex(position: number): number {
+  return position + 1;
+}
+
 /** fe80::/64 with the interface id made from the MAC, as SLAAC would (RFC 4291 appendix A). */
 function linkLocalFromMac(mac: Uint8Array): Uint32Array {
   const text =

@@ -1,3 +1,4 @@
+import { engineIndex } from "./interface.js";
 import type { EngineOptions, Helper, HelperAttachment, PacketPolicy } from "@alg-sdk/core";
 
 /** One network interface of the gateway. */
@@ -35,10 +36,17 @@ export interface GatewayOptions {
   /** Helpers for the engine (FTP, IRC, ICMP, …); attached by their default rules unless `attach` says otherwise. */
   readonly helpers?: readonly Helper<any>[];
   readonly attach?: readonly HelperAttachment[];
-  /** Filter and NAT decisions (hand-written, or compiled by @alg-sdk/rules). */
+  /**
+   * Filter and NAT decisions (hand-written, or compiled by @alg-sdk/rules).
+   * The policy sees the interfaces as numbers: an interface's position in
+   * `interfaces` plus one (`PolicyPacket.inInterface` is the one the frame
+   * came in on, `outInterface` the one the route after destination NAT
+   * leads to). Give `policyInterfaces(interfaces)` to `compileRules` so
+   * rules can say `iifname "wan"`, `oifname "wan" masquerade`.
+   */
   readonly policy?: PacketPolicy;
   /** Any other engine setting (table size, timeouts, checksums). */
-  readonly engine?: Omit<EngineOptions, "helpers" | "attach" | "policy" | "clock">;
+  readonly engine?: Omit<EngineOptions, "helpers" | "attach" | "policy" | "clock" | "route">;
   /** Seconds a resolved neighbour is kept without traffic from it. Default 300. */
   readonly neighbourTimeout?: number;
   /** Most neighbours per interface; the least recently used goes first. Default 1024. */
@@ -51,4 +59,30 @@ export interface GatewayOptions {
   readonly verdictLogSize?: number;
   /** Send ICMP time exceeded when a forwarded packet's TTL / hop limit runs out. Default true. */
   readonly timeExceeded?: boolean;
+}
+
+/**
+ * An interface as a policy names it: `{ name, index, addresses }`, the
+ * shape `@alg-sdk/rules`' `compileRules(text, { interfaces })` takes.
+ */
+export interface PolicyInterface {
+  /** The interface's name, as in `InterfaceConfig.name` (what `iifname` / `oifname` say). */
+  readonly name: string;
+  /** The number the gateway gives the engine for it: its position in `interfaces` plus one. */
+  readonly index: number;
+  /** The gateway's own addresses on it (IPv4 then IPv6, without the prefix length), for `masquerade`. */
+  readonly addresses: readonly string[];
+}
+
+/**
+ * The gateway's interfaces as its policy sees them, for compiling rules
+ * that name them:
+ * `compileRules(text, { interfaces: policyInterfaces(options.interfaces) })`.
+ */
+export function policyInterfaces(interfaces: readonly InterfaceConfig[]): PolicyInterface[] {
+  return interfaces.map((c, i) => ({
+    name: c.name,
+    index: engineIndex(i),
+    addresses: [c.ipv4, c.ipv6].flatMap((a) => (a === undefined ? [] : [a.split("/")[0]!])),
+  }));
 }

@@ -5,7 +5,7 @@ import { HelperHost } from "../helper/host.js";
 import type { Helper } from "../helper/types.js";
 import { Defragmenter } from "../packet/defrag.js";
 import type { ParsedPacket } from "../packet/parsed-packet.js";
-import type { PacketPolicy } from "../policy/types.js";
+import type { PacketPolicy, PolicyPacket } from "../policy/types.js";
 import { Nat } from "../nat/nat.js";
 import { PayloadRewriter } from "../nat/rewrite.js";
 import { TrackerRegistry } from "../proto/registry.js";
@@ -29,6 +29,8 @@ export interface EngineSetup {
   readonly notrack: readonly NotrackRule[];
   readonly helperErrorVerdict: "accept" | "drop";
   readonly policy: PacketPolicy | undefined;
+  /** The routing decision after destination NAT (`EngineOptions.route`). */
+  readonly route: ((packet: PolicyPacket) => number) | undefined;
 }
 
 /** What the engine owns before its parts exist, and the parts share. */
@@ -36,6 +38,8 @@ export interface EngineShared {
   readonly result: PacketResult;
   readonly stats: EngineStats;
   readonly time: Float64Array<ArrayBuffer>;
+  /** The interface cells the caller writes (`Engine.interfaces`). */
+  readonly interfaces: Uint32Array<ArrayBuffer>;
   readonly events: EventHub;
   readonly packet: ParsedPacket;
 }
@@ -56,6 +60,10 @@ export interface EngineParts {
   readonly conntrack: Conntrack;
   readonly stages: PolicyStages;
   readonly collector: Collector;
+  /** The one view the policy hooks (and the router) read. */
+  readonly view: PolicyView;
+  /** The router, when the embedder gave one and a policy stage could read its answer. */
+  readonly route: ((packet: PolicyPacket) => number) | null;
 }
 
 /**
@@ -69,7 +77,7 @@ export function assembleEngine(given: EngineConfig, helperList: Helper[], tracke
   const services = trackers.services();
   const helperSet = new HelperSet(helperList);
   const policy = setup.policy;
-  const policyView = new PolicyView(s.result);
+  const policyView = new PolicyView(s.result, s.interfaces);
   const translates = policy?.destinationNat !== undefined || policy?.sourceNat !== undefined;
   const table = new ConnTable(config.maxConnections, config.initialCapacity, config.hashSeed, translates);
   const nat = translates ? new Nat(table, trackers, policy!, policyView, config.hashSeed) : null;
@@ -121,5 +129,7 @@ export function assembleEngine(given: EngineConfig, helperList: Helper[], tracke
   });
   const stages = new PolicyStages(policy, nat, policyView, table, conntrack, outcome, s.result);
   const collector = new Collector(table, conntrack, config.gcSweepSeconds, s.time);
-  return { config, trackers, services, helperSet, table, notrack, snapshots, outcome, expectations, helpers, defrag, conntrack, stages, collector };
+  // Only the filter and source NAT read the output interface: without them routing here would be wasted.
+  const route = setup.route !== undefined && (policy?.filter !== undefined || policy?.sourceNat !== undefined) ? setup.route : null;
+  return { config, trackers, services, helperSet, table, notrack, snapshots, outcome, expectations, helpers, defrag, conntrack, stages, collector, view: policyView, route };
 }

@@ -33,6 +33,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     notrack: options.notrack ?? [],
     helperErrorVerdict: options.helperErrorVerdict ?? "accept",
     policy: options.policy,
+    route: options.route,
   };
   child.register(TOKENS.Setup, { useValue: setup });
   return child.resolve(Engine);

@@ -46,6 +46,33 @@ export class Engine {
    * it by a plain store, `engine.time[0] = ts`, which never allocates.
    */
   readonly time = new Float64Array(1);
+  /**
+   * The interfaces of the datagram about to be processed, for policies that
+   * match them (`PolicyPacket.inInterface` / `outInterface`, nft's `iif` /
+   * `oif`): `[0]` the one it came in on, `[1]` the one it goes out by. The
+   * values are small integers the embedder chooses (an interface's index);
+   * 0 means unknown. Write them before `process`, by plain stores that
+   * never allocate; they stay until written again, like {@link time}.
+   *
+   * The output interface is the routing decision for the destination after
+   * destination NAT. Give the engine a `route` option to have it asked at
+   * that point (it then writes `[1]` itself); without one, write the
+   * interface you routed the datagram's destination to, knowing that a
+   * destination NAT that moves the destination elsewhere is not reflected.
+   *
+   * @example
+   * ```ts
+   * import { createEngine } from "@alg-sdk/core";
+   * const engine = createEngine();
+   * const LAN = 1;
+   * const WAN = 2;
+   * declare const datagram: Uint8Array;
+   * engine.interfaces[0] = LAN; // came in on lan
+   * engine.interfaces[1] = WAN; // routed out by wan
+   * engine.process(datagram, 12.5);
+   * ```
+   */
+  readonly interfaces = new Uint32Array(2);
 
   private readonly table: ConnTable;
   private readonly helperSet: HelperSet;
@@ -68,7 +95,7 @@ export class Engine {
     @injectAll(TOKENS.Tracker, { isOptional: true }) trackers: ProtocolTracker[],
     @inject(TOKENS.Setup) setup: EngineSetup,
   ) {
-    const shared = { result: this.result, stats: this.stats, time: this.time, events: this.events, packet: new ParsedPacket() };
+    const shared = { result: this.result, stats: this.stats, time: this.time, interfaces: this.interfaces, events: this.events, packet: new ParsedPacket() };
     const parts = assembleEngine(given, helpers, trackers, setup, shared);
     this.config = parts.config;
     this.serviceMap = parts.services;
@@ -95,6 +122,8 @@ export class Engine {
    *   time into `engine.time[0]` and omit `ts`: V8 may box a float argument.)
    * @param zone - conntrack zone (separate tables in one engine). Default 0.
    * @param flags - {@link ProcessFlag} bits.
+   * (The interfaces the datagram came in on and goes out by are not
+   * arguments: write them into {@link interfaces} first.)
    * @returns the engine's reused {@link PacketResult}.
    * @throws Error when called re-entrantly: from a helper hook or an event
    *   listener while the engine is inside `process`, `processRange`,

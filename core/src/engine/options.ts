@@ -3,7 +3,7 @@ import type { EngineConfig, FragmentOptions, TcpOptions, Timeouts } from "../con
 import { DEFAULT_FRAGMENT_OPTIONS, DEFAULT_TCP_OPTIONS, DEFAULT_TIMEOUTS } from "../config.js";
 import type { Helper } from "../helper/types.js";
 import type { HelperAttachment, NotrackRule } from "./rules.js";
-import type { PacketPolicy } from "../policy/types.js";
+import type { PacketPolicy, PolicyPacket } from "../policy/types.js";
 import type { ProtocolTracker } from "../proto/tracker.js";
 import { randomSeed } from "./random-seed.js";
 
@@ -81,6 +81,20 @@ export interface EngineOptions {
    * connection is discarded (never confirmed), as in Linux.
    */
   readonly policy?: PacketPolicy;
+  /**
+   * The embedder's routing decision, for policies that match the output
+   * interface (`PolicyPacket.outInterface`). The engine calls it after
+   * destination NAT and before the filter, where Linux routes a forwarded
+   * datagram, with the packet as it is then (`dst` already translated; the
+   * view is the filter's, with `outInterface` 0), and stores the answer in
+   * `engine.interfaces[1]` for the filter and source NAT to see. Return the
+   * output interface's index (0: unknown). It is called only when the
+   * policy has a filter or source NAT, for every packet those stages see;
+   * it must not keep the packet nor call the engine. A router that throws
+   * counts as 0. Omitted: the output interface is whatever the caller wrote
+   * into `engine.interfaces[1]` before `process`.
+   */
+  readonly route?: (packet: PolicyPacket) => number;
   /** Verdict for a packet whose helper threw: "accept" (default) or "drop". */
   readonly helperErrorVerdict?: "accept" | "drop";
   /** Parent container for the engine's child container (default: tsyringe's root container). */

@@ -15,6 +15,8 @@ import type { Collector } from "./collector.js";
 import type { Conntrack } from "./conntrack.js";
 import type { Outcome } from "./outcome.js";
 import type { PolicyStages } from "./policy-stages.js";
+import { PolicyHook, type PolicyView } from "./policy-view.js";
+import type { PolicyPacket } from "../policy/types.js";
 import type { PacketResult } from "./result.js";
 import type { NotrackTable } from "./rules.js";
 import type { EngineStats } from "./stats.js";
@@ -48,6 +50,10 @@ export class PacketPipeline {
   private readonly conntrack: Conntrack;
   private readonly stages: PolicyStages;
   private readonly collector: Collector;
+  private readonly view: PolicyView;
+  /** The embedder's routing decision after destination NAT (the `route` option), or null. */
+  private readonly route: ((packet: PolicyPacket) => number) | null;
+  private readonly interfaces: Uint32Array;
   /** Cells compared per packet to decide whether upkeep is due (typed arrays: never boxed). */
   private readonly gcDue: Float64Array;
   private readonly expectDue: Float64Array;
@@ -69,6 +75,9 @@ export class PacketPipeline {
     this.conntrack = parts.conntrack;
     this.stages = parts.stages;
     this.collector = parts.collector;
+    this.view = parts.view;
+    this.route = parts.route;
+    this.interfaces = shared.interfaces;
     this.gcDue = parts.collector.nextDue;
     this.expectDue = parts.expectations.nextDue;
     this.fragmentsDue = parts.defrag.nextDue;
@@ -142,14 +151,41 @@ export class PacketPipeline {
     return decodePacket(whole, 0, whole.length, p, this.trackers);
   }
 
-  /** Destination NAT (prerouting), the filter (forward), source NAT (postrouting), in netfilter's order. */
+  /**
+   * Destination NAT (prerouting), the routing decision, the filter
+   * (forward), source NAT (postrouting), in netfilter's order. The view is
+   * told which hook it serves, so each sees only the interfaces Linux's does.
+   */
   private policyStages(p: ParsedPacket, zone: number, tracked: boolean): void {
     const r = this.result;
     const stages = this.stages;
     const nat = stages.nat;
+    const view = this.view;
+    view.hook = PolicyHook.PREROUTING;
     if (nat !== null && r.state !== PacketState.INVALID && r.state !== PacketState.UNTRACKED) stages.translate(nat, p, tracked, Side.DESTINATION);
+    if (this.route !== null && !this.dropped()) this.routeAfterNat(p, zone, tracked ? this.conntrack.slot : -1);
+    view.hook = PolicyHook.FORWARD;
     if (!this.dropped() && stages.filters) stages.filter(p, zone, tracked ? this.conntrack.slot : -1);
+    view.hook = PolicyHook.POSTROUTING;
     if (nat !== null && !this.dropped() && r.state !== PacketState.INVALID && r.state !== PacketState.UNTRACKED) stages.translate(nat, p, tracked, Side.SOURCE);
+  }
+
+  /**
+   * The embedder's routing decision on the packet as destination NAT left
+   * it (Linux routes after prerouting: `ip_rcv_finish` → `ip_route_input`),
+   * stored as the output interface the filter and source NAT see. A router
+   * that throws gives 0 (unknown): an `oif` match then fails.
+   */
+  private routeAfterNat(p: ParsedPacket, zone: number, s: number): void {
+    const view = this.view;
+    view.fill(this.result, p, zone, s < 0 ? 0 : this.table.mark(s));
+    let out: number;
+    try {
+      out = this.route!(view);
+    } catch {
+      out = 0;
+    }
+    this.interfaces[1] = out;
   }
 
   /** The connection's helper, then the sequence adjustment earlier rewrites call for (nf_confirm). */

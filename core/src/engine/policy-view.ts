@@ -5,12 +5,33 @@ import type { PacketResult } from "./result.js";
 
 const NO_WORDS = new Uint32Array(4);
 
+/**
+ * The netfilter hook a policy hook stands for; it decides which interfaces
+ * the view shows, as nft allows `iif` in prerouting and forward and `oif`
+ * in forward and postrouting (`nft_meta_get_validate`).
+ */
+export const PolicyHook = {
+  /** Destination NAT and the routing decision: the datagram is not routed yet, only the input is known. */
+  PREROUTING: 0,
+  /** The filter: both interfaces. */
+  FORWARD: 1,
+  /** Source NAT: only the output interface. */
+  POSTROUTING: 2,
+} as const;
+
 /** The one {@link PolicyPacket} an engine owns, refilled before each hook call. */
 export class PolicyView implements PolicyPacket {
   private readonly originalSrc = new Uint32Array(4);
   private readonly originalDst = new Uint32Array(4);
 
-  constructor(private readonly result: PacketResult) {}
+  constructor(
+    private readonly result: PacketResult,
+    /** The engine's interface cells (`Engine.interfaces`): [0] input, [1] output. */
+    private readonly interfaces: Uint32Array,
+  ) {}
+
+  /** The hook about to be called ({@link PolicyHook}); the pipeline sets it before each stage. */
+  hook: number = PolicyHook.PREROUTING;
 
   state = 0;
   direction = -1;
@@ -25,6 +46,8 @@ export class PolicyView implements PolicyPacket {
   sport = 0;
   dport = 0;
   portsKnown = false;
+  inInterface = 0;
+  outInterface = 0;
 
   /** The packet as it is now (the filter's view). */
   fill(r: PacketResult, p: ParsedPacket, zone: number, mark: number): void {
@@ -41,6 +64,7 @@ export class PolicyView implements PolicyPacket {
     this.sport = p.sport;
     this.dport = p.dport;
     this.portsKnown = p.hasPorts;
+    this.fillInterfaces();
   }
 
   /** Connection `s`'s original tuple, its first packet as it arrived (the NAT hooks' view), with this packet's state. */
@@ -65,5 +89,13 @@ export class PolicyView implements PolicyPacket {
     this.sport = t.port(s, 0);
     this.dport = t.port(s, 1);
     this.portsKnown = hasPorts;
+    this.fillInterfaces();
+  }
+
+  /** The interfaces the current hook may see; the other reads 0, as nft refuses to match it there. */
+  private fillInterfaces(): void {
+    const hook = this.hook;
+    this.inInterface = hook === PolicyHook.POSTROUTING ? 0 : this.interfaces[0]!;
+    this.outInterface = hook === PolicyHook.PREROUTING ? 0 : this.interfaces[1]!;
   }
 }

@@ -52,6 +52,22 @@ export interface PolicyPacket {
   readonly dport: number;
   /** False when the protocol has no ports (or they are unknown): port matches fail. */
   readonly portsKnown: boolean;
+  /**
+   * The interface the datagram came in on, as the caller wrote it into
+   * `Engine.interfaces[0]` (a small integer the embedder chooses; 0 =
+   * unknown). Seen by `destinationNat` and `filter`; `sourceNat` sees 0, as
+   * Linux's postrouting hook has no input interface to match (nft refuses
+   * `iif` there).
+   */
+  readonly inInterface: number;
+  /**
+   * The interface the datagram goes out by: what the engine's `route`
+   * option answered for the destination after destination NAT, else what
+   * the caller wrote into `Engine.interfaces[1]`; 0 = unknown. Seen by
+   * `filter` and `sourceNat`; `destinationNat` sees 0, as Linux routes the
+   * datagram only after prerouting (nft refuses `oif` there).
+   */
+  readonly outInterface: number;
 }
 
 /** What a filter hook answers. */
