@@ -47,15 +47,17 @@ export class ChecksumUpdate {
 
   /** `csum_sub(sum, old)` then `csum_add(sum, new)` for one 32-bit word (signed or unsigned). */
   replace32(oldWord: number, newWord: number): this {
-    const removed = (~(oldWord >>> 16) & 0xffff) + (~oldWord & 0xffff);
-    const added = ((newWord >>> 16) & 0xffff) + (newWord & 0xffff);
-    this.sum = fold16(this.sum + removed + added);
-    return this;
+    return this.add(wordDelta(oldWord, newWord));
   }
 
   /** The same for a 16-bit field, zero-extended as Linux passes it. */
   replace16(oldValue: number, newValue: number): this {
-    this.sum = fold16(this.sum + (~oldValue & 0xffff) + 0xffff + (newValue & 0xffff));
+    return this.add(halfDelta(oldValue, newValue));
+  }
+
+  /** Adds a delta (see {@link wordDelta}): the terms of replacements computed beforehand. */
+  add(delta: number): this {
+    this.sum = fold16(this.sum + delta);
     return this;
   }
 
@@ -67,7 +69,44 @@ export class ChecksumUpdate {
   }
 }
 
+/**
+ * The terms `csum_sub` of `oldWord` and `csum_add` of `newWord` contribute
+ * to a sum, folded to 16 bits: a delta. Deltas add like the terms they
+ * stand for (the sum is modulo 0xffff, see `ChecksumUpdate`), so one
+ * computed when a NAT binding is decided updates every packet of the
+ * connection as the replacements themselves would.
+ */
+export function wordDelta(oldWord: number, newWord: number): number {
+  return fold16((~(oldWord >>> 16) & 0xffff) + (~oldWord & 0xffff) + ((newWord >>> 16) & 0xffff) + (newWord & 0xffff));
+}
+
+/** The delta of a 16-bit field, zero-extended as Linux passes it to `csum_sub` (its high half becomes 0xffff). */
+export function halfDelta(oldValue: number, newValue: number): number {
+  return fold16((~oldValue & 0xffff) + 0xffff + (newValue & 0xffff));
+}
+
+/** The sum of two deltas: a delta. */
+export function addDeltas(a: number, b: number): number {
+  return fold16(a + b);
+}
+
+/** The delta of an address of `words` 32-bit words changing from the bytes at `b[oldAt]` to `newAddr`. */
+export function addressDelta(b: Uint8Array, oldAt: number, newAddr: ArrayLike<number>, words: number): number {
+  let delta = 0;
+  for (let w = 0; w < words; w++) {
+    const o = oldAt + w * 4;
+    const old = (b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!;
+    delta = fold16(delta + wordDelta(old, newAddr[w]! | 0));
+  }
+  return delta;
+}
+
 const update = new ChecksumUpdate();
+
+/** The checksum at `at` updated by `delta`; returns the value written. */
+export function applyDelta(b: Uint8Array, at: number, delta: number): number {
+  return update.begin(b, at).add(delta).end(b, at);
+}
 
 /**
  * `csum_replace4` / `inet_proto_csum_replace4`: the checksum at `at` after
@@ -89,33 +128,7 @@ export function replaceHalf(b: Uint8Array, at: number, oldValue: number, newValu
  * `_replace16` for a pseudo-header address).
  */
 export function replaceAddress(b: Uint8Array, at: number, oldAt: number, newAddr: ArrayLike<number>, words: number): void {
-  addressTerms(update.begin(b, at), b, oldAt, newAddr, words).end(b, at);
-}
-
-/**
- * The checksum at `at` after a pseudo-header address and then a 16-bit
- * port changed (`tcp_manip_pkt`'s two `inet_proto_csum_replace` calls, in
- * one pass: one's-complement sums do not care where the fold happens).
- */
-export function replaceAddressAndPort(
-  b: Uint8Array,
-  at: number,
-  oldAt: number,
-  newAddr: ArrayLike<number>,
-  words: number,
-  oldPort: number,
-  newPort: number,
-): void {
-  addressTerms(update.begin(b, at), b, oldAt, newAddr, words).replace16(oldPort, newPort).end(b, at);
-}
-
-function addressTerms(u: ChecksumUpdate, b: Uint8Array, oldAt: number, newAddr: ArrayLike<number>, words: number): ChecksumUpdate {
-  for (let w = 0; w < words; w++) {
-    const o = oldAt + w * 4;
-    const old = (b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!;
-    u.replace32(old, newAddr[w]! | 0);
-  }
-  return u;
+  applyDelta(b, at, addressDelta(b, oldAt, newAddr, words));
 }
 
 /** One's-complement sum of `b[start..end)` as 16-bit big-endian words, added to `sum` (not folded). */
