@@ -23,59 +23,23 @@ function writeU16(b: Uint8Array, at: number, v: number): void {
 }
 
 /**
- * The running state of one incremental update (`csum_replace4`:
- * `~csum_unfold(*sum)`, `csum_sub` of the old value, `csum_add` of the new,
- * `csum_fold`).
+ * Incremental updates (`csum_replace4` and friends: `~csum_unfold(*sum)`,
+ * `csum_sub` of each old value, `csum_add` of each new one, `csum_fold`)
+ * are made of deltas: the terms the replacements add, folded to 16 bits.
  *
  * Linux adds 32-bit terms with end-around carry; here every 32-bit term is
  * added as its two 16-bit halves. Both are sums modulo 0xffff that are zero
  * only when every term is zero, and the first term (the unfolded checksum,
  * whose high half is 0xffff) never is, so the folded result, including
- * which of the two zeros it is, is the kernel's. Kept to small integers:
- * a sum above 2^31 would be a heap number in V8, allocated per packet
- * whenever a call here is not inlined.
+ * which of the two zeros it is, is the kernel's wherever the folds happen:
+ * deltas add like the terms they stand for, and one computed when a NAT
+ * binding is decided updates every packet of the connection as the
+ * replacements themselves would. Kept to small integers: a sum above 2^31
+ * would be a heap number in V8, allocated per packet whenever a call here
+ * is not inlined.
  */
-export class ChecksumUpdate {
-  private sum = 0;
 
-  /** Starts from the 16-bit checksum stored at `b[at]`. */
-  begin(b: Uint8Array, at: number): this {
-    // ~csum_unfold(x) in 32 bits: 0xffff in the high half, ~x in the low one.
-    this.sum = 0xffff + (~readU16(b, at) & 0xffff);
-    return this;
-  }
-
-  /** `csum_sub(sum, old)` then `csum_add(sum, new)` for one 32-bit word (signed or unsigned). */
-  replace32(oldWord: number, newWord: number): this {
-    return this.add(wordDelta(oldWord, newWord));
-  }
-
-  /** The same for a 16-bit field, zero-extended as Linux passes it. */
-  replace16(oldValue: number, newValue: number): this {
-    return this.add(halfDelta(oldValue, newValue));
-  }
-
-  /** Adds a delta (see {@link wordDelta}): the terms of replacements computed beforehand. */
-  add(delta: number): this {
-    this.sum = fold16(this.sum + delta);
-    return this;
-  }
-
-  /** Folds and writes the result at `b[at]` (`*sum = csum_fold(...)`). */
-  end(b: Uint8Array, at: number): number {
-    const v = ~fold16(this.sum) & 0xffff;
-    writeU16(b, at, v);
-    return v;
-  }
-}
-
-/**
- * The terms `csum_sub` of `oldWord` and `csum_add` of `newWord` contribute
- * to a sum, folded to 16 bits: a delta. Deltas add like the terms they
- * stand for (the sum is modulo 0xffff, see `ChecksumUpdate`), so one
- * computed when a NAT binding is decided updates every packet of the
- * connection as the replacements themselves would.
- */
+/** The delta of one 32-bit word replaced by another (signed or unsigned): `csum_sub(old)`, `csum_add(new)`. */
 export function wordDelta(oldWord: number, newWord: number): number {
   return fold16((~(oldWord >>> 16) & 0xffff) + (~oldWord & 0xffff) + ((newWord >>> 16) & 0xffff) + (newWord & 0xffff));
 }
@@ -101,11 +65,12 @@ export function addressDelta(b: Uint8Array, oldAt: number, newAddr: ArrayLike<nu
   return delta;
 }
 
-const update = new ChecksumUpdate();
-
-/** The checksum at `at` updated by `delta`; returns the value written. */
+/** The checksum at `b[at]` updated by `delta` (`csum_fold` of `~csum_unfold` plus it), written; returns the value written. */
 export function applyDelta(b: Uint8Array, at: number, delta: number): number {
-  return update.begin(b, at).add(delta).end(b, at);
+  // ~csum_unfold(x) in 32 bits: 0xffff in the high half, ~x in the low one.
+  const v = ~fold16(0xffff + (~readU16(b, at) & 0xffff) + delta) & 0xffff;
+  writeU16(b, at, v);
+  return v;
 }
 
 /**
@@ -114,12 +79,12 @@ export function applyDelta(b: Uint8Array, at: number, delta: number): number {
  * callers do: a number above 2^31 passed to a call is allocated by V8.
  */
 export function replaceWord(b: Uint8Array, at: number, oldWord: number, newWord: number): void {
-  update.begin(b, at).replace32(oldWord, newWord).end(b, at);
+  applyDelta(b, at, wordDelta(oldWord, newWord));
 }
 
 /** `inet_proto_csum_replace2`: the checksum at `at` after one 16-bit field changed. */
 export function replaceHalf(b: Uint8Array, at: number, oldValue: number, newValue: number): void {
-  update.begin(b, at).replace16(oldValue, newValue).end(b, at);
+  applyDelta(b, at, halfDelta(oldValue, newValue));
 }
 
 /**

@@ -150,6 +150,19 @@ export class Nat {
   }
 
   /**
+   * The sides (bit `1 << side`) the bindings of connection `s` rewrite in
+   * packets of direction `dir`: the original direction's are the sides the
+   * bindings changed, the reply direction's the other ones. The NAT hook of
+   * any other side has nothing to do for a packet of a known connection.
+   */
+  rewrittenSides(s: number, dir: number): number {
+    const status = this.table.status(s);
+    const bySource = (status & Status.SRC_NAT) !== 0 ? 1 : 0;
+    const byDestination = (status & Status.DST_NAT) !== 0 ? 1 : 0;
+    return dir === 0 ? (bySource << Side.SOURCE) | (byDestination << Side.DESTINATION) : (byDestination << Side.SOURCE) | (bySource << Side.DESTINATION);
+  }
+
+  /**
    * `nf_nat_packet`: rewrites side `side` of packet `p` (direction `dir` of
    * connection `s`) when the binding changed that side for this direction.
    * Returns 1 when the packet changed, 0 when not, -1 when it must be dropped.
