@@ -172,43 +172,39 @@ export class Nat {
     let bit = CHANGED[side];
     if (dir === 1) bit ^= NAT_MASK;
     if ((t.status(s) & bit) === 0) return 0;
-    // The packet must look like the inverse of the other direction's tuple:
-    // its source is that tuple's destination, and the other way round.
-    const other = dir ^ 1;
-    // The binding this rewrite undoes or applies: the side the original direction rewrites.
-    const h = ((t.extAt(s) + X_NAT_DELTA + (side ^ dir)) << 1);
+    // The binding this rewrite applies or undoes: the side the original direction rewrites.
+    const h = (t.extAt(s) + X_NAT_DELTA + (side ^ dir)) << 1;
     let ipDelta = t.u16[h]!;
-    if (ipDelta !== 0) {
-      const kind = this.portKinds[t.protocol(s)]!;
-      if (kind >= 0) {
-        let l4Delta = t.u16[h + 1]!;
-        // The reply direction's rewrite is the opposite change: the negated deltas.
-        if (dir !== 0) {
-          ipDelta = 0xffff - ipDelta;
-          l4Delta = 0xffff - l4Delta;
-        }
-        const u32 = t.u32;
-        let addr: number;
-        let port: number;
-        if (side === Side.SOURCE) {
-          addr = u32[t.dstAt(s, other)]! | 0;
-          port = t.port(s, other * 2 + 1);
-        } else {
-          addr = u32[t.srcAt(s, other)]! | 0;
-          port = t.port(s, other * 2);
-        }
-        if (!manipIpv4Ports(p.bytes, p.l3Offset, p.l3End, side, addr, port, kind, ipDelta, l4Delta)) return -1;
-        // The pipeline after this stage (filter, helpers) sees the packet as it now is.
-        if (side === Side.SOURCE) {
-          p.src[0] = addr;
-          p.sport = port;
-        } else {
-          p.dst[0] = addr;
-          p.dport = port;
-        }
-        return 1;
-      }
+    const kind = this.portKinds[t.protocol(s)]!;
+    if (ipDelta === 0 || kind < 0) return this.manipGeneral(p, s, dir, side);
+    let l4Delta = t.u16[h + 1]!;
+    // The reply direction's rewrite is the opposite change: the negated deltas.
+    if (dir !== 0) {
+      ipDelta = 0xffff - ipDelta;
+      l4Delta = 0xffff - l4Delta;
     }
+    // The packet must look like the inverse of the other direction's tuple:
+    // its source is that tuple's destination, and the other way round (ported keys: swapped).
+    const other = dir ^ 1;
+    const source = side === Side.SOURCE;
+    const addr = t.u32[source ? t.dstAt(s, other) : t.srcAt(s, other)]! | 0;
+    const port = t.port(s, source ? other * 2 + 1 : other * 2);
+    if (!manipIpv4Ports(p.bytes, p.l3Offset, p.l3End, side, addr, port, kind, ipDelta, l4Delta)) return -1;
+    // The pipeline after this stage (filter, helpers) sees the packet as it now is.
+    if (source) {
+      p.src[0] = addr;
+      p.sport = port;
+    } else {
+      p.dst[0] = addr;
+      p.dport = port;
+    }
+    return 1;
+  }
+
+  /** {@link manip} for a connection without precomputed deltas: everything derived from the tuples and the packet. */
+  private manipGeneral(p: ParsedPacket, s: number, dir: number, side: Side): number {
+    const t = this.table;
+    const other = dir ^ 1;
     // Only the address this side needs is copied (this runs per packet).
     const tracker = this.trackers.get(t.protocol(s));
     if (tracker.invertKeys(t.port(s, other * 2), t.port(s, other * 2 + 1), this.keys) !== Reason.NONE) return -1;
