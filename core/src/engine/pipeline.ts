@@ -160,14 +160,21 @@ export class PacketPipeline {
     const r = this.result;
     const stages = this.stages;
     const nat = stages.nat;
+    // The NAT hooks with work to do (bit `1 << side`): both for a new connection (its bindings are decided
+    // there) and for an error (it may relate to a translated one); for a known connection, the sides it rewrites.
+    let hooks = 0;
+    if (nat !== null && r.state !== PacketState.INVALID && r.state !== PacketState.UNTRACKED) {
+      const ct = this.conntrack;
+      hooks = tracked && !ct.isNew ? nat.rewrittenSides(ct.slot, ct.dir) : (1 << Side.SOURCE) | (1 << Side.DESTINATION);
+    }
     const view = this.view;
     view.hook = PolicyHook.PREROUTING;
-    if (nat !== null && r.state !== PacketState.INVALID && r.state !== PacketState.UNTRACKED) stages.translate(nat, p, tracked, Side.DESTINATION);
+    if ((hooks & (1 << Side.DESTINATION)) !== 0) stages.translate(nat!, p, tracked, Side.DESTINATION);
     if (this.route !== null && !this.dropped()) this.routeAfterNat(p, zone, tracked ? this.conntrack.slot : -1);
     view.hook = PolicyHook.FORWARD;
     if (!this.dropped() && stages.filters) stages.filter(p, zone, tracked ? this.conntrack.slot : -1);
     view.hook = PolicyHook.POSTROUTING;
-    if (nat !== null && !this.dropped() && r.state !== PacketState.INVALID && r.state !== PacketState.UNTRACKED) stages.translate(nat, p, tracked, Side.SOURCE);
+    if ((hooks & (1 << Side.SOURCE)) !== 0 && !this.dropped()) stages.translate(nat!, p, tracked, Side.SOURCE);
   }
 
   /**

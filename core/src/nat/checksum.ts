@@ -23,51 +23,55 @@ function writeU16(b: Uint8Array, at: number, v: number): void {
 }
 
 /**
- * The running state of one incremental update (`csum_replace4`:
- * `~csum_unfold(*sum)`, `csum_sub` of the old value, `csum_add` of the new,
- * `csum_fold`).
+ * Incremental updates (`csum_replace4` and friends: `~csum_unfold(*sum)`,
+ * `csum_sub` of each old value, `csum_add` of each new one, `csum_fold`)
+ * are made of deltas: the terms the replacements add, folded to 16 bits.
  *
  * Linux adds 32-bit terms with end-around carry; here every 32-bit term is
  * added as its two 16-bit halves. Both are sums modulo 0xffff that are zero
  * only when every term is zero, and the first term (the unfolded checksum,
  * whose high half is 0xffff) never is, so the folded result, including
- * which of the two zeros it is, is the kernel's. Kept to small integers:
- * a sum above 2^31 would be a heap number in V8, allocated per packet
- * whenever a call here is not inlined.
+ * which of the two zeros it is, is the kernel's wherever the folds happen:
+ * deltas add like the terms they stand for, and one computed when a NAT
+ * binding is decided updates every packet of the connection as the
+ * replacements themselves would. Kept to small integers: a sum above 2^31
+ * would be a heap number in V8, allocated per packet whenever a call here
+ * is not inlined.
  */
-export class ChecksumUpdate {
-  private sum = 0;
 
-  /** Starts from the 16-bit checksum stored at `b[at]`. */
-  begin(b: Uint8Array, at: number): this {
-    // ~csum_unfold(x) in 32 bits: 0xffff in the high half, ~x in the low one.
-    this.sum = 0xffff + (~readU16(b, at) & 0xffff);
-    return this;
-  }
-
-  /** `csum_sub(sum, old)` then `csum_add(sum, new)` for one 32-bit word (signed or unsigned). */
-  replace32(oldWord: number, newWord: number): this {
-    const removed = (~(oldWord >>> 16) & 0xffff) + (~oldWord & 0xffff);
-    const added = ((newWord >>> 16) & 0xffff) + (newWord & 0xffff);
-    this.sum = fold16(this.sum + removed + added);
-    return this;
-  }
-
-  /** The same for a 16-bit field, zero-extended as Linux passes it. */
-  replace16(oldValue: number, newValue: number): this {
-    this.sum = fold16(this.sum + (~oldValue & 0xffff) + 0xffff + (newValue & 0xffff));
-    return this;
-  }
-
-  /** Folds and writes the result at `b[at]` (`*sum = csum_fold(...)`). */
-  end(b: Uint8Array, at: number): number {
-    const v = ~fold16(this.sum) & 0xffff;
-    writeU16(b, at, v);
-    return v;
-  }
+/** The delta of one 32-bit word replaced by another (signed or unsigned): `csum_sub(old)`, `csum_add(new)`. */
+export function wordDelta(oldWord: number, newWord: number): number {
+  return fold16((~(oldWord >>> 16) & 0xffff) + (~oldWord & 0xffff) + ((newWord >>> 16) & 0xffff) + (newWord & 0xffff));
 }
 
-const update = new ChecksumUpdate();
+/** The delta of a 16-bit field, zero-extended as Linux passes it to `csum_sub` (its high half becomes 0xffff). */
+export function halfDelta(oldValue: number, newValue: number): number {
+  return fold16((~oldValue & 0xffff) + 0xffff + (newValue & 0xffff));
+}
+
+/** The sum of two deltas: a delta. */
+export function addDeltas(a: number, b: number): number {
+  return fold16(a + b);
+}
+
+/** The delta of an address of `words` 32-bit words changing from the bytes at `b[oldAt]` to `newAddr`. */
+export function addressDelta(b: Uint8Array, oldAt: number, newAddr: ArrayLike<number>, words: number): number {
+  let delta = 0;
+  for (let w = 0; w < words; w++) {
+    const o = oldAt + w * 4;
+    const old = (b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!;
+    delta = fold16(delta + wordDelta(old, newAddr[w]! | 0));
+  }
+  return delta;
+}
+
+/** The checksum at `b[at]` updated by `delta` (`csum_fold` of `~csum_unfold` plus it), written; returns the value written. */
+export function applyDelta(b: Uint8Array, at: number, delta: number): number {
+  // ~csum_unfold(x) in 32 bits: 0xffff in the high half, ~x in the low one.
+  const v = ~fold16(0xffff + (~readU16(b, at) & 0xffff) + delta) & 0xffff;
+  writeU16(b, at, v);
+  return v;
+}
 
 /**
  * `csum_replace4` / `inet_proto_csum_replace4`: the checksum at `at` after
@@ -75,12 +79,12 @@ const update = new ChecksumUpdate();
  * callers do: a number above 2^31 passed to a call is allocated by V8.
  */
 export function replaceWord(b: Uint8Array, at: number, oldWord: number, newWord: number): void {
-  update.begin(b, at).replace32(oldWord, newWord).end(b, at);
+  applyDelta(b, at, wordDelta(oldWord, newWord));
 }
 
 /** `inet_proto_csum_replace2`: the checksum at `at` after one 16-bit field changed. */
 export function replaceHalf(b: Uint8Array, at: number, oldValue: number, newValue: number): void {
-  update.begin(b, at).replace16(oldValue, newValue).end(b, at);
+  applyDelta(b, at, halfDelta(oldValue, newValue));
 }
 
 /**
@@ -89,33 +93,7 @@ export function replaceHalf(b: Uint8Array, at: number, oldValue: number, newValu
  * `_replace16` for a pseudo-header address).
  */
 export function replaceAddress(b: Uint8Array, at: number, oldAt: number, newAddr: ArrayLike<number>, words: number): void {
-  addressTerms(update.begin(b, at), b, oldAt, newAddr, words).end(b, at);
-}
-
-/**
- * The checksum at `at` after a pseudo-header address and then a 16-bit
- * port changed (`tcp_manip_pkt`'s two `inet_proto_csum_replace` calls, in
- * one pass: one's-complement sums do not care where the fold happens).
- */
-export function replaceAddressAndPort(
-  b: Uint8Array,
-  at: number,
-  oldAt: number,
-  newAddr: ArrayLike<number>,
-  words: number,
-  oldPort: number,
-  newPort: number,
-): void {
-  addressTerms(update.begin(b, at), b, oldAt, newAddr, words).replace16(oldPort, newPort).end(b, at);
-}
-
-function addressTerms(u: ChecksumUpdate, b: Uint8Array, oldAt: number, newAddr: ArrayLike<number>, words: number): ChecksumUpdate {
-  for (let w = 0; w < words; w++) {
-    const o = oldAt + w * 4;
-    const old = (b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!;
-    u.replace32(old, newAddr[w]! | 0);
-  }
-  return u;
+  applyDelta(b, at, addressDelta(b, oldAt, newAddr, words));
 }
 
 /** One's-complement sum of `b[start..end)` as 16-bit big-endian words, added to `sum` (not folded). */

@@ -1,6 +1,7 @@
 import type { TrackerRegistry } from "../proto/registry.js";
 import { Ipv6Walk, WALK_OK, walkIpv6Headers } from "../packet/ipv6-headers.js";
-import { replaceWord } from "./checksum.js";
+import { rewritePortWithDelta } from "../proto/ports.js";
+import { applyDelta, replaceWord } from "./checksum.js";
 
 /** Which side of a datagram a manipulation rewrites (Linux's `nf_nat_manip_type`). */
 export const Side = {
@@ -49,6 +50,32 @@ export function manipDatagram(
     if (rewrite !== undefined && !rewrite(b, walk.offset, end, side, sport, dport, addrAt, addr, 4)) return false;
   }
   for (let w = 0; w < 4; w++) writeWord(b, addrAt + w * 4, addr[w]! | 0);
+  return true;
+}
+
+/**
+ * {@link manipDatagram} for an IPv4 datagram of a ported protocol whose
+ * checksum deltas were computed when the binding was decided: the port and
+ * the transport checksum (`kind`, `l4Delta`), then the header checksum
+ * (`ipDelta`) and the address `addr` (signed). The same bytes as the
+ * general rewrite for a packet that matches its connection's tuple, which
+ * every tracked packet does.
+ */
+export function manipIpv4Ports(
+  b: Uint8Array,
+  l3: number,
+  end: number,
+  side: Side,
+  addr: number,
+  port: number,
+  kind: number,
+  ipDelta: number,
+  l4Delta: number,
+): boolean {
+  // A non-first fragment has no transport header to rewrite.
+  if ((((b[l3 + 6]! << 8) | b[l3 + 7]!) & 0x1fff) === 0 && !rewritePortWithDelta(kind, b, l3 + ((b[l3]! & 0x0f) << 2), end, side, port, l4Delta)) return false;
+  applyDelta(b, l3 + 10, ipDelta);
+  writeWord(b, l3 + (side === Side.SOURCE ? 12 : 16), addr);
   return true;
 }
 

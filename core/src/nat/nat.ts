@@ -4,9 +4,11 @@ import type { ParsedPacket } from "../packet/parsed-packet.js";
 import type { NatTarget, PacketPolicy } from "../policy/types.js";
 import type { TrackerRegistry } from "../proto/registry.js";
 import type { ConnTable } from "../table/conn-table.js";
-import { X_REPLY_DST, X_REPLY_SRC } from "../table/layout.js";
+import { X_NAT_DELTA, X_REPLY_DST, X_REPLY_SRC } from "../table/layout.js";
+import { portRewriteKind } from "../proto/ports.js";
+import { addDeltas, halfDelta, wordDelta } from "./checksum.js";
 import { BySource } from "./by-source.js";
-import { Side, manipDatagram } from "./manip.js";
+import { Side, manipDatagram, manipIpv4Ports } from "./manip.js";
 import { NatTuple } from "./nat-tuple.js";
 import { NatRandom } from "./random.js";
 import { NatRange } from "./range.js";
@@ -36,6 +38,12 @@ export class Nat {
   /** The address a packet manipulation writes. */
   private readonly address = new Uint32Array(4);
   private readonly random: NatRandom;
+  /**
+   * Protocol number to the `PortChecksum` kind of its tracker's rewrite
+   * (-1: none), as of the last binding decided for the protocol: what the
+   * precomputed deltas of its connections are applied with.
+   */
+  private readonly portKinds = new Int8Array(256).fill(-1);
 
   constructor(
     private readonly table: ConnTable,
@@ -87,7 +95,41 @@ export class Nat {
     if (!this.next.equals(curr)) this.setReply(s, this.next, side);
     t.addStatus(s, DONE[side]);
     if (side === Side.SOURCE) this.bySource.add(t, s);
+    this.precompute(s);
     return true;
+  }
+
+  /**
+   * What every packet of IPv4 connection `s` with a ported protocol needs
+   * to be rewritten, computed once its bindings are decided: per binding
+   * that changed a side, the checksum deltas of the original direction's
+   * rewrite of that side (from the original tuple to the inverse of the
+   * reply tuple). The reply direction's rewrite is the opposite change, so
+   * its deltas are the one's-complement negations. Other connections keep 0
+   * there and take the general rewrite.
+   */
+  private precompute(s: number): void {
+    const t = this.table;
+    const proto = t.protocol(s);
+    const kind = portRewriteKind(this.trackers.get(proto).natRewrite);
+    this.portKinds[proto] = kind;
+    const status = t.status(s);
+    const h = (t.extAt(s) + X_NAT_DELTA) << 1;
+    for (let side = 0; side < 2; side++) {
+      let ip = 0;
+      let l4 = 0;
+      if (kind >= 0 && t.family(s) === 4 && (status & CHANGED[side]) !== 0) {
+        const oldAddr = t.u32[side === Side.SOURCE ? t.srcAt(s, 0) : t.dstAt(s, 0)]! | 0;
+        const newAddr = t.u32[side === Side.SOURCE ? t.dstAt(s, 1) : t.srcAt(s, 1)]! | 0;
+        // Ported keys: the inverse of the reply tuple has its ports swapped.
+        const newPort = t.port(s, side === Side.SOURCE ? 3 : 2);
+        // A delta of 0 is stored as 0xffff (the same modulo 0xffff): 0 means "none".
+        ip = wordDelta(oldAddr, newAddr) || 0xffff;
+        l4 = addDeltas(ip, halfDelta(t.port(s, side), newPort)) || 0xffff;
+      }
+      t.u16[h + side * 2] = ip;
+      t.u16[h + side * 2 + 1] = l4;
+    }
   }
 
   /**
@@ -108,6 +150,19 @@ export class Nat {
   }
 
   /**
+   * The sides (bit `1 << side`) the bindings of connection `s` rewrite in
+   * packets of direction `dir`: the original direction's are the sides the
+   * bindings changed, the reply direction's the other ones. The NAT hook of
+   * any other side has nothing to do for a packet of a known connection.
+   */
+  rewrittenSides(s: number, dir: number): number {
+    const status = this.table.status(s);
+    const bySource = (status & Status.SRC_NAT) !== 0 ? 1 : 0;
+    const byDestination = (status & Status.DST_NAT) !== 0 ? 1 : 0;
+    return dir === 0 ? (bySource << Side.SOURCE) | (byDestination << Side.DESTINATION) : (byDestination << Side.SOURCE) | (bySource << Side.DESTINATION);
+  }
+
+  /**
    * `nf_nat_packet`: rewrites side `side` of packet `p` (direction `dir` of
    * connection `s`) when the binding changed that side for this direction.
    * Returns 1 when the packet changed, 0 when not, -1 when it must be dropped.
@@ -117,10 +172,40 @@ export class Nat {
     let bit = CHANGED[side];
     if (dir === 1) bit ^= NAT_MASK;
     if ((t.status(s) & bit) === 0) return 0;
+    // The binding this rewrite applies or undoes: the side the original direction rewrites.
+    const h = (t.extAt(s) + X_NAT_DELTA + (side ^ dir)) << 1;
+    let ipDelta = t.u16[h]!;
+    const kind = this.portKinds[t.protocol(s)]!;
+    if (ipDelta === 0 || kind < 0) return this.manipGeneral(p, s, dir, side);
+    let l4Delta = t.u16[h + 1]!;
+    // The reply direction's rewrite is the opposite change: the negated deltas.
+    if (dir !== 0) {
+      ipDelta = 0xffff - ipDelta;
+      l4Delta = 0xffff - l4Delta;
+    }
     // The packet must look like the inverse of the other direction's tuple:
-    // its source is that tuple's destination, and the other way round.
-    // Only the address this side needs is copied (this runs per packet).
+    // its source is that tuple's destination, and the other way round (ported keys: swapped).
     const other = dir ^ 1;
+    const source = side === Side.SOURCE;
+    const addr = t.u32[source ? t.dstAt(s, other) : t.srcAt(s, other)]! | 0;
+    const port = t.port(s, source ? other * 2 + 1 : other * 2);
+    if (!manipIpv4Ports(p.bytes, p.l3Offset, p.l3End, side, addr, port, kind, ipDelta, l4Delta)) return -1;
+    // The pipeline after this stage (filter, helpers) sees the packet as it now is.
+    if (source) {
+      p.src[0] = addr;
+      p.sport = port;
+    } else {
+      p.dst[0] = addr;
+      p.dport = port;
+    }
+    return 1;
+  }
+
+  /** {@link manip} for a connection without precomputed deltas: everything derived from the tuples and the packet. */
+  private manipGeneral(p: ParsedPacket, s: number, dir: number, side: Side): number {
+    const t = this.table;
+    const other = dir ^ 1;
+    // Only the address this side needs is copied (this runs per packet).
     const tracker = this.trackers.get(t.protocol(s));
     if (tracker.invertKeys(t.port(s, other * 2), t.port(s, other * 2 + 1), this.keys) !== Reason.NONE) return -1;
     const at = side === Side.SOURCE ? t.dstAt(s, other) : t.srcAt(s, other);

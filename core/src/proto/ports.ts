@@ -1,7 +1,7 @@
 import { Reason } from "../constants.js";
-import { replaceAddressAndPort } from "../nat/checksum.js";
+import { addDeltas, addressDelta, applyDelta, halfDelta } from "../nat/checksum.js";
 import type { ParsedPacket } from "../packet/parsed-packet.js";
-import type { TupleKeys } from "./tracker.js";
+import type { ProtocolTracker, TupleKeys } from "./tracker.js";
 
 /**
  * What every protocol whose tuple keys are its first two 16-bit fields (the
@@ -52,6 +52,9 @@ export const PortChecksum = {
  * The NAT rewrite of a ported protocol (Linux's `tcp_manip_pkt`,
  * `udp_manip_pkt`, `udplite_manip_pkt`): the port of the manipulated side,
  * and the checksum updated for the pseudo-header address and the port.
+ * Linux makes two updates (`inet_proto_csum_replace4`, then `_replace2`);
+ * one's-complement sums do not care where the fold happens, so their
+ * deltas are added and applied once.
  */
 export function natRewritePorts(
   kind: number,
@@ -68,8 +71,19 @@ export function natRewritePorts(
   // Conntrack guarantees 8 bytes of transport header (the ports and, for UDP, the checksum).
   if (l4 + 8 > end) return false;
   const portAt = l4 + (side === 0 ? 0 : 2);
-  const oldPort = (b[portAt]! << 8) | b[portAt + 1]!;
   const newPort = side === 0 ? sport : dport;
+  const delta = addDeltas(addressDelta(b, oldAddrAt, newAddr, words), halfDelta((b[portAt]! << 8) | b[portAt + 1]!, newPort));
+  return rewritePortWithDelta(kind, b, l4, end, side, newPort, delta);
+}
+
+/**
+ * The per-packet part of {@link natRewritePorts}, given the checksum delta
+ * of the address and port change (computed from the packet, or once per
+ * connection when its binding is decided): the checksum, where this kind
+ * of header has one present, and the port written.
+ */
+export function rewritePortWithDelta(kind: number, b: Uint8Array, l4: number, end: number, side: number, newPort: number, delta: number): boolean {
+  if (l4 + 8 > end) return false;
   let sumAt = -1;
   if (kind === PortChecksum.TCP) {
     if (l4 + 20 <= end) sumAt = l4 + 16;
@@ -77,15 +91,33 @@ export function natRewritePorts(
     sumAt = l4 + 6;
     if (kind === PortChecksum.UDP && b[sumAt] === 0 && b[sumAt + 1] === 0) sumAt = -1;
   }
-  if (sumAt >= 0) {
-    replaceAddressAndPort(b, sumAt, oldAddrAt, newAddr, words, oldPort, newPort);
-    // UDP: 0 on the wire means "no checksum", so a computed 0 goes out as 0xffff (CSUM_MANGLED_0).
-    if (kind !== PortChecksum.TCP && b[sumAt] === 0 && b[sumAt + 1] === 0) {
-      b[sumAt] = 0xff;
-      b[sumAt + 1] = 0xff;
-    }
+  // UDP: 0 on the wire means "no checksum", so a computed 0 goes out as 0xffff (CSUM_MANGLED_0).
+  if (sumAt >= 0 && applyDelta(b, sumAt, delta) === 0 && kind !== PortChecksum.TCP) {
+    b[sumAt] = 0xff;
+    b[sumAt + 1] = 0xff;
   }
+  const portAt = l4 + (side === 0 ? 0 : 2);
   b[portAt] = newPort >>> 8;
   b[portAt + 1] = newPort & 0xff;
   return true;
+}
+
+type NatRewrite = NonNullable<ProtocolTracker["natRewrite"]>;
+/** The rewrites made by {@link portRewrite}, with their kind. */
+const portRewrites = new WeakMap<NatRewrite, number>();
+
+/** A tracker's `natRewrite` for ported headers of kind `kind` (a `PortChecksum`). */
+export function portRewrite(kind: number): NatRewrite {
+  const rewrite: NatRewrite = (b, l4, end, side, sport, dport, oldAt, addr, words) => natRewritePorts(kind, b, l4, end, side, sport, dport, oldAt, addr, words);
+  portRewrites.set(rewrite, kind);
+  return rewrite;
+}
+
+/**
+ * The `PortChecksum` kind of a tracker's `natRewrite` when it is a port
+ * rewrite (its checksum delta can then be computed once per connection
+ * and applied with {@link rewritePortWithDelta}), else -1.
+ */
+export function portRewriteKind(rewrite: ProtocolTracker["natRewrite"]): number {
+  return rewrite === undefined ? -1 : (portRewrites.get(rewrite) ?? -1);
 }

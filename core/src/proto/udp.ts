@@ -4,7 +4,7 @@ import { recomputePseudo } from "../nat/checksum.js";
 import { pseudoChecksumOk } from "../packet/checksum.js";
 import type { ParsedPacket } from "../packet/parsed-packet.js";
 import type { TrackerTable } from "./tracker-table.js";
-import { PortChecksum, decodeQuotedPorts, invertPortKeys, invertPorts, natRewritePorts, portKeys } from "./ports.js";
+import { PortChecksum, decodeQuotedPorts, invertPortKeys, invertPorts, portKeys, portRewrite } from "./ports.js";
 import { PacketKind, TRACK_OK, type ProtocolTracker } from "./tracker.js";
 
 /** Seconds after its first packet before a replied flow gets the long timeout (Linux: 2 s). */
@@ -65,8 +65,7 @@ function makeTracker(lite: boolean): ProtocolTracker {
     quotable: () => Reason.NONE,
     invert: invertPorts,
     invertKeys: invertPortKeys,
-    natRewrite: (b, l4, end, side, sport, dport, oldAt, addr, words) =>
-      natRewritePorts(lite ? PortChecksum.UDPLITE : PortChecksum.UDP, b, l4, end, side, sport, dport, oldAt, addr, words),
+    natRewrite: portRewrite(lite ? PortChecksum.UDPLITE : PortChecksum.UDP),
     natPayloadChanged: lite
       ? undefined
       : (b, l3, l4, end) => {

@@ -17,7 +17,8 @@
  *
  * Translated connections (NAT) keep what does not fit here in an extension
  * of 16 words per slot after the records in the same buffer: the reply
- * tuple's addresses and the per-direction sequence adjustment.
+ * tuple's addresses, the per-direction sequence adjustment and the
+ * checksum deltas of the bindings.
  */
 
 /** Bytes per connection record. */
@@ -71,3 +72,11 @@ export const X_REPLY_SRC = 0;
 export const X_REPLY_DST = 4;
 /** Sequence adjustment of direction d at `X_SEQADJ + d * 3`: correction position, offset before, offset after. */
 export const X_SEQADJ = 8;
+/**
+ * Per binding (0 source, 1 destination), one word as two 16-bit halves
+ * (`u16[(x + X_NAT_DELTA + binding) * 2 + k]`): the checksum deltas of the
+ * original direction's rewrite of that side, k 0 for the IPv4 header and
+ * 1 for the transport header (address and port), or 0 when the packets
+ * take the general rewrite (see `Nat.precompute`).
+ */
+export const X_NAT_DELTA = 14;

@@ -4,7 +4,7 @@ import { pseudoChecksumOk } from "../../packet/checksum.js";
 import type { ParsedPacket } from "../../packet/parsed-packet.js";
 import type { ConnTable } from "../../table/conn-table.js";
 import { seqOffset } from "../../table/seqadj.js";
-import { PortChecksum, decodeQuotedPorts, invertPortKeys, invertPorts, natRewritePorts, portKeys } from "../ports.js";
+import { PortChecksum, decodeQuotedPorts, invertPortKeys, invertPorts, portKeys, portRewrite } from "../ports.js";
 import { PacketKind, TRACK_KILL, TRACK_OK, TRACK_REOPEN, type ProtocolTracker } from "../tracker.js";
 import { decodeTcp } from "./decode.js";
 import { adjustTcpSequence, tcpPayloadChanged } from "./seqadj.js";
@@ -366,7 +366,7 @@ export const tcpTracker: ProtocolTracker = {
   quotable: () => Reason.NONE,
   invert: invertPorts,
   invertKeys: invertPortKeys,
-  natRewrite: (b, l4, end, side, sport, dport, oldAt, addr, words) => natRewritePorts(PortChecksum.TCP, b, l4, end, side, sport, dport, oldAt, addr, words),
+  natRewrite: portRewrite(PortChecksum.TCP),
   natPayloadChanged: tcpPayloadChanged,
   adjustSequence: adjustTcpSequence,
   canCreate,
