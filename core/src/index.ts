@@ -102,7 +102,7 @@ export { TOKENS } from "./tokens.js";
 
 // Policy hooks (NAT and filter) and NAT targets.
 export { FilterVerdict } from "./policy/types.js";
-export type { NatTarget, PacketPolicy, PolicyPacket } from "./policy/types.js";
+export type { NatDecision, NatTarget, PacketPolicy, PolicyPacket } from "./policy/types.js";
 export { natTarget } from "./policy/nat-target.js";
 export type { NatTargetSpec } from "./policy/nat-target.js";
 

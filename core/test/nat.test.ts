@@ -146,6 +146,37 @@ describe("NAT bindings (nf_nat_core)", () => {
   });
 });
 
+describe("a NAT hook that refuses (nf_nat_masquerade_ipv4's NF_DROP)", () => {
+  it('"drop" drops the first packet and the connection is never created; the next attempt asks again', () => {
+    let answer: "drop" | null = "drop";
+    const e = engine({ policy: { sourceNat: () => answer } });
+    const syn = () => tcp({ src: CLIENT, dst: SERVER, sport: 40000, dport: 80, flags: "S", seq: 1 });
+    expect(e.process(syn(), 1)).toMatchObject({ stateName: "NEW", verdictName: "drop", reasonName: "nat-failed", outBytes: null });
+    expect(e.connectionCount).toBe(0);
+    answer = null;
+    expect(out(e.process(syn(), 2)).src).toBe(CLIENT);
+    expect(e.connectionCount).toBe(1);
+  });
+
+  it("a destination NAT hook may refuse too", () => {
+    const e = engine({ policy: { destinationNat: () => "drop" } });
+    expect(e.process(udp({ src: CLIENT, dst: SERVER, sport: 40000, dport: 53, payload: "q" }), 1)).toMatchObject({ verdictName: "drop", reasonName: "nat-failed" });
+    expect(e.connectionCount).toBe(0);
+  });
+
+  it("a hook that throws fails closed: dropped, not sent out untranslated", () => {
+    const e = engine({
+      policy: {
+        sourceNat: () => {
+          throw new Error("no address");
+        },
+      },
+    });
+    expect(e.process(udp({ src: CLIENT, dst: SERVER, sport: 40000, dport: 53, payload: "q" }), 1)).toMatchObject({ verdictName: "drop", reasonName: "nat-failed" });
+    expect(e.connectionCount).toBe(0);
+  });
+});
+
 describe("ICMP errors about translated connections (nf_nat_icmp_reply_translation)", () => {
   /** An ICMP error (type 3 code 3 or 3/4 with an MTU) from `from` quoting `quote`'s first `quoteLength` bytes. */
   function errorQuoting(from: string, to: string, quote: Uint8Array, quoteLength = quote.length) {

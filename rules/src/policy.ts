@@ -1,4 +1,4 @@
-import { FilterVerdict, natTarget, type NatTarget, type PacketPolicy, type PolicyPacket } from "@alg-sdk/core";
+import { FilterVerdict, natTarget, type NatDecision, type NatTarget, type PacketPolicy, type PolicyPacket } from "@alg-sdk/core";
 import type { NatTargetText, Rule, RuleVerdict, Ruleset } from "./ast.js";
 import { RuleSyntaxError } from "./errors.js";
 import { InterfaceMap, type RulesOptions } from "./interfaces.js";
@@ -37,15 +37,15 @@ export interface LastDecision {
  * - `masquerade` (an `snat` rule without a target): the first address of
  *   the connection's family that `options.interfaces` gives the interface
  *   the connection leaves by (`PolicyPacket.outInterface`); none (or an
- *   unknown interface): the connection is not translated.
+ *   unknown interface): `"drop"`, the connection is dropped (as Linux does).
  *
  * Evaluation reads the packet and a few integers: it never throws and never
  * allocates.
  */
 export class RulesPolicy implements PacketPolicy {
-  readonly destinationNat?: (packet: PolicyPacket) => NatTarget | null;
+  readonly destinationNat?: (packet: PolicyPacket) => NatDecision;
   readonly filter?: (packet: PolicyPacket) => FilterVerdict;
-  readonly sourceNat?: (packet: PolicyPacket) => NatTarget | null;
+  readonly sourceNat?: (packet: PolicyPacket) => NatDecision;
   /**
    * What each rule decided: packets for a filter rule, connections for a
    * NAT rule. One entry per rule, then one for the policy.
@@ -120,19 +120,24 @@ export class RulesPolicy implements PacketPolicy {
     return FilterVerdict.ACCEPT;
   }
 
-  private translate(rules: Int32Array, p: PolicyPacket, kind: "dnat" | "snat"): NatTarget | null {
+  private translate(rules: Int32Array, p: PolicyPacket, kind: "dnat" | "snat"): NatDecision {
     const decided = this.firstMatch(rules, p);
     this.last[kind] = decided;
     if (decided < 0) return null;
     const target = this.targets[decided] ?? this.masquerade(p);
-    if (target !== null) this.hits[decided]!++;
+    if (target !== "drop") this.hits[decided]!++;
     return target;
   }
 
-  /** The address of the interface the connection leaves by (Linux's `nf_nat_masquerade_ipv4` picks the device's). */
-  private masquerade(p: PolicyPacket): NatTarget | null {
+  /**
+   * The address of the interface the connection leaves by (Linux's
+   * `nf_nat_masquerade_ipv4` picks the device's); `"drop"` when it has none
+   * of the connection's family or is unknown, as Linux drops such a
+   * connection rather than let it leave untranslated.
+   */
+  private masquerade(p: PolicyPacket): NatDecision {
     const targets = p.family === 4 ? this.interfaces.masquerade4 : this.interfaces.masquerade6;
-    return targets.get(p.outInterface) ?? null;
+    return targets.get(p.outInterface) ?? "drop";
   }
 
   /** Index of the first of `rules` whose matches all hold, or {@link NO_RULE}. */

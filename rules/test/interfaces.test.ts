@@ -1,4 +1,4 @@
-import { createEngine, formatAddress, FilterVerdict, parseAddress, Verdict, type NatTarget, type PolicyPacket } from "@alg-sdk/core";
+import { createEngine, formatAddress, FilterVerdict, parseAddress, Verdict, type NatDecision, type PolicyPacket } from "@alg-sdk/core";
 import { tcp } from "@alg-sdk/testing";
 import { describe, expect, it } from "vitest";
 import { compileRules, NO_RULE, parseRules, RuleSyntaxError, type RulesInterface, type RulesPolicy } from "../src/index.js";
@@ -51,8 +51,8 @@ function error(source: string, interfaces: readonly RulesInterface[] | null = IN
   throw new Error(`no error for ${JSON.stringify(source)}`);
 }
 
-function targetText(t: NatTarget | null): string {
-  return t === null ? "-" : formatAddress(t.family, t.minAddress);
+function targetText(t: NatDecision): string {
+  return t === null ? "-" : t === "drop" ? "drop" : formatAddress(t.family, t.minAddress);
 }
 
 describe("interface matches (nft iifname / oifname / iif / oif)", () => {
@@ -133,11 +133,11 @@ describe("masquerade (SNAT to the address of the output interface)", () => {
     expect(fw.last.snat).toBe(NO_RULE);
   });
 
-  it("without a rule's interface match, takes whichever interface the connection leaves by; none of its family: untranslated", () => {
+  it("without a rule's interface match, takes whichever interface the connection leaves by; none of its family: dropped, as nf_nat_masquerade_ipv4 does", () => {
     const fw = compileRules("ip saddr 10.0.0.0/8 masquerade", { interfaces: INTERFACES });
     expect(targetText(fw.sourceNat!(packet(0, LAN)))).toBe("10.0.1.1");
-    expect(targetText(fw.sourceNat!(packet(0, DMZ)))).toBe("-");
-    expect(targetText(fw.sourceNat!(packet(0, 0)))).toBe("-");
+    expect(targetText(fw.sourceNat!(packet(0, DMZ)))).toBe("drop");
+    expect(targetText(fw.sourceNat!(packet(0, 0)))).toBe("drop");
     // The rule matched, but had no address to give: it decided, and counts no translation.
     expect(fw.last.snat).toBe(0);
     expect(fw.hits[0]).toBe(1);

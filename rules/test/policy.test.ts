@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { createEngine, FilterVerdict, formatAddress, parseAddress, PacketState, Reason, Verdict, type NatTarget, type PolicyPacket } from "@alg-sdk/core";
+import { createEngine, FilterVerdict, formatAddress, parseAddress, PacketState, Reason, Verdict, type NatDecision, type PolicyPacket } from "@alg-sdk/core";
 import { tcp, udp } from "@alg-sdk/testing";
 import { describe, expect, it } from "vitest";
 import { compileRules, NO_RULE, NOT_DECIDED, type RulesPolicy } from "../src/index.js";
@@ -45,8 +45,9 @@ function decide(policy: RulesPolicy, p: PolicyPacket): string {
 }
 
 /** `10.0.2.100-10.0.2.110:1024-2047` for a target, "-" for none. */
-function targetText(t: NatTarget | null): string {
+function targetText(t: NatDecision): string {
   if (t === null) return "-";
+  if (t === "drop") return "drop";
   const lo = formatAddress(t.family, t.minAddress);
   const hi = formatAddress(t.family, t.maxAddress);
   const ports = t.minPort === 0 ? "" : t.minPort === t.maxPort ? `:${t.minPort}` : `:${t.minPort}-${t.maxPort}`;

@@ -1,7 +1,7 @@
 import { NAT_MASK, Reason, Status } from "../constants.js";
 import type { Expectation } from "../expect/expectation.js";
 import type { ParsedPacket } from "../packet/parsed-packet.js";
-import type { NatTarget, PacketPolicy } from "../policy/types.js";
+import type { NatDecision, PacketPolicy } from "../policy/types.js";
 import type { TrackerRegistry } from "../proto/registry.js";
 import type { ConnTable } from "../table/conn-table.js";
 import { X_NAT_DELTA, X_REPLY_DST, X_REPLY_SRC } from "../table/layout.js";
@@ -61,18 +61,20 @@ export class Nat {
    * Decides the binding of side `side` of new connection `s` (unless its
    * master decided it): the policy's target, else a null binding that keeps
    * the address (and the key, when unique). Returns false when no unique
-   * tuple exists (the packet is dropped).
+   * tuple exists or the policy answered `"drop"` (the packet is dropped).
    */
   decide(s: number, side: Side): boolean {
     const t = this.table;
     if ((t.status(s) & DONE[side]) !== 0) return true;
     this.view.fillOriginal(t, s, this.trackers.get(t.protocol(s)).hasPorts);
-    let target: NatTarget | null | undefined;
+    let target: NatDecision | undefined;
     try {
       target = side === Side.DESTINATION ? this.policy.destinationNat?.(this.view) : this.policy.sourceNat?.(this.view);
     } catch {
-      target = null;
+      // Fails closed, as a filter that throws does: untranslated, the packet would leak what NAT hides.
+      target = "drop";
     }
+    if (target === "drop") return false;
     const family = t.family(s);
     if (target !== null && target !== undefined && target.family === family) this.range.fromTarget(target);
     else {

@@ -78,6 +78,16 @@ export const FilterVerdict = {
 export type FilterVerdict = (typeof FilterVerdict)[keyof typeof FilterVerdict];
 
 /**
+ * What a NAT hook answers for a connection's first packet: a target to
+ * translate to; null to leave that side as it is; or `"drop"` to drop the
+ * packet, so the connection is never created (Linux's masquerade drops a
+ * connection whose output interface has no address rather than let it leave
+ * untranslated). A hook that throws counts as `"drop"`: a firewall that
+ * cannot decide a translation must not leak the address it hides.
+ */
+export type NatDecision = NatTarget | "drop" | null;
+
+/**
  * Hooks the engine calls for each packet, all optional.
  *
  * - `destinationNat`: once, on the first packet of a connection that did not
@@ -89,7 +99,7 @@ export type FilterVerdict = (typeof FilterVerdict)[keyof typeof FilterVerdict];
  * - `sourceNat`: once, on the first packet, after the filter accepted it.
  */
 export interface PacketPolicy {
-  destinationNat?(packet: PolicyPacket): NatTarget | null;
+  destinationNat?(packet: PolicyPacket): NatDecision;
   filter?(packet: PolicyPacket): FilterVerdict;
-  sourceNat?(packet: PolicyPacket): NatTarget | null;
+  sourceNat?(packet: PolicyPacket): NatDecision;
 }
