@@ -3,6 +3,7 @@ import { PacketState, Reason, Status, Verdict } from "../constants.js";
 import type { ExpectationRegistry } from "../expect/registry.js";
 import { HELPER_ACCEPT, type HelperHost } from "../helper/host.js";
 import { Side } from "../nat/manip.js";
+import type { Nat } from "../nat/nat.js";
 import { ipv4HeaderChecksumOk } from "../packet/checksum.js";
 import { decodePacket } from "../packet/decode.js";
 import { DEFRAG_DONE, DEFRAG_HELD, type Defragmenter } from "../packet/defrag.js";
@@ -113,7 +114,11 @@ export class PacketPipeline {
     }
     if (this.dropped()) return;
     const stages = this.stages;
-    if (stages.nat !== null || stages.filters) this.policyStages(p, zone, tracked);
+    if (stages.nat !== null || stages.filters) {
+      // A known connection through NAT alone: only its bindings' rewrites (no hook to ask, no view to fill).
+      if (tracked && !this.conntrack.isNew && !stages.filters && this.route === null) this.translateKnown(stages.nat!, p);
+      else this.policyStages(p, zone, tracked);
+    }
     if (tracked) {
       const s = this.conntrack.slot;
       // Linux decides before the helper runs whether this packet's sequence numbers need adjusting.
@@ -175,6 +180,14 @@ export class PacketPipeline {
     if (!this.dropped() && stages.filters) stages.filter(p, zone, tracked ? this.conntrack.slot : -1);
     view.hook = PolicyHook.POSTROUTING;
     if ((hooks & (1 << Side.SOURCE)) !== 0 && !this.dropped()) stages.translate(nat!, p, tracked, Side.SOURCE);
+  }
+
+  /** The rewrites a known connection's bindings call for, in hook order (destination, then source). */
+  private translateKnown(nat: Nat, p: ParsedPacket): void {
+    const ct = this.conntrack;
+    const hooks = nat.rewrittenSides(ct.slot, ct.dir);
+    if ((hooks & (1 << Side.DESTINATION)) !== 0) this.stages.translate(nat, p, true, Side.DESTINATION);
+    if ((hooks & (1 << Side.SOURCE)) !== 0 && !this.dropped()) this.stages.translate(nat, p, true, Side.SOURCE);
   }
 
   /**
