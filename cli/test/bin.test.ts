@@ -17,9 +17,8 @@ if (!built) console.warn(`cli/test/bin.test.ts: skipped, ${bin} is missing (run 
 
 const capture = here("../../examples/captures/ftp-active-passive.pcap");
 const rules = here("../../examples/firewall.rules");
-const fixture = (scenario: string, file: string) => here(`./fixtures/conformance/${scenario}/${file}`);
+const fixture = (scenario: string, file: string) => here(`../../test/fixtures/conformance/${scenario}/${file}`);
 const repo = here("../../");
-const rootFixture = (scenario: string, file: string) => here(`../../test/fixtures/conformance/${scenario}/${file}`);
 // The example third-party helper, built as a workspace by `npm run build`.
 const tftpBuilt = existsSync(here("../../helpers/tftp/dist/index.js"));
 // The example third-party tracker (examples/tracker-toy), also a workspace.
@@ -169,7 +168,7 @@ describe.skipIf(!built && !process.env.CI)("the packets as they leave (built bin
 });
 
 describe.skipIf((!built || !tftpBuilt) && !process.env.CI)("a helper package loaded as a third-party one (built bin): --helper-module with the TFTP helper", () => {
-  const trace = [rootFixture("tftp-ipv4", "trace-raw.pcap"), rootFixture("tftp-ipv4", "labels.jsonl")];
+  const trace = [fixture("tftp-ipv4", "trace-raw.pcap"), fixture("tftp-ipv4", "labels.jsonl")];
 
   it("attached as the Linux router had it (replay.args: --helper tftp:udp/69), every packet agrees with Linux", () => {
     const r = cli(["verify", ...trace, "--helper-module", "helpers/tftp", "--helper", "tftp:udp/69"], undefined, repo);
@@ -260,7 +259,7 @@ describe.skipIf(!built && !process.env.CI)("alg-sdk verify (built bin) agrees wi
     ["sctp-ipv4", []],
     ["sctp-ipv4", ["--checksums"]],
   ];
-  const at = (scenario: string, file: string) => (existsSync(fixture(scenario, file)) ? fixture(scenario, file) : rootFixture(scenario, file));
+  const at = (scenario: string, file: string) => (existsSync(fixture(scenario, file)) ? fixture(scenario, file) : fixture(scenario, file));
   for (const [scenario, extra] of traces) {
     it(`${scenario}${extra.length > 0 ? ` (${extra.join(" ")})` : ""}`, () => {
       const r = cli(["verify", ...extra, at(scenario, "trace-raw.pcap"), at(scenario, "labels.jsonl")]);

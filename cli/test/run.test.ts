@@ -6,7 +6,7 @@ import { PassThrough, runInProcess } from "./support/run-in-process.js";
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 const capture = here("../../examples/captures/ftp-active-passive.pcap");
 const rules = here("../../examples/firewall.rules");
-const fixture = (scenario: string, file: string) => here(`./fixtures/conformance/${scenario}/${file}`);
+const fixture = (scenario: string, file: string) => here(`../../test/fixtures/conformance/${scenario}/${file}`);
 
 describe("replay (in process)", () => {
   it("human: one line per packet, the tables, the totals and the firewall's account", async () => {

@@ -562,7 +562,7 @@ function harnessProcess(
 let checkedBounds = 0;
 
 function replay(folder: string, cfg: EngineConfig): { expected: string[]; got: string[]; tcp: number } {
-  const base = new URL(`./fixtures/${folder}/`, import.meta.url);
+  const base = new URL(`../../test/fixtures/conformance/${folder}/`, import.meta.url);
   const packets = readPcap(new URL("trace-raw.pcap", base));
   const labels = readLabels(new URL("labels.jsonl", base));
   expect(packets.length).toBe(labels.length);
@@ -617,7 +617,7 @@ describe("tcp tracker: Linux traces", () => {
   it("tcp-states: state changes and timeouts match conntrack -E", () => {
     // Log a line whenever a connection's state or ASSURED changes, and when it
     // goes away, the way `conntrack -E` does (conntrack.log of the trace).
-    const base = new URL("./fixtures/tcp-states/", import.meta.url);
+    const base = new URL("../../test/fixtures/conformance/tcp-states/", import.meta.url);
     const packets = readPcap(new URL("trace-raw.pcap", base));
     const cfg = config();
     const t = new ConnTable(64, 16);
@@ -665,7 +665,7 @@ describe("tcp tracker: Linux traces", () => {
   it("tcp-loose-off: with loose pickup off the stray ACK and its RST are INVALID", () => {
     const r = replay("tcp-loose-off", config({ loose: false }));
     const p = new ParsedPacket();
-    const first = readPcap(new URL("./fixtures/tcp-loose-off/trace-raw.pcap", import.meta.url))[0]!.data;
+    const first = readPcap(new URL("../../test/fixtures/conformance/tcp-loose-off/trace-raw.pcap", import.meta.url))[0]!.data;
     decodePacket(first, 0, first.length, p);
     expect(tcpTracker.canCreate(p, config({ loose: false }))).toBe(Reason.TCP_LOOSE_OFF);
     expect(r.tcp).toBe(2);
