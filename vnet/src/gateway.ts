@@ -1,4 +1,4 @@
-import type { Engine } from "@alg-sdk/core";
+import type { Engine, PacketResult } from "@alg-sdk/core";
 import { createEngine, PacketState, Verdict } from "@alg-sdk/core";
 import type { ArpPacket } from "./arp.js";
 import { ARP_REPLY, ARP_REQUEST, buildArp, readArp } from "./arp.js";
@@ -318,17 +318,9 @@ export class Gateway {
       this.expired(i, frame, ip, total, 4);
       return;
     }
-    this.engine.interfaces[0] = engineIndex(i.index);
-    const r = this.engine.processRange(frame, ip, total);
-    if (r.verdict === Verdict.HOLD) {
-      this.stats.fragmentsHeld++;
-      return;
-    }
-    if (r.verdict !== Verdict.ACCEPT || r.outBytes === null) {
-      this.engineDrop(i, r.state, r.reason, r.connectionId);
-      return;
-    }
-    const out = r.outBytes;
+    const r = this.track(i, frame, ip, total);
+    if (r === null) return;
+    const out = r.outBytes!;
     const off = r.outOffset;
     const len = r.outLength;
     const outDst = readIpv4(out, off + 16);
@@ -431,17 +423,9 @@ export class Gateway {
       this.expired(i, frame, ip, total, 6);
       return;
     }
-    this.engine.interfaces[0] = engineIndex(i.index);
-    const r = this.engine.processRange(frame, ip, total);
-    if (r.verdict === Verdict.HOLD) {
-      this.stats.fragmentsHeld++;
-      return;
-    }
-    if (r.verdict !== Verdict.ACCEPT || r.outBytes === null) {
-      this.engineDrop(i, r.state, r.reason, r.connectionId);
-      return;
-    }
-    const out = r.outBytes;
+    const r = this.track(i, frame, ip, total);
+    if (r === null) return;
+    const out = r.outBytes!;
     const off = r.outOffset;
     const len = r.outLength;
     const outDst = readIpv6(out, off + 24, this.words);
@@ -555,6 +539,25 @@ export class Gateway {
       this.log.add(this.now, i.index, out.index, this.pre, state, Verdict.ACCEPT, 0, null, connectionId, translated);
       this.emitLatest();
     }
+  }
+
+  /**
+   * The engine's answer for a datagram that came in on `i` (at `ip` in the
+   * frame), or null when the engine held it (a fragment) or dropped it; both
+   * are counted.
+   */
+  private track(i: GatewayInterface, frame: Uint8Array, ip: number, total: number): PacketResult | null {
+    this.engine.interfaces[0] = engineIndex(i.index);
+    const r = this.engine.processRange(frame, ip, total);
+    if (r.verdict === Verdict.HOLD) {
+      this.stats.fragmentsHeld++;
+      return null;
+    }
+    if (r.verdict !== Verdict.ACCEPT || r.outBytes === null) {
+      this.engineDrop(i, r.state, r.reason, r.connectionId);
+      return null;
+    }
+    return r;
   }
 
   private engineDrop(i: GatewayInterface, state: number, reason: number, connectionId: number): void {
