@@ -8,3 +8,5 @@ export { connectV86 } from "./connect.js";
 export type { ConnectOptions, V86Link } from "./connect.js";
 export type { V86Emulator } from "./v86-internals.js";
 export { nicEvents } from "./v86-internals.js";
+export { SerialConsole } from "./serial-console.js";
+export type { V86Serial } from "./serial-console.js";

@@ -4,8 +4,7 @@ import { icmpHelper } from "@alg-sdk/helper-icmp";
 import type { PacketPolicy } from "@alg-sdk/core";
 import { FilterVerdict, PacketState } from "@alg-sdk/core";
 import { createGateway, type Gateway } from "@alg-sdk/vnet";
-import { connectV86 } from "@alg-sdk/v86";
-import { GuestConsole } from "./guest-console.js";
+import { connectV86, SerialConsole, type V86Serial } from "@alg-sdk/v86";
 
 /** LAN may open ping, FTP (21) and IRC (6667); the WAN may open nothing. */
 const demoPolicy: PacketPolicy = {
@@ -69,7 +68,7 @@ export async function runGuestDemo(v86Base: string, imageBase: string, status: (
   const server = boot("role=server addr=10.0.2.2/24 gw=10.0.2.1 addr6=fd00:2::2/64 gw6=fd00:2::1");
   connectV86(client, gateway, "lan");
   connectV86(server, gateway, "wan");
-  const consoles = { client: new GuestConsole(client, "client"), server: new GuestConsole(server, "server") };
+  const consoles = { client: new SerialConsole(client as V86Serial, "client"), server: new SerialConsole(server as V86Serial, "server") };
   status("booting two Debian guests…");
   await Promise.all([consoles.client.waitFor(/@@ready client/, 300_000), consoles.server.waitFor(/@@ready server/, 300_000)]);
   for (const step of DEMO_STEPS) {

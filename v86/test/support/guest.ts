@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { V86 } from "v86";
+import { SerialConsole, type V86Serial } from "@alg-sdk/v86";
 
 const v86Dir = dirname(createRequire(import.meta.url).resolve("v86"));
 
@@ -22,10 +23,8 @@ function file(dir: string, name: string): { buffer: ArrayBuffer } {
 
 export class Guest {
   readonly emulator: InstanceType<typeof V86>;
-  /** Everything the serial console printed. */
-  output = "";
-  private seq = 0;
-  private waiters: { re: RegExp; from: number; resolve: (m: RegExpMatchArray) => void }[] = [];
+  /** The guest's shell on its serial port. */
+  readonly console: SerialConsole;
 
   constructor(readonly spec: GuestSpec) {
     this.emulator = new V86({
@@ -43,41 +42,22 @@ export class Guest {
       disable_speaker: true,
       net_device: { type: "ne2k" },
     } as ConstructorParameters<typeof V86>[0]);
-    this.emulator.add_listener("serial0-output-byte", (b: number) => {
-      this.output += String.fromCharCode(b);
-      if (b === 10) this.check();
-    });
+    this.console = new SerialConsole(this.emulator as unknown as V86Serial, spec.name);
   }
 
-  private check(): void {
-    this.waiters = this.waiters.filter((w) => {
-      const m = this.output.slice(w.from).match(w.re);
-      if (m) w.resolve(m);
-      return !m;
-    });
+  /** Everything the serial console printed. */
+  get output(): string {
+    return this.console.output;
   }
 
   /** Resolves when `re` appears in the output after position `from`. */
   waitFor(re: RegExp, timeoutMs: number, from = 0): Promise<RegExpMatchArray> {
-    return new Promise((resolve, reject) => {
-      const w = { re, from, resolve: (m: RegExpMatchArray) => (clearTimeout(timer), resolve(m)) };
-      const timer = setTimeout(() => {
-        this.waiters = this.waiters.filter((x) => x !== w);
-        reject(new Error(`${this.spec.name}: no ${re} within ${timeoutMs} ms; console tail:\n${this.output.slice(-1500)}`));
-      }, timeoutMs);
-      this.waiters.push(w);
-      this.check();
-    });
+    return this.console.waitFor(re, timeoutMs, from);
   }
 
   /** Runs a shell command on the guest; resolves with its exit code and what it printed. */
-  async run(command: string, timeoutMs = 30_000): Promise<{ code: number; output: string }> {
-    const n = ++this.seq;
-    const from = this.output.length;
-    this.emulator.serial0_send(`${command}; echo "@@done ${n} $?"\n`);
-    const m = await this.waitFor(new RegExp(`@@done ${n} (\\d+)`), timeoutMs, from);
-    const text = this.output.slice(from, from + m.index!);
-    return { code: Number(m[1]), output: text };
+  run(command: string, timeoutMs = 30_000): Promise<{ code: number; output: string }> {
+    return this.console.run(command, timeoutMs);
   }
 
   async destroy(): Promise<void> {
