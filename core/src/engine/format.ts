@@ -2,10 +2,8 @@ import type { ConnectionInfo, ExpectationInfo, TupleInfo } from "./info.js";
 
 function tuple(t: TupleInfo): string {
   if (t.icmp) return `src=${t.src} dst=${t.dst} type=${t.icmp.type} code=${t.icmp.code} id=${t.icmp.id}`;
-  if (t.keyText !== undefined) return `src=${t.src} dst=${t.dst} ${t.keyText}`;
-  if (t.srcPort === 0 && t.dstPort === 0 && t.protocolName !== "tcp" && t.protocolName !== "udp" && t.protocolName !== "sctp") {
-    return `src=${t.src} dst=${t.dst}`;
-  }
+  // The tracker decides how keys print (snapshots carry its answer): as text, not at all, or as ports.
+  if (t.keyText !== undefined) return t.keyText === "" ? `src=${t.src} dst=${t.dst}` : `src=${t.src} dst=${t.dst} ${t.keyText}`;
   return `src=${t.src} dst=${t.dst} sport=${t.srcPort} dport=${t.dstPort}`;
 }
 

@@ -13,7 +13,11 @@ export interface TupleInfo {
   readonly dstPort: number;
   /** For ICMP and ICMPv6 queries: type, code and identifier. */
   readonly icmp?: { readonly type: number; readonly code: number; readonly id: number };
-  /** Keys that are not ports, as `conntrack -L` prints them (GRE: `srckey=0x4001 dstkey=0x8001`; the numbers are `srcPort`, `dstPort`). */
+  /**
+   * Keys that are not ports, as `conntrack -L` prints them (GRE:
+   * `srckey=0x4001 dstkey=0x8001`; the numbers are `srcPort`, `dstPort`);
+   * `""` for a protocol without keys to print.
+   */
   readonly keyText?: string;
 }
 

@@ -31,7 +31,8 @@ export type TrackerDefinition = Pick<ProtocolTracker, "name" | "protocols" | "de
  * - `invert` / `invertKeys`: the two keys swap (`nf_ct_invert_tuple`);
  * - `canCreate`: every packet may start a connection; `init`: nothing;
  * - `canEarlyDrop`: false; `checksumOk`: true (no checksum to verify);
- * - `keys`: the raw keys as ports.
+ * - `keys`: the raw keys as ports; without ports, two zero keys are not
+ *   printed (`conntrack -L` shows only the addresses).
  *
  * @example
  * ```ts
@@ -58,7 +59,7 @@ export function defineTracker(def: TrackerDefinition): ProtocolTracker {
     canCreate: noReason,
     init: nothing,
     canEarlyDrop: never,
-    keys: rawKeys,
+    keys: hasPorts ? rawKeys : keysUnlessNone,
     checksumOk: always,
     ...def,
     stateName: def.stateName ?? (states === undefined ? noName : (state: number) => states[state] ?? ""),
@@ -89,4 +90,10 @@ function noName(): string {
 }
 function rawKeys(sport: number, dport: number): TupleKeys {
   return { srcPort: sport, dstPort: dport };
+}
+
+const NONE_TO_PRINT: TupleKeys = Object.freeze({ srcPort: 0, dstPort: 0, text: "" });
+
+function keysUnlessNone(sport: number, dport: number): TupleKeys {
+  return sport === 0 && dport === 0 ? NONE_TO_PRINT : rawKeys(sport, dport);
 }

@@ -1,7 +1,7 @@
 import { PacketKind, TRACK_OK, type ProtocolTracker, type TupleKeys } from "./tracker.js";
 import { Reason } from "../constants.js";
 
-const NO_KEYS: TupleKeys = Object.freeze({ srcPort: 0, dstPort: 0 });
+const NO_KEYS: TupleKeys = Object.freeze({ srcPort: 0, dstPort: 0, text: "" });
 
 /**
  * Every protocol without a tracker of its own (Linux's generic l4proto):

@@ -30,7 +30,10 @@ export interface TupleKeys {
   readonly dstPort: number;
   /** ICMP-style keys: type, code and identifier. */
   readonly icmp?: { readonly type: number; readonly code: number; readonly id: number };
-  /** How `conntrack -L` prints keys that are not ports (GRE: `srckey=0x4001 dstkey=0x8001`). */
+  /**
+   * How `conntrack -L` prints keys that are not ports (GRE: `srckey=0x4001
+   * dstkey=0x8001`); `""` when there are no keys to print.
+   */
   readonly text?: string;
 }
 
