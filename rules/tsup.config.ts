@@ -1,13 +1,9 @@
 import { defineConfig } from "tsup";
+import { libraryConfig } from "../scripts/tsup-library.mjs";
 
-export default defineConfig({
-  entry: ["src/index.ts"],
-  format: ["esm", "cjs"],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: "es2022",
-  platform: "neutral",
-  // The compiled policy goes into the user's own engine: one @alg-sdk/core, theirs.
-  external: ["@alg-sdk/core"],
-});
+export default defineConfig(
+  libraryConfig({
+    // The compiled policy goes into the user's own engine: one @alg-sdk/core, theirs.
+    external: ["@alg-sdk/core"],
+  }),
+);

@@ -4,8 +4,9 @@
 // skips a package whose inputs are unchanged since its last build here.
 //
 // "Unchanged" is a content hash, not a timestamp: the package's files (but
-// its tests, docs, dist and node_modules), the root tsconfig.base.json and
-// package-lock.json (the tools' versions), and the hashes of the workspace
+// its tests, docs, dist and node_modules), the root tsconfig.base.json,
+// package-lock.json (the tools' versions) and the shared tsup settings
+// (scripts/tsup-library.mjs), and the hashes of the workspace
 // packages it depends on. It is stored under node_modules/.cache, so a fresh
 // clone or `npm ci` builds everything once, and `npm test` after the
 // install's `prepare` build does not build it all again.
@@ -93,7 +94,7 @@ function runBuild(dir) {
 
 const started = Date.now();
 const all = workspaces().filter((w) => typeof w.pkg.scripts?.build === "string");
-const shared = ["tsconfig.base.json", "package-lock.json"].map((f) => readFileSync(join(root, f), "utf8"));
+const shared = ["tsconfig.base.json", "package-lock.json", "scripts/tsup-library.mjs"].map((f) => readFileSync(join(root, f), "utf8"));
 /** @type {Map<string, string>} */
 const hashes = new Map();
 for (const ws of all) {

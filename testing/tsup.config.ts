@@ -1,13 +1,9 @@
 import { defineConfig } from "tsup";
+import { libraryConfig } from "../scripts/tsup-library.mjs";
 
-export default defineConfig({
-  entry: ["src/index.ts"],
-  format: ["esm", "cjs"],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: "es2022",
-  platform: "neutral",
-  // The engine comes from the user's own @alg-sdk/core (a peer dependency), never bundled.
-  external: ["@alg-sdk/core"],
-});
+export default defineConfig(
+  libraryConfig({
+    // The engine comes from the user's own @alg-sdk/core (a peer dependency), never bundled.
+    external: ["@alg-sdk/core"],
+  }),
+);

@@ -1,13 +1,9 @@
 import { defineConfig } from "tsup";
+import { libraryConfig } from "../scripts/tsup-library.mjs";
 
-export default defineConfig({
-  entry: ["src/index.ts"],
-  format: ["esm", "cjs"],
-  // src is checked without Node or DOM types: the adapter must run anywhere.
-  tsconfig: "tsconfig.build.json",
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: "es2022",
-  platform: "neutral",
-});
+export default defineConfig(
+  libraryConfig({
+    // src is checked without Node or DOM types: the adapter must run anywhere.
+    tsconfig: "tsconfig.build.json",
+  }),
+);
