@@ -19,6 +19,15 @@ import { newRunCounts } from "../src/replay/summary.js";
 const tuple = (src: string, sport: number, dst: string, dport: number): TupleInfo => ({ family: 4, protocol: 6, protocolName: "tcp", src, dst, srcPort: sport, dstPort: dport });
 
 /** SNAT of 10.0.1.2 to 10.0.2.100 on connection 1 (slot 0), every packet; packet 1 also "rewrites" its payload into a longer copy. */
+/** The datagram a scripted result hands out (the engine's own results compute it from the decoded packet). */
+function handOut(r: PacketResult, bytes: Uint8Array, offset: number, length: number): void {
+  Object.defineProperties(r, {
+    outBytes: { value: bytes, configurable: true },
+    outOffset: { value: offset, configurable: true },
+    outLength: { value: length, configurable: true },
+  });
+}
+
 class TranslatingEngine {
   readonly time = new Float64Array(1);
   readonly result = new PacketResult();
@@ -44,17 +53,13 @@ class TranslatingEngine {
     if (n === 1) {
       this.grown.set(bytes.subarray(offset, offset + length), 0);
       this.grown.set([0x21, 0x21], length);
-      r.outBytes = this.grown;
-      r.outOffset = 0;
-      r.outLength = length + 2;
+      handOut(r, this.grown, 0, length + 2);
       r.rewrites = 1;
       for (const l of this.listeners) {
         l({ type: "payload-rewrite", ts: 1, connectionId: 1, helper: "ftp", direction: 0, seq: 1, offset: 0, before: "1,2", after: "2,100" });
       }
     } else {
-      r.outBytes = bytes;
-      r.outOffset = offset;
-      r.outLength = length;
+      handOut(r, bytes, offset, length);
     }
     return r;
   }

@@ -85,7 +85,8 @@ export function assembleEngine(given: EngineConfig, helperList: Helper[], tracke
   const attach = new AttachTable(attachments, (n) => helperSet.indexOf(n), trackers);
   const notrack = new NotrackTable(setup.notrack, trackers);
   const snapshots = new Snapshots(table, trackers, helperSet.list, helperSet.names, s.time);
-  const outcome = new Outcome(s.result, s.stats, table, helperSet.names);
+  const outcome = new Outcome(s.result, s.stats, table);
+  s.result.bind(s.packet, helperSet.names);
   let expectations: ExpectationRegistry | null = null;
   let helpers: HelperHost | null = null;
   let conntrack: Conntrack | null = null;

@@ -14,7 +14,6 @@ export class Outcome {
     private readonly result: PacketResult,
     private readonly stats: EngineStats,
     private readonly table: ConnTable,
-    private readonly helperNames: readonly string[],
   ) {}
 
   untracked(): void {
@@ -64,22 +63,13 @@ export class Outcome {
     r.slot = s;
     r.connectionId = t.id(s);
     r.expected = (t.status(s) & Status.EXPECTED) !== 0;
-    const h = t.helper(s);
-    r.helper = h === 0 ? null : this.helperNames[h - 1]!;
+    r.helperIndex = t.helper(s);
     this.stats.byState[state]!++;
   }
 
   /** Points the result at the datagram that leaves: as decoded (a reassembled one whole, NAT's rewrites included), or as it came. */
   handOut(p: ParsedPacket, bytes: Uint8Array, offset: number, length: number): void {
-    const r = this.result;
-    if (p.family !== 0 && p.l3End > p.l3Offset) {
-      r.outBytes = p.bytes;
-      r.outOffset = p.l3Offset;
-      r.outLength = p.l3End - p.l3Offset;
-    } else {
-      r.outBytes = bytes;
-      r.outOffset = offset;
-      r.outLength = length;
-    }
+    if (p.family !== 0 && p.l3End > p.l3Offset) this.result.handOutDecoded();
+    else this.result.handOutInput(bytes, offset, length);
   }
 }

@@ -5,7 +5,7 @@ import { HELPER_ACCEPT, type HelperHost } from "../helper/host.js";
 import { Side } from "../nat/manip.js";
 import type { Nat } from "../nat/nat.js";
 import { ipv4HeaderChecksumOk } from "../packet/checksum.js";
-import { decodePacket } from "../packet/decode.js";
+import { decodeNetwork, decodeTransport } from "../packet/decode.js";
 import { DEFRAG_DONE, DEFRAG_HELD, type Defragmenter } from "../packet/defrag.js";
 import type { ParsedPacket } from "../packet/parsed-packet.js";
 import type { TrackerRegistry } from "../proto/registry.js";
@@ -94,13 +94,15 @@ export class PacketPipeline {
     if (now >= this.gcDue[0]! || now >= this.expectDue[0]! || now >= this.fragmentsDue[0]!) this.housekeeping(now);
 
     const p = this.pkt;
-    let reason = decodePacket(bytes, offset, length, p, this.trackers);
+    let reason = decodeNetwork(bytes, offset, length, p);
     if (reason === Reason.NONE && p.fragment) {
+      p.clearTransport();
       reason = this.reassemble(p, zone, now);
       if (reason < 0) return;
     }
-    let tracked = false;
     const tracker = this.trackers.get(p.protocol);
+    reason = decodeTransport(reason, p, tracker);
+    let tracked = false;
     if (reason !== Reason.NONE) out.invalid(reason);
     else if (this.config.checksums && p.family === 4 && !ipv4HeaderChecksumOk(p)) return out.invalidDropped(Reason.BAD_CHECKSUM);
     else if (this.config.checksums && !tracker.checksumOk(p)) out.invalid(Reason.BAD_CHECKSUM);
@@ -139,7 +141,7 @@ export class PacketPipeline {
   /**
    * A fragment: held until its datagram is whole (Linux holds fragments
    * before conntrack sees them; the datagram's state comes with the last
-   * one), then the whole datagram decoded. Returns its decode reason, or -1
+   * one), then the whole datagram's network layer decoded. Returns its reason, or -1
    * when the fragment was held or dropped (the result says which).
    */
   private reassemble(p: ParsedPacket, zone: number, now: number): number {
@@ -153,7 +155,7 @@ export class PacketPipeline {
       return -1;
     }
     const whole = this.defrag.datagram;
-    return decodePacket(whole, 0, whole.length, p, this.trackers);
+    return decodeNetwork(whole, 0, whole.length, p);
   }
 
   /**

@@ -4,7 +4,7 @@ import type { ParsedPacket } from "../packet/parsed-packet.js";
 import type { NatDecision, PacketPolicy } from "../policy/types.js";
 import type { TrackerRegistry } from "../proto/registry.js";
 import type { ConnTable } from "../table/conn-table.js";
-import { X_NAT_DELTA, X_REPLY_DST, X_REPLY_SRC } from "../table/layout.js";
+import { Layout } from "../table/layout.js";
 import { portRewriteKind } from "../proto/ports.js";
 import { addDeltas, halfDelta, wordDelta } from "./checksum.js";
 import { BySource } from "./by-source.js";
@@ -116,7 +116,7 @@ export class Nat {
     const kind = portRewriteKind(this.trackers.get(proto).natRewrite);
     this.portKinds[proto] = kind;
     const status = t.status(s);
-    const h = (t.extAt(s) + X_NAT_DELTA) << 1;
+    const h = (t.extAt(s) + Layout.X_NAT_DELTA) << 1;
     for (let side = 0; side < 2; side++) {
       let ip = 0;
       let l4 = 0;
@@ -175,7 +175,7 @@ export class Nat {
     if (dir === 1) bit ^= NAT_MASK;
     if ((t.status(s) & bit) === 0) return 0;
     // The binding this rewrite applies or undoes: the side the original direction rewrites.
-    const h = (t.extAt(s) + X_NAT_DELTA + (side ^ dir)) << 1;
+    const h = (t.extAt(s) + Layout.X_NAT_DELTA + (side ^ dir)) << 1;
     let ipDelta = t.u16[h]!;
     const kind = this.portKinds[t.protocol(s)]!;
     if (ipDelta === 0 || kind < 0) return this.manipGeneral(p, s, dir, side);
@@ -313,12 +313,12 @@ export class Nat {
       // The reply addresses move from the record (the original's, swapped) to the extension.
       const sa = t.srcAt(s, 1);
       const da = t.dstAt(s, 1);
-      t.u32.copyWithin(x + X_REPLY_SRC, sa, sa + 4);
-      t.u32.copyWithin(x + X_REPLY_DST, da, da + 4);
+      t.u32.copyWithin(x + Layout.X_REPLY_SRC, sa, sa + 4);
+      t.u32.copyWithin(x + Layout.X_REPLY_DST, da, da + 4);
     }
     t.addStatus(s, CHANGED[side]);
-    t.u32.set(next.dst, x + X_REPLY_SRC);
-    t.u32.set(next.src, x + X_REPLY_DST);
+    t.u32.set(next.dst, x + Layout.X_REPLY_SRC);
+    t.u32.set(next.src, x + Layout.X_REPLY_DST);
     this.trackers.get(next.proto).invertKeys(next.sport, next.dport, this.keys);
     t.setPort(s, 2, this.keys[0]!);
     t.setPort(s, 3, this.keys[1]!);

@@ -1,6 +1,7 @@
 import { Reason } from "../constants.js";
 import { defaultTrackers, type TrackerRegistry } from "../proto/registry.js";
 import { Ipv6Walk, WALK_OK, walkIpv6Headers } from "./ipv6-headers.js";
+import type { ProtocolTracker } from "../proto/tracker.js";
 import type { ParsedPacket } from "./parsed-packet.js";
 
 const walk = new Ipv6Walk();
@@ -19,35 +20,68 @@ export function decodePacket(
   out: ParsedPacket,
   trackers: TrackerRegistry = defaultTrackers,
 ): number {
+  const r = decodeNetwork(bytes, offset, length, out);
+  return decodeTransport(r, out, trackers.get(out.protocol));
+}
+
+/**
+ * The IP layer of {@link decodePacket}: addresses, protocol, lengths and
+ * fragmentation. Each successful path writes every network field, so only
+ * a rejection resets them (nothing of the previous packet survives it).
+ * @internal
+ */
+export function decodeNetwork(bytes: Uint8Array, offset: number, length: number, out: ParsedPacket): number {
   out.bytes = bytes;
   out.l3Offset = offset;
-  // Nothing of the previous packet may survive a rejection.
-  out.family = 0;
+  let r: number;
+  if (length < 1 || offset < 0 || offset + length > bytes.length) {
+    out.family = 0;
+    r = Reason.TRUNCATED;
+  } else {
+    const version = bytes[offset]! >> 4;
+    if (version === 4) r = decodeIpv4(bytes, offset, length, out);
+    else if (version === 6) r = decodeIpv6(bytes, offset, length, out);
+    else {
+      out.family = 0;
+      r = Reason.BAD_VERSION;
+    }
+  }
+  if (r !== Reason.NONE) clearNetwork(out, offset);
+  return r;
+}
+
+/**
+ * The transport layer of {@link decodePacket}, by `tracker` (the one of
+ * `out.protocol`), after the network layer answered `reason`. A fragment,
+ * even the first one that carries the transport header, is decoded further
+ * only once reassembled. The tracker's decoder writes every transport field
+ * of its protocol and clears the others.
+ * @internal
+ */
+export function decodeTransport(reason: number, out: ParsedPacket, tracker: ProtocolTracker): number {
+  let r = reason;
+  if (r === Reason.NONE && !out.fragment) r = tracker.decode(out);
+  if (r !== Reason.NONE || out.fragment) out.clearTransport();
+  return r;
+}
+
+/** The network fields of a rejected datagram (its family stays as its version said). */
+function clearNetwork(out: ParsedPacket, offset: number): void {
   out.protocol = 0;
   out.ttl = 0;
   out.l3End = offset;
   out.l4Offset = offset;
   out.l4Length = 0;
+  noFragment(out);
+}
+
+/** Not a fragment, and no IPv6 fragment header. */
+function noFragment(out: ParsedPacket): void {
   out.fragment = false;
   out.fragOffset = 0;
   out.moreFragments = false;
   out.fragHeaderOffset = -1;
   out.prevNextHeaderOffset = -1;
-  if (length < 1 || offset < 0 || offset + length > bytes.length) {
-    out.clearTransport();
-    return Reason.TRUNCATED;
-  }
-  const version = bytes[offset]! >> 4;
-  let r: number;
-  if (version === 4) r = decodeIpv4(bytes, offset, length, out);
-  else if (version === 6) r = decodeIpv6(bytes, offset, length, out);
-  else r = Reason.BAD_VERSION;
-  // A fragment, even the first one that carries the transport header, is
-  // decoded further only once reassembled. The tracker's decoder writes
-  // every transport field of its protocol and clears the others.
-  if (r === Reason.NONE && !out.fragment) r = trackers.get(out.protocol).decode(out);
-  if (r !== Reason.NONE || out.fragment) out.clearTransport();
-  return r;
 }
 
 function readU32(b: Uint8Array, o: number): number {
@@ -83,6 +117,8 @@ function decodeIpv4(b: Uint8Array, o: number, length: number, out: ParsedPacket)
   out.l3End = o + total;
   out.l4Offset = o + ihl;
   out.l4Length = total - ihl;
+  out.fragHeaderOffset = -1;
+  out.prevNextHeaderOffset = -1;
   return Reason.NONE;
 }
 
@@ -118,7 +154,8 @@ function decodeIpv6(b: Uint8Array, o: number, length: number, out: ParsedPacket)
   const end = o + total;
   out.l3End = end;
   if (walkIpv6Headers(b, o + 40, end, b[o + 6]!, o + 6, walk) !== WALK_OK) return Reason.BAD_EXTENSION_HEADER;
-  if (walk.fragHeader >= 0) {
+  if (walk.fragHeader < 0) noFragment(out);
+  else {
     out.fragOffset = walk.fragOffset;
     out.moreFragments = walk.moreFragments;
     out.fragId = walk.fragId;

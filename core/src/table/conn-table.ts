@@ -1,29 +1,7 @@
 import { NAT_MASK, Status } from "../constants.js";
 import type { TrackerTable } from "../proto/tracker-table.js";
 import { hashTuple } from "./hash.js";
-import {
-  B_FAMILY,
-  B_HELPER,
-  B_PROTO,
-  B_PROTO_STATE,
-  D_CREATED,
-  D_EXPIRES,
-  DIR_PRIVATE_BYTE,
-  DIR_PRIVATE_WORD,
-  EXT_WORDS,
-  H_PORTS,
-  H_STATUS,
-  H_ZONE,
-  RECORD_BYTES,
-  SHARED_PRIVATE_BYTE,
-  SHARED_PRIVATE_WORD,
-  W_DST,
-  W_ID,
-  W_MARK,
-  W_SRC,
-  X_REPLY_DST,
-  X_REPLY_SRC,
-} from "./layout.js";
+import { Layout } from "./layout.js";
 
 /** How a connection slot is addressed together with a direction: `slot << 1 | dir`. */
 export type ConnRef = number;
@@ -53,7 +31,7 @@ export class ConnTable implements TrackerTable {
   /** Never more slots than this. */
   readonly max: number;
   readonly seed: number;
-  /** Words of NAT extension per slot: 0, or `EXT_WORDS` when the engine translates. */
+  /** Words of NAT extension per slot: 0, or `Layout.EXT_WORDS` when the engine translates. */
   readonly extWords: number;
   /** Word offset of slot 0's extension in `u32` (after every record). */
   extBase = 0;
@@ -71,14 +49,19 @@ export class ConnTable implements TrackerTable {
   private freeHead = -1;
   private nextId = 1;
 
-  /** Entries are `ref + 1` (0 = empty). */
+  /**
+   * Entries are `ref + 1` in the low `refMask` bits (0 = empty) and, above
+   * them, the same bits of the tuple's hash: a probe that meets another
+   * tuple's entry is told apart without loading that record's cache lines.
+   */
   private index = new Int32Array(0);
   private mask = 0;
+  private refMask = 0;
 
   constructor(max: number, initial = 1024, seed = 0x2545f491, withExtension = false) {
     this.max = Math.max(1, max | 0);
     this.seed = seed | 0;
-    this.extWords = withExtension ? EXT_WORDS : 0;
+    this.extWords = withExtension ? Layout.EXT_WORDS : 0;
     this.resize(Math.min(this.max, Math.max(16, initial | 0)));
   }
 
@@ -94,16 +77,16 @@ export class ConnTable implements TrackerTable {
 
   private resize(cap: number): void {
     const old = this.capacity;
-    const buffer = new ArrayBuffer(cap * (RECORD_BYTES + this.extWords * 4));
+    const buffer = new ArrayBuffer(cap * (Layout.RECORD_BYTES + this.extWords * 4));
     const u8 = new Uint8Array(buffer);
-    u8.set(this.u8.subarray(0, old * RECORD_BYTES));
+    u8.set(this.u8.subarray(0, old * Layout.RECORD_BYTES));
     const u32 = new Uint32Array(buffer);
-    if (this.extWords > 0) u32.set(this.u32.subarray(this.extBase, this.extBase + old * this.extWords), cap * (RECORD_BYTES >> 2));
+    if (this.extWords > 0) u32.set(this.u32.subarray(this.extBase, this.extBase + old * this.extWords), cap * (Layout.RECORD_BYTES >> 2));
     this.u8 = u8;
     this.u16 = new Uint16Array(buffer);
     this.u32 = u32;
     this.f64 = new Float64Array(buffer);
-    this.extBase = cap * (RECORD_BYTES >> 2);
+    this.extBase = cap * (Layout.RECORD_BYTES >> 2);
     this.master = grown(this.master, cap);
     this.masterId = grown(this.masterId, cap);
     this.nextFree = grown(this.nextFree, cap);
@@ -118,128 +101,130 @@ export class ConnTable implements TrackerTable {
     while (size < cap * 4) size *= 2;
     this.index = new Int32Array(size);
     this.mask = size - 1;
-    for (let s = 0; s < old; s++) if (this.u8[(s << 7) + B_FAMILY] !== 0 && this.confirmed(s)) this.insertEntries(s);
+    // Enough low bits for the largest `ref + 1` (2 * cap); the rest carry the hash tag.
+    this.refMask = 2 ** (32 - Math.clz32(2 * cap)) - 1;
+    for (let s = 0; s < old; s++) if (this.u8[(s << 7) + Layout.B_FAMILY] !== 0 && this.confirmed(s)) this.insertEntries(s);
   }
 
   /** Linked into the index (confirmed): findable by its tuples. */
   confirmed(s: number): boolean {
-    return (this.u16[(s << 6) + H_STATUS]! & Status.CONFIRMED) !== 0;
+    return (this.u16[(s << 6) + Layout.H_STATUS]! & Status.CONFIRMED) !== 0;
   }
 
   // --- generic fields ------------------------------------------------------
 
   family(s: number): number {
-    return this.u8[(s << 7) + B_FAMILY]!;
+    return this.u8[(s << 7) + Layout.B_FAMILY]!;
   }
   protocol(s: number): number {
-    return this.u8[(s << 7) + B_PROTO]!;
+    return this.u8[(s << 7) + Layout.B_PROTO]!;
   }
   zone(s: number): number {
-    return this.u16[(s << 6) + H_ZONE]!;
+    return this.u16[(s << 6) + Layout.H_ZONE]!;
   }
   status(s: number): number {
-    return this.u16[(s << 6) + H_STATUS]!;
+    return this.u16[(s << 6) + Layout.H_STATUS]!;
   }
   setStatus(s: number, bits: number): void {
-    this.u16[(s << 6) + H_STATUS] = bits;
+    this.u16[(s << 6) + Layout.H_STATUS] = bits;
   }
   addStatus(s: number, bits: number): void {
-    this.u16[(s << 6) + H_STATUS] = this.u16[(s << 6) + H_STATUS]! | bits;
+    this.u16[(s << 6) + Layout.H_STATUS] = this.u16[(s << 6) + Layout.H_STATUS]! | bits;
   }
   /** Tracker state (TCP: `TcpState`). */
   protoState(s: number): number {
-    return this.u8[(s << 7) + B_PROTO_STATE]!;
+    return this.u8[(s << 7) + Layout.B_PROTO_STATE]!;
   }
   setProtoState(s: number, state: number): void {
-    this.u8[(s << 7) + B_PROTO_STATE] = state;
+    this.u8[(s << 7) + Layout.B_PROTO_STATE] = state;
   }
   /** Helper index + 1, 0 for none. */
   helper(s: number): number {
-    return this.u8[(s << 7) + B_HELPER]!;
+    return this.u8[(s << 7) + Layout.B_HELPER]!;
   }
   setHelper(s: number, indexPlusOne: number): void {
-    this.u8[(s << 7) + B_HELPER] = indexPlusOne;
+    this.u8[(s << 7) + Layout.B_HELPER] = indexPlusOne;
   }
   /** Tuple key `k`: 0 original sport, 1 original dport, 2 reply sport, 3 reply dport. */
   port(s: number, k: number): number {
-    return this.u16[(s << 6) + H_PORTS + k]!;
+    return this.u16[(s << 6) + Layout.H_PORTS + k]!;
   }
   setPort(s: number, k: number, value: number): void {
-    this.u16[(s << 6) + H_PORTS + k] = value;
+    this.u16[(s << 6) + Layout.H_PORTS + k] = value;
   }
   expires(s: number): number {
-    return this.f64[(s << 4) + D_EXPIRES]!;
+    return this.f64[(s << 4) + Layout.D_EXPIRES]!;
   }
   setExpires(s: number, at: number): void {
-    this.f64[(s << 4) + D_EXPIRES] = at;
+    this.f64[(s << 4) + Layout.D_EXPIRES] = at;
   }
   created(s: number): number {
-    return this.f64[(s << 4) + D_CREATED]!;
+    return this.f64[(s << 4) + Layout.D_CREATED]!;
   }
   setCreated(s: number, at: number): void {
-    this.f64[(s << 4) + D_CREATED] = at;
+    this.f64[(s << 4) + Layout.D_CREATED] = at;
   }
   id(s: number): number {
-    return this.u32[(s << 5) + W_ID]!;
+    return this.u32[(s << 5) + Layout.W_ID]!;
   }
   mark(s: number): number {
-    return this.u32[(s << 5) + W_MARK]!;
+    return this.u32[(s << 5) + Layout.W_MARK]!;
   }
   setMark(s: number, mark: number): void {
-    this.u32[(s << 5) + W_MARK] = mark;
+    this.u32[(s << 5) + Layout.W_MARK] = mark;
   }
 
   /** Word offset in `u32` of the source address of slot `s`'s tuple in direction `dir`. */
   srcAt(s: number, dir: number): number {
-    if (dir === 0) return (s << 5) + W_SRC;
-    return (this.u16[(s << 6) + H_STATUS]! & NAT_MASK) !== 0 ? this.extBase + s * EXT_WORDS + X_REPLY_SRC : (s << 5) + W_DST;
+    if (dir === 0) return (s << 5) + Layout.W_SRC;
+    return (this.u16[(s << 6) + Layout.H_STATUS]! & NAT_MASK) !== 0 ? this.extBase + s * Layout.EXT_WORDS + Layout.X_REPLY_SRC : (s << 5) + Layout.W_DST;
   }
   /** Word offset in `u32` of the destination address of slot `s`'s tuple in direction `dir`. */
   dstAt(s: number, dir: number): number {
-    if (dir === 0) return (s << 5) + W_DST;
-    return (this.u16[(s << 6) + H_STATUS]! & NAT_MASK) !== 0 ? this.extBase + s * EXT_WORDS + X_REPLY_DST : (s << 5) + W_SRC;
+    if (dir === 0) return (s << 5) + Layout.W_DST;
+    return (this.u16[(s << 6) + Layout.H_STATUS]! & NAT_MASK) !== 0 ? this.extBase + s * Layout.EXT_WORDS + Layout.X_REPLY_DST : (s << 5) + Layout.W_SRC;
   }
   /** Word offset of slot `s`'s NAT extension (only when `extWords` > 0). */
   extAt(s: number): number {
-    return this.extBase + s * EXT_WORDS;
+    return this.extBase + s * Layout.EXT_WORDS;
   }
 
   // --- tracker-private areas ---------------------------------------------
 
   /** Word `i` (0..4) of direction `dir`'s private area. */
   dirU32(s: number, dir: number, i: number): number {
-    return this.u32[(((s << 1) | dir) << 4) + DIR_PRIVATE_WORD + i]!;
+    return this.u32[(((s << 1) | dir) << 4) + Layout.DIR_PRIVATE_WORD + i]!;
   }
   setDirU32(s: number, dir: number, i: number, v: number): void {
-    this.u32[(((s << 1) | dir) << 4) + DIR_PRIVATE_WORD + i] = v;
+    this.u32[(((s << 1) | dir) << 4) + Layout.DIR_PRIVATE_WORD + i] = v;
   }
   /** Byte `i` (0..19) of direction `dir`'s private area. */
   dirU8(s: number, dir: number, i: number): number {
-    return this.u8[(((s << 1) | dir) << 6) + DIR_PRIVATE_BYTE + i]!;
+    return this.u8[(((s << 1) | dir) << 6) + Layout.DIR_PRIVATE_BYTE + i]!;
   }
   setDirU8(s: number, dir: number, i: number, v: number): void {
-    this.u8[(((s << 1) | dir) << 6) + DIR_PRIVATE_BYTE + i] = v;
+    this.u8[(((s << 1) | dir) << 6) + Layout.DIR_PRIVATE_BYTE + i] = v;
   }
   /** Word `i` (0..3) of the connection's private area. */
   sharedU32(s: number, i: number): number {
-    return this.u32[(s << 5) + SHARED_PRIVATE_WORD + i]!;
+    return this.u32[(s << 5) + Layout.SHARED_PRIVATE_WORD + i]!;
   }
   setSharedU32(s: number, i: number, v: number): void {
-    this.u32[(s << 5) + SHARED_PRIVATE_WORD + i] = v;
+    this.u32[(s << 5) + Layout.SHARED_PRIVATE_WORD + i] = v;
   }
   /** Half-word `i` (0..7) of the connection's private area. */
   sharedU16(s: number, i: number): number {
-    return this.u16[(s << 6) + (SHARED_PRIVATE_BYTE >> 1) + i]!;
+    return this.u16[(s << 6) + (Layout.SHARED_PRIVATE_BYTE >> 1) + i]!;
   }
   setSharedU16(s: number, i: number, v: number): void {
-    this.u16[(s << 6) + (SHARED_PRIVATE_BYTE >> 1) + i] = v;
+    this.u16[(s << 6) + (Layout.SHARED_PRIVATE_BYTE >> 1) + i] = v;
   }
   /** Byte `i` (0..15) of the connection's private area. */
   sharedU8(s: number, i: number): number {
-    return this.u8[(s << 7) + SHARED_PRIVATE_BYTE + i]!;
+    return this.u8[(s << 7) + Layout.SHARED_PRIVATE_BYTE + i]!;
   }
   setSharedU8(s: number, i: number, v: number): void {
-    this.u8[(s << 7) + SHARED_PRIVATE_BYTE + i] = v;
+    this.u8[(s << 7) + Layout.SHARED_PRIVATE_BYTE + i] = v;
   }
 
   // --- life cycle ------------------------------------------------------------
@@ -258,10 +243,10 @@ export class ConnTable implements TrackerTable {
     this.freeHead = this.nextFree[s]!;
     this.count++;
     this.u32.fill(0, s << 5, (s + 1) << 5);
-    if (this.extWords > 0) this.u32.fill(0, this.extAt(s), this.extAt(s) + EXT_WORDS);
+    if (this.extWords > 0) this.u32.fill(0, this.extAt(s), this.extAt(s) + Layout.EXT_WORDS);
     this.master[s] = -1;
     this.masterId[s] = 0;
-    this.u32[(s << 5) + W_ID] = this.nextId;
+    this.u32[(s << 5) + Layout.W_ID] = this.nextId;
     this.nextId = this.nextId >= 0xffffffff ? 1 : this.nextId + 1;
     return s;
   }
@@ -279,18 +264,18 @@ export class ConnTable implements TrackerTable {
     replySport: number,
     replyDport: number,
   ): void {
-    this.u8[(s << 7) + B_FAMILY] = family;
-    this.u8[(s << 7) + B_PROTO] = proto;
+    this.u8[(s << 7) + Layout.B_FAMILY] = family;
+    this.u8[(s << 7) + Layout.B_PROTO] = proto;
     const h = s << 6;
-    this.u16[h + H_ZONE] = zone;
-    this.u16[h + H_PORTS] = sport;
-    this.u16[h + H_PORTS + 1] = dport;
-    this.u16[h + H_PORTS + 2] = replySport;
-    this.u16[h + H_PORTS + 3] = replyDport;
+    this.u16[h + Layout.H_ZONE] = zone;
+    this.u16[h + Layout.H_PORTS] = sport;
+    this.u16[h + Layout.H_PORTS + 1] = dport;
+    this.u16[h + Layout.H_PORTS + 2] = replySport;
+    this.u16[h + Layout.H_PORTS + 3] = replyDport;
     const w = s << 5;
     for (let i = 0; i < 4; i++) {
-      this.u32[w + W_SRC + i] = src[i]!;
-      this.u32[w + W_DST + i] = dst[i]!;
+      this.u32[w + Layout.W_SRC + i] = src[i]!;
+      this.u32[w + Layout.W_DST + i] = dst[i]!;
     }
   }
 
@@ -323,18 +308,19 @@ export class ConnTable implements TrackerTable {
 
   private insertEntries(s: number): void {
     for (let dir = 0; dir < 2; dir++) {
-      let i = this.hashOf(s, dir) & this.mask;
+      const h = this.hashOf(s, dir);
+      let i = h & this.mask;
       while (this.index[i] !== 0) i = (i + 1) & this.mask;
-      this.index[i] = ((s << 1) | dir) + 1;
+      this.index[i] = (h & ~this.refMask) | (((s << 1) | dir) + 1);
     }
   }
 
   /** Removes slot `s` from the index (if linked) and returns it to the free list. */
   release(s: number): void {
-    if (this.u8[(s << 7) + B_FAMILY] === 0) return;
+    if (this.u8[(s << 7) + Layout.B_FAMILY] === 0) return;
     if (this.confirmed(s)) for (let dir = 0; dir < 2; dir++) this.unlinkEntry(s, dir);
-    this.u8[(s << 7) + B_FAMILY] = 0;
-    this.u16[(s << 6) + H_STATUS] = 0;
+    this.u8[(s << 7) + Layout.B_FAMILY] = 0;
+    this.u16[(s << 6) + Layout.H_STATUS] = 0;
     this.nextFree[s] = this.freeHead;
     this.freeHead = s;
     this.count--;
@@ -343,9 +329,10 @@ export class ConnTable implements TrackerTable {
   private unlinkEntry(s: number, dir: number): void {
     const want = ((s << 1) | dir) + 1;
     const mask = this.mask;
+    const refMask = this.refMask;
     const index = this.index;
     let i = this.hashOf(s, dir) & mask;
-    while (index[i] !== want) {
+    while ((index[i]! & refMask) !== want) {
       if (index[i] === 0) return;
       i = (i + 1) & mask;
     }
@@ -355,7 +342,8 @@ export class ConnTable implements TrackerTable {
       j = (j + 1) & mask;
       const e = index[j]!;
       if (e === 0) break;
-      const home = this.hashOf((e - 1) >> 1, (e - 1) & 1) & mask;
+      const ref = (e & refMask) - 1;
+      const home = this.hashOf(ref >> 1, ref & 1) & mask;
       const movable = i <= j ? home <= i || home > j : home <= i && home > j;
       if (movable) {
         index[i] = e;
@@ -377,35 +365,42 @@ export class ConnTable implements TrackerTable {
     const u8 = this.u8;
     const u16 = this.u16;
     const u32 = this.u32;
-    let i = hashTuple(this.seed, family, proto, zone, src, 0, dst, 0, sport, dport) & mask;
+    const refMask = this.refMask;
+    const h = hashTuple(this.seed, family, proto, zone, src, 0, dst, 0, sport, dport);
+    const tag = h & ~refMask;
+    let i = h & mask;
     for (;;) {
       const e = index[i]!;
       if (e === 0) return -1;
-      const ref = e - 1;
+      if ((e & ~refMask) !== tag) {
+        i = (i + 1) & mask;
+        continue;
+      }
+      const ref = (e & refMask) - 1;
       const s = ref >> 1;
       const dir = ref & 1;
-      const h = (s << 6) + H_PORTS + (dir << 1);
+      const h = (s << 6) + Layout.H_PORTS + (dir << 1);
       if (u16[h] === sport && u16[h + 1] === dport) {
         const w = s << 5;
         let sa: number;
         let da: number;
         if (dir === 0) {
-          sa = w + W_SRC;
-          da = w + W_DST;
-        } else if ((u16[(s << 6) + H_STATUS]! & NAT_MASK) === 0) {
-          sa = w + W_DST;
-          da = w + W_SRC;
+          sa = w + Layout.W_SRC;
+          da = w + Layout.W_DST;
+        } else if ((u16[(s << 6) + Layout.H_STATUS]! & NAT_MASK) === 0) {
+          sa = w + Layout.W_DST;
+          da = w + Layout.W_SRC;
         } else {
-          const x = this.extBase + s * EXT_WORDS;
-          sa = x + X_REPLY_SRC;
-          da = x + X_REPLY_DST;
+          const x = this.extBase + s * Layout.EXT_WORDS;
+          sa = x + Layout.X_REPLY_SRC;
+          da = x + Layout.X_REPLY_DST;
         }
         if (
           u32[sa] === src[0] &&
           u32[da] === dst[0] &&
-          u8[(s << 7) + B_PROTO] === proto &&
-          u8[(s << 7) + B_FAMILY] === family &&
-          u16[(s << 6) + H_ZONE] === zone &&
+          u8[(s << 7) + Layout.B_PROTO] === proto &&
+          u8[(s << 7) + Layout.B_FAMILY] === family &&
+          u16[(s << 6) + Layout.H_ZONE] === zone &&
           u32[sa + 1] === src[1] &&
           u32[sa + 2] === src[2] &&
           u32[sa + 3] === src[3] &&
@@ -422,11 +417,11 @@ export class ConnTable implements TrackerTable {
 
   /** True when slot `s` holds a connection. */
   inUse(s: number): boolean {
-    return s >= 0 && s < this.capacity && this.u8[(s << 7) + B_FAMILY] !== 0;
+    return s >= 0 && s < this.capacity && this.u8[(s << 7) + Layout.B_FAMILY] !== 0;
   }
 
   /** True when slot `s` holds connection `id` (not a later one that reused the slot). */
   holds(s: number, id: number): boolean {
-    return this.inUse(s) && this.u32[(s << 5) + W_ID] === id;
+    return this.inUse(s) && this.u32[(s << 5) + Layout.W_ID] === id;
   }
 }

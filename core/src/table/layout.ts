@@ -11,8 +11,8 @@
  * everything else is read through `ConnTable`'s named accessors.
  *
  * Views are indexed with the slot shifted for their element size:
- * `u8[(s << 7) + B_*]`, `u16[(s << 6) + H_*]`, `u32[(s << 5) + W_*]`,
- * `f64[(s << 4) + D_*]`. Only `ConnTable` and the tracker record files do
+ * `u8[(s << 7) + Layout.B_*]`, `u16[(s << 6) + Layout.H_*]`, `u32[(s << 5) + Layout.W_*]`,
+ * `f64[(s << 4) + Layout.D_*]`. Only `ConnTable` and the tracker record files do
  * that arithmetic.
  *
  * Translated connections (NAT) keep what does not fit here in an extension
@@ -21,62 +21,68 @@
  * checksum deltas of the bindings.
  */
 
-/** Bytes per connection record. */
-export const RECORD_BYTES = 128;
-
-// --- first half (bytes 0-63) ---------------------------------------------
-/** Address family, 0 = free slot (u8). */
-export const B_FAMILY = 0;
-/** Transport protocol (u8). */
-export const B_PROTO = 1;
-/** Zone (u16). */
-export const H_ZONE = 1;
-/** `Status` bits (u16). */
-export const H_STATUS = 2;
-/** Tracker state, e.g. the TCP state (u8). */
-export const B_PROTO_STATE = 6;
-/** Helper index + 1, 0 = none (u8). */
-export const B_HELPER = 7;
-/** Original sport, dport, then reply sport, dport (u16 x 4; the tracker decides what they mean). */
-export const H_PORTS = 4;
-/** Original source address, 4 words (u32). */
-export const W_SRC = 4;
-/** Absolute expiry in seconds (f64). */
-export const D_EXPIRES = 4;
-/** Connection id (u32). */
-export const W_ID = 15;
-
-// --- second half (bytes 64-127) ------------------------------------------
-/** Original destination address, 4 words (u32). */
-export const W_DST = 16;
-/** Time of the first packet (f64). */
-export const D_CREATED = 10;
-/** Mark (u32). */
-export const W_MARK = 31;
-
-// --- tracker-private areas -----------------------------------------------
-/** Per direction: 20 bytes at this offset in the direction's half (5 words from `DIR_PRIVATE_WORD`). */
-export const DIR_PRIVATE_BYTE = 40;
-export const DIR_PRIVATE_WORD = 10;
-export const DIR_PRIVATE_BYTES = 20;
-/** Per connection: 16 bytes at this offset in the record (4 words from `SHARED_PRIVATE_WORD`). */
-export const SHARED_PRIVATE_BYTE = 88;
-export const SHARED_PRIVATE_WORD = 22;
-export const SHARED_PRIVATE_BYTES = 16;
-
-// --- NAT extension (16 words per slot, after all records) -----------------
-/** Words per slot in the extension. */
-export const EXT_WORDS = 16;
-/** Reply tuple source and destination address, 4 words each. */
-export const X_REPLY_SRC = 0;
-export const X_REPLY_DST = 4;
-/** Sequence adjustment of direction d at `X_SEQADJ + d * 3`: correction position, offset before, offset after. */
-export const X_SEQADJ = 8;
 /**
- * Per binding (0 source, 1 destination), one word as two 16-bit halves
- * (`u16[(x + X_NAT_DELTA + binding) * 2 + k]`): the checksum deltas of the
- * original direction's rewrite of that side, k 0 for the IPv4 header and
- * 1 for the transport header (address and port), or 0 when the packets
- * take the general rewrite (see `Nat.precompute`).
+ * The offsets, as an enum: the bundler writes each use as its number, where a
+ * module constant would cost a load and a type check per use in V8's code.
  */
-export const X_NAT_DELTA = 14;
+export enum Layout {
+  /** Bytes per connection record. */
+  RECORD_BYTES = 128,
+
+  // --- first half (bytes 0-63) -------------------------------------------
+  /** Address family, 0 = free slot (u8). */
+  B_FAMILY = 0,
+  /** Transport protocol (u8). */
+  B_PROTO = 1,
+  /** Zone (u16). */
+  H_ZONE = 1,
+  /** `Status` bits (u16). */
+  H_STATUS = 2,
+  /** Tracker state, e.g. the TCP state (u8). */
+  B_PROTO_STATE = 6,
+  /** Helper index + 1, 0 = none (u8). */
+  B_HELPER = 7,
+  /** Original sport, dport, then reply sport, dport (u16 x 4; the tracker decides what they mean). */
+  H_PORTS = 4,
+  /** Original source address, 4 words (u32). */
+  W_SRC = 4,
+  /** Absolute expiry in seconds (f64). */
+  D_EXPIRES = 4,
+  /** Connection id (u32). */
+  W_ID = 15,
+
+  // --- second half (bytes 64-127) ----------------------------------------
+  /** Original destination address, 4 words (u32). */
+  W_DST = 16,
+  /** Time of the first packet (f64). */
+  D_CREATED = 10,
+  /** Mark (u32). */
+  W_MARK = 31,
+
+  // --- tracker-private areas ---------------------------------------------
+  /** Per direction: 20 bytes at this offset in the direction's half (5 words from `DIR_PRIVATE_WORD`). */
+  DIR_PRIVATE_BYTE = 40,
+  DIR_PRIVATE_WORD = 10,
+  DIR_PRIVATE_BYTES = 20,
+  /** Per connection: 16 bytes at this offset in the record (4 words from `SHARED_PRIVATE_WORD`). */
+  SHARED_PRIVATE_BYTE = 88,
+  SHARED_PRIVATE_WORD = 22,
+  SHARED_PRIVATE_BYTES = 16,
+
+  // --- NAT extension (16 words per slot, after all records) ---------------
+  /** Words per slot in the extension. */
+  EXT_WORDS = 16,
+  /** Reply tuple source and destination address, 4 words each. */
+  X_REPLY_SRC = 0,
+  X_REPLY_DST = 4,
+  /** Sequence adjustment of direction d at `X_SEQADJ + d * 3`: correction position, offset before, offset after. */
+  X_SEQADJ = 8,
+  /**
+   * Per binding (0 source, 1 destination), one word as two 16-bit halves
+   * (`u16[(x + X_NAT_DELTA + binding) * 2 + k]`): the checksum deltas of the
+   * original direction's rewrite of that side, k 0 for the IPv4 header and
+   * 1 for the transport header (address and port), or 0 when the packets
+   * take the general rewrite (see `Nat.precompute`).
+   */
+  X_NAT_DELTA = 14,
+}

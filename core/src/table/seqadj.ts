@@ -1,5 +1,5 @@
 import type { ConnTable } from "./conn-table.js";
-import { X_SEQADJ } from "./layout.js";
+import { Layout } from "./layout.js";
 
 /**
  * Sequence adjustment of a connection whose payload a helper rewrote to
@@ -9,7 +9,7 @@ import { X_SEQADJ } from "./layout.js";
  */
 
 function at(t: ConnTable, s: number, dir: number): number {
-  return t.extAt(s) + X_SEQADJ + dir * 3;
+  return t.extAt(s) + Layout.X_SEQADJ + dir * 3;
 }
 
 /** Signed sequence offset of direction `dir` for a segment starting at `seq` (`nf_ct_seq_offset`). */

@@ -1,6 +1,6 @@
 import { Reason } from "../../constants.js";
 import type { ParsedPacket } from "../../packet/parsed-packet.js";
-import { SYN } from "./states.js";
+import { TcpBit } from "./states.js";
 
 /** Reads a whole TCP header: ports, sequence numbers, flags, window, and a SYN's scale and SACK-permitted options. */
 export function decodeTcp(p: ParsedPacket): number {
@@ -28,7 +28,7 @@ export function decodeTcp(p: ParsedPacket): number {
   p.icmpCode = 0;
   p.replySport = 0;
   p.replyDport = 0;
-  if ((p.tcpFlags & SYN) !== 0 && doff > 20) readSynOptions(b, o + 20, o + doff, p);
+  if ((p.tcpFlags & TcpBit.SYN) !== 0 && doff > 20) readSynOptions(b, o + 20, o + doff, p);
   return Reason.NONE;
 }
 

@@ -2,7 +2,7 @@ import { recomputePseudo, replaceWord } from "../../nat/checksum.js";
 import type { ParsedPacket } from "../../packet/parsed-packet.js";
 import type { ConnTable } from "../../table/conn-table.js";
 import { seqAdjustmentAt } from "../../table/seqadj.js";
-import { ACK, after } from "./states.js";
+import { after, TcpBit } from "./states.js";
 
 const SACK = 5;
 
@@ -59,7 +59,7 @@ export function adjustTcpSequence(t: ConnTable, s: number, dir: number, p: Parse
   const seq = readI32(b, l4 + 4);
   const seqOff = after(seq, u32[mine]! | 0) ? u32[mine + 2]! | 0 : u32[mine + 1]! | 0;
   let changed = setField(b, l4 + 4, sumAt, (seq + seqOff) | 0);
-  if ((b[l4 + 13]! & ACK) === 0) return changed;
+  if ((b[l4 + 13]! & TcpBit.ACK) === 0) return changed;
   const other = seqAdjustmentAt(t, s, dir ^ 1);
   const position = u32[other]! | 0;
   const before = u32[other + 1]! | 0;

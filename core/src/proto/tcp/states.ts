@@ -6,19 +6,18 @@ import type { ParsedPacket } from "../../packet/parsed-packet.js";
  */
 
 /** TCP conntrack states, numbered as Linux numbers `enum tcp_conntrack`. */
-export const TcpState = {
-  NONE: 0,
-  SYN_SENT: 1,
-  SYN_RECV: 2,
-  ESTABLISHED: 3,
-  FIN_WAIT: 4,
-  CLOSE_WAIT: 5,
-  LAST_ACK: 6,
-  TIME_WAIT: 7,
-  CLOSE: 8,
-  SYN_SENT2: 9,
-} as const;
-export type TcpState = (typeof TcpState)[keyof typeof TcpState];
+export enum TcpState {
+  NONE = 0,
+  SYN_SENT = 1,
+  SYN_RECV = 2,
+  ESTABLISHED = 3,
+  FIN_WAIT = 4,
+  CLOSE_WAIT = 5,
+  LAST_ACK = 6,
+  TIME_WAIT = 7,
+  CLOSE = 8,
+  SYN_SENT2 = 9,
+}
 
 /** Names as `conntrack -L` prints them, indexed by {@link TcpState}. */
 export const TCP_STATE_NAMES = [
@@ -38,35 +37,38 @@ export const TCP_STATE_NAMES = [
  * Bits of the per-direction flags and of the connection's last flags, with
  * the values of Linux's `IP_CT_TCP_FLAG_*` so dumps compare directly.
  */
-export const TcpWindowFlag = {
-  WINDOW_SCALE: 0x01,
-  SACK_PERM: 0x02,
+export enum TcpWindowFlag {
+  WINDOW_SCALE = 0x01,
+  SACK_PERM = 0x02,
   /** This direction sent the first FIN. */
-  CLOSE_INIT: 0x04,
-  BE_LIBERAL: 0x08,
-  DATA_UNACKNOWLEDGED: 0x10,
+  CLOSE_INIT = 0x04,
+  BE_LIBERAL = 0x08,
+  DATA_UNACKNOWLEDGED = 0x10,
   /** td_maxack holds a value. */
-  MAXACK_SET: 0x20,
+  MAXACK_SET = 0x20,
   /** (last flags) An RFC 5961 challenge ACK may come: do not take it for the last ACK. */
-  EXP_CHALLENGE_ACK: 0x40,
+  EXP_CHALLENGE_ACK = 0x40,
   /** (last flags) A SYN came from the reply direction. */
-  SIMULTANEOUS_OPEN: 0x80,
-} as const;
+  SIMULTANEOUS_OPEN = 0x80,
+}
 
 /** Which of RST/SYN/FIN/ACK decides the transition (`tcp_bit_set`); also kept as the last index. */
-export const TcpIndex = {
-  SYN: 0,
-  SYNACK: 1,
-  FIN: 2,
-  ACK: 3,
-  RST: 4,
-  NONE: 5,
-} as const;
+export enum TcpIndex {
+  SYN = 0,
+  SYNACK = 1,
+  FIN = 2,
+  ACK = 3,
+  RST = 4,
+  NONE = 5,
+}
 
-export const FIN = 0x01;
-export const SYN = 0x02;
-export const RST = 0x04;
-export const ACK = 0x10;
+/** The header flag bits the tracker reads (byte 13). */
+export enum TcpBit {
+  FIN = 0x01,
+  SYN = 0x02,
+  RST = 0x04,
+  ACK = 0x10,
+}
 
 const sSS = TcpState.SYN_SENT;
 const sSR = TcpState.SYN_RECV;
@@ -78,8 +80,12 @@ const sTW = TcpState.TIME_WAIT;
 const sCL = TcpState.CLOSE;
 const sS2 = TcpState.SYN_SENT2;
 /** Table results beyond the real states: the packet is invalid, or accepted and ignored. */
-export const sIV = 10;
-export const sIG = 11;
+export enum Transition {
+  INVALID = 10,
+  IGNORE = 11,
+}
+const sIV = Transition.INVALID;
+const sIG = Transition.IGNORE;
 
 /**
  * Transitions, flattened: `[dir][index][old state]` at
@@ -118,7 +124,7 @@ const VALID_HI = validMask(32);
 
 function validMask(base: number): number {
   const URG = 0x20;
-  const ok = [SYN, SYN | URG, SYN | ACK, RST, RST | ACK, FIN | ACK, FIN | ACK | URG, ACK, ACK | URG];
+  const ok = [TcpBit.SYN, TcpBit.SYN | URG, TcpBit.SYN | TcpBit.ACK, TcpBit.RST, TcpBit.RST | TcpBit.ACK, TcpBit.FIN | TcpBit.ACK, TcpBit.FIN | TcpBit.ACK | URG, TcpBit.ACK, TcpBit.ACK | URG];
   let m = 0;
   for (const f of ok) if (f >= base && f < base + 32) m |= 1 << (f - base);
   return m;
@@ -132,10 +138,10 @@ export function tcpFlagsValid(flags: number): boolean {
 
 /** The row of the transition table a packet uses (RST wins, then SYN, FIN, ACK). */
 export function indexOf(flags: number): number {
-  if ((flags & RST) !== 0) return TcpIndex.RST;
-  if ((flags & SYN) !== 0) return (flags & ACK) !== 0 ? TcpIndex.SYNACK : TcpIndex.SYN;
-  if ((flags & FIN) !== 0) return TcpIndex.FIN;
-  if ((flags & ACK) !== 0) return TcpIndex.ACK;
+  if ((flags & TcpBit.RST) !== 0) return TcpIndex.RST;
+  if ((flags & TcpBit.SYN) !== 0) return (flags & TcpBit.ACK) !== 0 ? TcpIndex.SYNACK : TcpIndex.SYN;
+  if ((flags & TcpBit.FIN) !== 0) return TcpIndex.FIN;
+  if ((flags & TcpBit.ACK) !== 0) return TcpIndex.ACK;
   return TcpIndex.NONE;
 }
 
@@ -149,7 +155,7 @@ export function after(a: number, b: number): boolean {
 
 /** Sequence number just past the segment: SYN and FIN each take one. */
 export function segmentEnd(p: ParsedPacket): number {
-  return (p.seq + p.payloadLength + (p.tcpFlags & SYN ? 1 : 0) + (p.tcpFlags & FIN ? 1 : 0)) >>> 0;
+  return (p.seq + p.payloadLength + (p.tcpFlags & TcpBit.SYN ? 1 : 0) + (p.tcpFlags & TcpBit.FIN ? 1 : 0)) >>> 0;
 }
 
 /**

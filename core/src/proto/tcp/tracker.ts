@@ -8,24 +8,9 @@ import { PortChecksum, decodeQuotedPorts, invertPortKeys, invertPorts, portKeys,
 import { PacketKind, TRACK_KILL, TRACK_OK, TRACK_REOPEN, type ProtocolTracker } from "../tracker.js";
 import { decodeTcp } from "./decode.js";
 import { adjustTcpSequence, tcpPayloadChanged } from "./seqadj.js";
-import { LAST_ACK, LAST_DIR, LAST_END, LAST_FLAGS, LAST_INDEX, LAST_SEQ, LAST_WIN, LAST_WSCALE, RETRANS, TD_END, TD_FLAGS, TD_MAX_ACK, TD_MAX_END, TD_MAX_WIN, TD_SCALE, connBytes, connHalves, connWords, dirBytes, dirWords } from "./record.js";
-import {
-  RST,
-  SYN,
-  TCP_STATE_NAMES,
-  TcpIndex,
-  TcpState,
-  TcpWindowFlag,
-  before,
-  closingState,
-  indexOf,
-  segmentEnd,
-  sIG,
-  sIV,
-  tcpFlagsValid,
-  transition,
-} from "./states.js";
-import { WIN_IGNORE, inWindow, resetDirection, shortenOnInvalid, takeSynOptions } from "./window.js";
+import { connBytes, connHalves, connWords, dirBytes, dirWords, TcpField } from "./record.js";
+import { TCP_STATE_NAMES, TcpIndex, TcpState, TcpWindowFlag, before, closingState, indexOf, segmentEnd, tcpFlagsValid, transition, TcpBit, Transition } from "./states.js";
+import { inWindow, resetDirection, shortenOnInvalid, takeSynOptions, WindowCheck } from "./window.js";
 
 /**
  * TCP connection tracking with the semantics of Linux's
@@ -36,13 +21,6 @@ import { WIN_IGNORE, inWindow, resetDirection, shortenOnInvalid, takeSynOptions 
  */
 
 const F_CLOSE_INIT = TcpWindowFlag.CLOSE_INIT;
-const F_LIBERAL = TcpWindowFlag.BE_LIBERAL;
-const F_SACK = TcpWindowFlag.SACK_PERM;
-const F_UNACKED = TcpWindowFlag.DATA_UNACKNOWLEDGED;
-const F_MAXACK = TcpWindowFlag.MAXACK_SET;
-const F_CHALLENGE = TcpWindowFlag.EXP_CHALLENGE_ACK;
-const F_SIMOPEN = TcpWindowFlag.SIMULTANEOUS_OPEN;
-const F_WSCALE = TcpWindowFlag.WINDOW_SCALE;
 
 /** Timeout of `state` per the configuration; SYN_SENT2 shares SYN_SENT's (both 2 minutes in Linux). */
 function stateTimeout(state: number, to: Timeouts): number {
@@ -61,7 +39,7 @@ function stateTimeout(state: number, to: Timeouts): number {
 
 /** td_maxack of direction `dir` of slot `s` (meaningful when MAXACK_SET is in its flags). */
 export function tcpMaxAck(t: ConnTable, s: number, dir: number): number {
-  return t.u32[dirWords(s, dir) + TD_MAX_ACK]!;
+  return t.u32[dirWords(s, dir) + TcpField.TD_MAX_ACK]!;
 }
 
 function established(t: ConnTable, s: number): boolean {
@@ -72,7 +50,7 @@ function canCreate(p: ParsedPacket, cfg: EngineConfig): number {
   if (!tcpFlagsValid(p.tcpFlags)) return Reason.BAD_TCP_FLAGS;
   const next = transition(0, indexOf(p.tcpFlags), TcpState.NONE);
   if (next === TcpState.SYN_SENT) return Reason.NONE;
-  if (next >= sIV) return Reason.TCP_INVALID_NEW;
+  if (next >= Transition.INVALID) return Reason.TCP_INVALID_NEW;
   // Only a bare ACK reaches ESTABLISHED from NONE: a mid-stream pickup.
   return cfg.tcp.loose ? Reason.NONE : Reason.TCP_LOOSE_OFF;
 }
@@ -89,37 +67,37 @@ function init(t: ConnTable, s: number, p: ParsedPacket, cfg: EngineConfig): void
   const now = p.time[0]!;
   t.setProtoState(s, TcpState.NONE);
   for (let d = 0; d < 2; d++) {
-    u32[dirWords(s, d) + TD_END] = 0;
-    u32[dirWords(s, d) + TD_MAX_END] = 0;
-    u32[dirWords(s, d) + TD_MAX_WIN] = 0;
-    u32[dirWords(s, d) + TD_MAX_ACK] = 0;
-    u8[dirBytes(s, d) + TD_SCALE] = 0;
-    u8[dirBytes(s, d) + TD_FLAGS] = 0;
+    u32[dirWords(s, d) + TcpField.TD_END] = 0;
+    u32[dirWords(s, d) + TcpField.TD_MAX_END] = 0;
+    u32[dirWords(s, d) + TcpField.TD_MAX_WIN] = 0;
+    u32[dirWords(s, d) + TcpField.TD_MAX_ACK] = 0;
+    u8[dirBytes(s, d) + TcpField.TD_SCALE] = 0;
+    u8[dirBytes(s, d) + TcpField.TD_FLAGS] = 0;
   }
-  u8[b0 + LAST_DIR] = 0;
-  u8[cb + RETRANS] = 0;
-  u8[b1 + LAST_WSCALE] = 0;
-  u8[cb + LAST_FLAGS] = 0;
-  u32[cw + LAST_SEQ] = 0;
-  u32[cw + LAST_ACK] = 0;
-  u32[cw + LAST_END] = 0;
-  u16[ch + LAST_WIN] = 0;
+  u8[b0 + TcpField.LAST_DIR] = 0;
+  u8[cb + TcpField.RETRANS] = 0;
+  u8[b1 + TcpField.LAST_WSCALE] = 0;
+  u8[cb + TcpField.LAST_FLAGS] = 0;
+  u32[cw + TcpField.LAST_SEQ] = 0;
+  u32[cw + TcpField.LAST_ACK] = 0;
+  u32[cw + TcpField.LAST_END] = 0;
+  u16[ch + TcpField.LAST_WIN] = 0;
   // "Nothing yet": the first packet's own update sets it.
-  u8[b0 + LAST_INDEX] = TcpIndex.NONE;
+  u8[b0 + TcpField.LAST_INDEX] = TcpIndex.NONE;
 
   const end = segmentEnd(p);
   const win = p.window === 0 ? 1 : p.window;
-  u32[dirWords(s, 0) + TD_END] = end;
-  u32[dirWords(s, 0) + TD_MAX_WIN] = win;
-  if ((p.tcpFlags & SYN) !== 0) {
-    u32[dirWords(s, 0) + TD_MAX_END] = end;
+  u32[dirWords(s, 0) + TcpField.TD_END] = end;
+  u32[dirWords(s, 0) + TcpField.TD_MAX_WIN] = win;
+  if ((p.tcpFlags & TcpBit.SYN) !== 0) {
+    u32[dirWords(s, 0) + TcpField.TD_MAX_END] = end;
     takeSynOptions(t, s, 0, p);
   } else {
     // Picked up mid-stream: the handshake (scale, SACK) is unknown, so assume
     // SACK and check windows liberally in both directions for this connection.
-    u32[dirWords(s, 0) + TD_MAX_END] = (end + win) >>> 0;
-    u8[dirBytes(s, 0) + TD_FLAGS] = F_SACK | F_LIBERAL;
-    u8[dirBytes(s, 1) + TD_FLAGS] = F_SACK | F_LIBERAL;
+    u32[dirWords(s, 0) + TcpField.TD_MAX_END] = (end + win) >>> 0;
+    u8[dirBytes(s, 0) + TcpField.TD_FLAGS] = TcpWindowFlag.SACK_PERM | TcpWindowFlag.BE_LIBERAL;
+    u8[dirBytes(s, 1) + TcpField.TD_FLAGS] = TcpWindowFlag.SACK_PERM | TcpWindowFlag.BE_LIBERAL;
   }
   // A safe expiry until `packet` (always called next) sets the real one.
   t.setExpires(s, now + cfg.timeouts.tcpSynSent);
@@ -135,26 +113,26 @@ function noteIgnored(t: ConnTable, s: number, dir: number, index: number, oldSta
   const cw = connWords(s);
   const ch = connHalves(s);
   const cb = connBytes(s);
-  u8[b0 + LAST_INDEX] = index;
-  u8[b0 + LAST_DIR] = dir;
-  u32[cw + LAST_SEQ] = p.seq;
-  u32[cw + LAST_END] = segmentEnd(p);
-  u16[ch + LAST_WIN] = p.window;
+  u8[b0 + TcpField.LAST_INDEX] = index;
+  u8[b0 + TcpField.LAST_DIR] = dir;
+  u32[cw + TcpField.LAST_SEQ] = p.seq;
+  u32[cw + TcpField.LAST_END] = segmentEnd(p);
+  u16[ch + TcpField.LAST_WIN] = p.window;
   if (index === TcpIndex.SYN && dir === 0) {
     let lf = 0;
     let ws = 0;
     if (p.wscale >= 0) {
-      lf |= F_WSCALE;
+      lf |= TcpWindowFlag.WINDOW_SCALE;
       ws = p.wscale;
     }
-    if (p.sackPermitted) lf |= F_SACK;
+    if (p.sackPermitted) lf |= TcpWindowFlag.SACK_PERM;
     // In LAST_ACK the peer may answer this SYN with an RFC 5961 challenge
     // ACK, which must not be taken for the final ACK.
-    if (oldState === TcpState.LAST_ACK) lf |= F_CHALLENGE;
-    u8[cb + LAST_FLAGS] = lf;
-    u8[b1 + LAST_WSCALE] = ws;
+    if (oldState === TcpState.LAST_ACK) lf |= TcpWindowFlag.EXP_CHALLENGE_ACK;
+    u8[cb + TcpField.LAST_FLAGS] = lf;
+    u8[b1 + TcpField.LAST_WSCALE] = ws;
   }
-  if (oldState === TcpState.SYN_SENT && index === TcpIndex.ACK && dir === 1) u32[cw + LAST_ACK] = p.ack;
+  if (oldState === TcpState.SYN_SENT && index === TcpIndex.ACK && dir === 1) u32[cw + TcpField.LAST_ACK] = p.ack;
 }
 
 /**
@@ -170,14 +148,14 @@ function resyncOnSynAck(t: ConnTable, s: number, dir: number): void {
   const cw = connWords(s);
   const ch = connHalves(s);
   const cb = connBytes(s);
-  const ld = u8[b0 + LAST_DIR]!;
-  const end = u32[cw + LAST_END]!;
-  u32[dirWords(s, ld) + TD_END] = end;
-  u32[dirWords(s, ld) + TD_MAX_END] = end;
-  u32[dirWords(s, ld) + TD_MAX_WIN] = u16[ch + LAST_WIN]! === 0 ? 1 : u16[ch + LAST_WIN]!;
-  u8[dirBytes(s, ld) + TD_SCALE] = u8[b1 + LAST_WSCALE]!;
-  u8[cb + LAST_FLAGS] = u8[cb + LAST_FLAGS]! & ~F_CHALLENGE;
-  u8[dirBytes(s, ld) + TD_FLAGS] = u8[cb + LAST_FLAGS]!;
+  const ld = u8[b0 + TcpField.LAST_DIR]!;
+  const end = u32[cw + TcpField.LAST_END]!;
+  u32[dirWords(s, ld) + TcpField.TD_END] = end;
+  u32[dirWords(s, ld) + TcpField.TD_MAX_END] = end;
+  u32[dirWords(s, ld) + TcpField.TD_MAX_WIN] = u16[ch + TcpField.LAST_WIN]! === 0 ? 1 : u16[ch + TcpField.LAST_WIN]!;
+  u8[dirBytes(s, ld) + TcpField.TD_SCALE] = u8[b1 + TcpField.LAST_WSCALE]!;
+  u8[cb + TcpField.LAST_FLAGS] = u8[cb + TcpField.LAST_FLAGS]! & ~TcpWindowFlag.EXP_CHALLENGE_ACK;
+  u8[dirBytes(s, ld) + TcpField.TD_FLAGS] = u8[cb + TcpField.LAST_FLAGS]!;
   resetDirection(t, s, dir);
 }
 
@@ -200,28 +178,28 @@ function rstDisposition(t: ConnTable, s: number, dir: number, oldState: number, 
   if (closingState(oldState)) return RST_SKIP_WINDOW;
   const other = dir ^ 1;
   let keep = 0;
-  if ((u8[dirBytes(s, other) + TD_FLAGS]! & F_MAXACK) !== 0 && u8[b0 + LAST_INDEX]! !== TcpIndex.SYN) {
+  if ((u8[dirBytes(s, other) + TcpField.TD_FLAGS]! & TcpWindowFlag.MAXACK_SET) !== 0 && u8[b0 + TcpField.LAST_INDEX]! !== TcpIndex.SYN) {
     const seq = p.seq;
     // seq 0 before the connection is established: answer to a SYN we let by.
     if (seq === 0 && !established(t, s)) return 0;
     // A RST below what the other side already acknowledged is forged or stale.
-    if (before(seq, u32[dirWords(s, other) + TD_MAX_ACK]!)) return Reason.TCP_BAD_RST;
-    if (!established(t, s) || seq === u32[dirWords(s, other) + TD_MAX_ACK]!) return 0;
+    if (before(seq, u32[dirWords(s, other) + TcpField.TD_MAX_ACK]!)) return Reason.TCP_BAD_RST;
+    if (!established(t, s) || seq === u32[dirWords(s, other) + TcpField.TD_MAX_ACK]!) return 0;
     // The RST right after our last data segment in the same direction.
-    if (u8[b0 + LAST_INDEX]! === TcpIndex.ACK && u8[b0 + LAST_DIR]! === dir && seq === u32[cw + LAST_END]!) return 0;
+    if (u8[b0 + TcpField.LAST_INDEX]! === TcpIndex.ACK && u8[b0 + TcpField.LAST_DIR]! === dir && seq === u32[cw + TcpField.LAST_END]!) return 0;
     // In window but not exact: keep the state, the peer may send a challenge ACK.
     keep = RST_KEEP_STATE;
   }
-  const li = u8[b0 + LAST_INDEX]!;
+  const li = u8[b0 + TcpField.LAST_INDEX]!;
   const status = t.status(s);
   if (
     (((status & Status.SEEN_REPLY) !== 0 && li === TcpIndex.SYN) || ((status & Status.ASSURED) === 0 && li === TcpIndex.ACK)) &&
-    p.ack === u32[cw + LAST_END]!
+    p.ack === u32[cw + TcpField.LAST_END]!
   ) {
     // RST answering a SYN or ACK we let through untracked: skip the window check.
     return keep | RST_SKIP_WINDOW;
   }
-  if (oldState === TcpState.SYN_SENT && li === TcpIndex.ACK && u8[b0 + LAST_DIR]! === 1 && p.seq === u32[cw + LAST_ACK]!) {
+  if (oldState === TcpState.SYN_SENT && li === TcpIndex.ACK && u8[b0 + TcpField.LAST_DIR]! === 1 && p.seq === u32[cw + TcpField.LAST_ACK]!) {
     // RST answering a challenge ACK we let through.
     return keep | RST_SKIP_WINDOW;
   }
@@ -248,17 +226,17 @@ function packet(t: ConnTable, s: number, dir: number, p: ParsedPacket, cfg: Engi
     // A SYN on a closed connection: if someone closed it properly (FIN) or
     // this side reset it, this is a new connection on the same tuple.
     if (
-      ((u8[dirBytes(s, 0) + TD_FLAGS]! | u8[dirBytes(s, 1) + TD_FLAGS]!) & F_CLOSE_INIT) !== 0 ||
-      (u8[b0 + LAST_DIR]! === dir && u8[b0 + LAST_INDEX]! === TcpIndex.RST)
+      ((u8[dirBytes(s, 0) + TcpField.TD_FLAGS]! | u8[dirBytes(s, 1) + TcpField.TD_FLAGS]!) & F_CLOSE_INIT) !== 0 ||
+      (u8[b0 + TcpField.LAST_DIR]! === dir && u8[b0 + TcpField.LAST_INDEX]! === TcpIndex.RST)
     ) {
       return TRACK_REOPEN;
     }
     // Otherwise it is let through untracked, like the ignored packets.
-    newState = sIG;
+    newState = Transition.IGNORE;
   }
 
-  if (newState === sIG) {
-    if (index === TcpIndex.SYNACK && u8[b0 + LAST_INDEX]! === TcpIndex.SYN && u8[b0 + LAST_DIR]! !== dir && p.ack === u32[cw + LAST_END]!) {
+  if (newState === Transition.IGNORE) {
+    if (index === TcpIndex.SYNACK && u8[b0 + TcpField.LAST_INDEX]! === TcpIndex.SYN && u8[b0 + TcpField.LAST_DIR]! !== dir && p.ack === u32[cw + TcpField.LAST_END]!) {
       oldState = TcpState.SYN_SENT;
       newState = TcpState.SYN_RECV;
       resyncOnSynAck(t, s, dir);
@@ -269,27 +247,27 @@ function packet(t: ConnTable, s: number, dir: number, p: ParsedPacket, cfg: Engi
   }
 
   switch (newState) {
-    case sIV:
+    case Transition.INVALID:
       return Reason.TCP_INVALID_STATE;
     case TcpState.TIME_WAIT:
       if (
         oldState === TcpState.LAST_ACK &&
         index === TcpIndex.ACK &&
-        u8[b0 + LAST_DIR]! !== dir &&
-        u8[b0 + LAST_INDEX]! === TcpIndex.SYN &&
-        (u8[cb + LAST_FLAGS]! & F_CHALLENGE) !== 0
+        u8[b0 + TcpField.LAST_DIR]! !== dir &&
+        u8[b0 + TcpField.LAST_INDEX]! === TcpIndex.SYN &&
+        (u8[cb + TcpField.LAST_FLAGS]! & TcpWindowFlag.EXP_CHALLENGE_ACK) !== 0
       ) {
         // The challenge ACK we expected: accept it, change nothing.
-        u8[cb + LAST_FLAGS] = u8[cb + LAST_FLAGS]! & ~F_CHALLENGE;
+        u8[cb + TcpField.LAST_FLAGS] = u8[cb + TcpField.LAST_FLAGS]! & ~TcpWindowFlag.EXP_CHALLENGE_ACK;
         return TRACK_OK;
       }
       break;
     case TcpState.SYN_SENT2:
-      u8[cb + LAST_FLAGS] = u8[cb + LAST_FLAGS]! | F_SIMOPEN;
+      u8[cb + TcpField.LAST_FLAGS] = u8[cb + TcpField.LAST_FLAGS]! | TcpWindowFlag.SIMULTANEOUS_OPEN;
       break;
     case TcpState.SYN_RECV:
       // In a simultaneous open the reply side's ACK completes the handshake.
-      if (dir === 1 && index === TcpIndex.ACK && (u8[cb + LAST_FLAGS]! & F_SIMOPEN) !== 0) newState = TcpState.ESTABLISHED;
+      if (dir === 1 && index === TcpIndex.ACK && (u8[cb + TcpField.LAST_FLAGS]! & TcpWindowFlag.SIMULTANEOUS_OPEN) !== 0) newState = TcpState.ESTABLISHED;
       break;
     case TcpState.CLOSE: {
       if (index !== TcpIndex.RST) break;
@@ -307,7 +285,7 @@ function packet(t: ConnTable, s: number, dir: number, p: ParsedPacket, cfg: Engi
     // The receiver's data may have been shifted by a NAT rewrite: its acknowledgements are compared unshifted.
     const ackOffset = (t.status(s) & Status.SEQ_ADJUST) !== 0 ? seqOffset(t, s, dir ^ 1, (p.ack - 1) >>> 0) : 0;
     const w = inWindow(t, s, dir, index, p, cfg, ackOffset);
-    if (w === WIN_IGNORE) return TRACK_OK;
+    if (w === WindowCheck.WIN_IGNORE) return TRACK_OK;
     if (w > 0) {
       shortenOnInvalid(t, s, dir, index, now, cfg);
       return w;
@@ -315,18 +293,18 @@ function packet(t: ConnTable, s: number, dir: number, p: ParsedPacket, cfg: Engi
   }
 
   // From here on the packet is in window.
-  u8[b0 + LAST_INDEX] = index;
-  u8[b0 + LAST_DIR] = dir;
+  u8[b0 + TcpField.LAST_INDEX] = index;
+  u8[b0 + TcpField.LAST_DIR] = dir;
   t.setProtoState(s, newState);
-  if (oldState !== newState && newState === TcpState.FIN_WAIT) u8[dirBytes(s, dir) + TD_FLAGS] = u8[dirBytes(s, dir) + TD_FLAGS]! | F_CLOSE_INIT;
+  if (oldState !== newState && newState === TcpState.FIN_WAIT) u8[dirBytes(s, dir) + TcpField.TD_FLAGS] = u8[dirBytes(s, dir) + TcpField.TD_FLAGS]! | F_CLOSE_INIT;
 
   const to = cfg.timeouts;
   const base = stateTimeout(newState, to);
   let timeout: number;
-  if (u8[cb + RETRANS]! >= cfg.tcp.maxRetrans && base > to.tcpMaxRetrans) timeout = to.tcpMaxRetrans;
+  if (u8[cb + TcpField.RETRANS]! >= cfg.tcp.maxRetrans && base > to.tcpMaxRetrans) timeout = to.tcpMaxRetrans;
   else if (index === TcpIndex.RST) timeout = to.tcpClose;
-  else if (((u8[dirBytes(s, 0) + TD_FLAGS]! | u8[dirBytes(s, 1) + TD_FLAGS]!) & F_UNACKED) !== 0 && base > to.tcpUnacknowledged) timeout = to.tcpUnacknowledged;
-  else if (u16[ch + LAST_WIN]! === 0 && base > to.tcpMaxRetrans) {
+  else if (((u8[dirBytes(s, 0) + TcpField.TD_FLAGS]! | u8[dirBytes(s, 1) + TcpField.TD_FLAGS]!) & TcpWindowFlag.DATA_UNACKNOWLEDGED) !== 0 && base > to.tcpUnacknowledged) timeout = to.tcpUnacknowledged;
+  else if (u16[ch + TcpField.LAST_WIN]! === 0 && base > to.tcpMaxRetrans) {
     // A zero window (or no ACK tracked yet) shortens long timeouts like retransmissions do.
     timeout = to.tcpMaxRetrans;
   } else timeout = base;
@@ -334,7 +312,7 @@ function packet(t: ConnTable, s: number, dir: number, p: ParsedPacket, cfg: Engi
   const status = t.status(s);
   if ((status & Status.SEEN_REPLY) === 0) {
     // Only a RST came back (or the originator aborted): no connection to keep.
-    if ((flags & RST) !== 0) {
+    if ((flags & TcpBit.RST) !== 0) {
       t.setExpires(s, now + timeout);
       return TRACK_KILL;
     }

@@ -2,8 +2,8 @@ import type { EngineConfig } from "../../config.js";
 import { Reason, Status } from "../../constants.js";
 import type { ParsedPacket } from "../../packet/parsed-packet.js";
 import type { ConnTable } from "../../table/conn-table.js";
-import { LAST_ACK, LAST_DIR, LAST_INDEX, LAST_END, LAST_SEQ, LAST_WIN, RETRANS, TD_END, TD_FLAGS, TD_MAX_ACK, TD_MAX_END, TD_MAX_WIN, TD_SCALE, connBytes, connHalves, connWords, dirBytes, dirWords } from "./record.js";
-import { ACK, RST, SYN, TcpIndex, TcpState, TcpWindowFlag, after, before, segmentEnd } from "./states.js";
+import { connBytes, connHalves, connWords, dirBytes, dirWords, TcpField } from "./record.js";
+import { TcpIndex, TcpState, TcpWindowFlag, after, before, segmentEnd, TcpBit } from "./states.js";
 
 /**
  * Window tracking after Guido van Rooij's "Real Stateful TCP Packet
@@ -12,18 +12,15 @@ import { ACK, RST, SYN, TcpIndex, TcpState, TcpWindowFlag, after, before, segmen
  * with window scaling and SACK.
  */
 
-const F_WSCALE = TcpWindowFlag.WINDOW_SCALE;
-const F_SACK = TcpWindowFlag.SACK_PERM;
-const F_LIBERAL = TcpWindowFlag.BE_LIBERAL;
-const F_UNACKED = TcpWindowFlag.DATA_UNACKNOWLEDGED;
-const F_MAXACK = TcpWindowFlag.MAXACK_SET;
 
-/** Smallest ACK window checked below the receiver's end (Linux's MAXACKWINCONST). */
-const MIN_ACK_WINDOW = 66000;
+export enum WindowCheck {
+  /** Smallest ACK window checked below the receiver's end (Linux's MAXACKWINCONST). */
+  MIN_ACK_WINDOW = 66000,
+  /** tcp_in_window outcome besides an INVALID reason: accepted and tracked, or accepted but left alone. */
+  WIN_ACCEPT = 0,
+  WIN_IGNORE = -1,
+}
 
-/** tcp_in_window outcome besides an INVALID reason: accepted and tracked, or accepted but left alone. */
-export const WIN_ACCEPT = 0;
-export const WIN_IGNORE = -1;
 
 /**
  * Window scale and SACK-permitted of a SYN into direction `d`, as
@@ -34,15 +31,15 @@ export function takeSynOptions(t: ConnTable, s: number, d: number, p: ParsedPack
   if (p.tcpHeaderLength <= 20) return;
   const u8 = t.u8;
   const db = dirBytes(s, d);
-  let flags = u8[db + TD_FLAGS]! & F_LIBERAL;
+  let flags = u8[db + TcpField.TD_FLAGS]! & TcpWindowFlag.BE_LIBERAL;
   let scale = 0;
   if (p.wscale >= 0) {
     scale = p.wscale;
-    flags |= F_WSCALE;
+    flags |= TcpWindowFlag.WINDOW_SCALE;
   }
-  if (p.sackPermitted) flags |= F_SACK;
-  u8[db + TD_SCALE] = scale;
-  u8[db + TD_FLAGS] = flags;
+  if (p.sackPermitted) flags |= TcpWindowFlag.SACK_PERM;
+  u8[db + TcpField.TD_SCALE] = scale;
+  u8[db + TcpField.TD_FLAGS] = flags;
 }
 
 /** The highest right edge of the SACK blocks after `sack`, or `sack` (tcp_sack). */
@@ -82,17 +79,17 @@ function initSender(t: ConnTable, s: number, dir: number, p: ParsedPacket, end: 
   const u8 = t.u8;
   const u32 = t.u32;
   const sw = dirWords(s, dir);
-  u32[sw + TD_END] = end;
-  u32[sw + TD_MAX_END] = end;
-  u32[sw + TD_MAX_WIN] = p.window === 0 ? 1 : p.window;
+  u32[sw + TcpField.TD_END] = end;
+  u32[sw + TcpField.TD_MAX_END] = end;
+  u32[sw + TcpField.TD_MAX_WIN] = p.window === 0 ? 1 : p.window;
   takeSynOptions(t, s, dir, p);
   // RFC 7323: scaling applies only when both SYNs offered it. Decided on the
   // second SYN, which is always the reply direction's.
   const b0 = dirBytes(s, 0);
   const b1 = dirBytes(s, 1);
-  if (dir === 1 && !((u8[b1 + TD_FLAGS]! & F_WSCALE) !== 0 && (u8[b0 + TD_FLAGS]! & F_WSCALE) !== 0)) {
-    u8[b0 + TD_SCALE] = 0;
-    u8[b1 + TD_SCALE] = 0;
+  if (dir === 1 && !((u8[b1 + TcpField.TD_FLAGS]! & TcpWindowFlag.WINDOW_SCALE) !== 0 && (u8[b0 + TcpField.TD_FLAGS]! & TcpWindowFlag.WINDOW_SCALE) !== 0)) {
+    u8[b0 + TcpField.TD_SCALE] = 0;
+    u8[b1 + TcpField.TD_SCALE] = 0;
   }
 }
 
@@ -101,7 +98,7 @@ function initSender(t: ConnTable, s: number, dir: number, p: ParsedPacket, end: 
  * liberal: then the packet passes but (as in Linux) updates nothing.
  */
 function outOfWindow(t: ConnTable, s: number, dir: number, cfg: EngineConfig, verdict: number): number {
-  if ((t.u8[dirBytes(s, dir) + TD_FLAGS]! & F_LIBERAL) !== 0 || cfg.tcp.beLiberal) return WIN_ACCEPT;
+  if ((t.u8[dirBytes(s, dir) + TcpField.TD_FLAGS]! & TcpWindowFlag.BE_LIBERAL) !== 0 || cfg.tcp.beLiberal) return WindowCheck.WIN_ACCEPT;
   return verdict;
 }
 
@@ -129,56 +126,56 @@ export function inWindow(t: ConnTable, s: number, dir: number, index: number, p:
   let win = winRaw;
   let end = segmentEnd(p);
 
-  if ((u8[rb + TD_FLAGS]! & F_SACK) !== 0 && p.tcpHeaderLength > 20) sack = (highestSack(p, (sack + ackOffset) >>> 0) - ackOffset) >>> 0;
+  if ((u8[rb + TcpField.TD_FLAGS]! & TcpWindowFlag.SACK_PERM) !== 0 && p.tcpHeaderLength > 20) sack = (highestSack(p, (sack + ackOffset) >>> 0) - ackOffset) >>> 0;
 
-  if (u32[sw + TD_MAX_WIN]! === 0) {
-    if ((flags & SYN) !== 0) {
+  if (u32[sw + TcpField.TD_MAX_WIN]! === 0) {
+    if ((flags & TcpBit.SYN) !== 0) {
       initSender(t, s, dir, p, end);
       // A bare SYN from the reply side (simultaneous open) has nothing to check.
-      if ((flags & ACK) === 0) return WIN_ACCEPT;
+      if ((flags & TcpBit.ACK) === 0) return WindowCheck.WIN_ACCEPT;
     } else {
       // First packet seen from this side mid-stream: trust it to seed the window.
-      u32[sw + TD_END] = end;
-      const swin = (win << u8[sb + TD_SCALE]!) >>> 0;
-      u32[sw + TD_MAX_WIN] = swin === 0 ? 1 : swin;
-      u32[sw + TD_MAX_END] = (end + u32[sw + TD_MAX_WIN]!) >>> 0;
-      if (u32[rw + TD_MAX_WIN]! === 0) {
+      u32[sw + TcpField.TD_END] = end;
+      const swin = (win << u8[sb + TcpField.TD_SCALE]!) >>> 0;
+      u32[sw + TcpField.TD_MAX_WIN] = swin === 0 ? 1 : swin;
+      u32[sw + TcpField.TD_MAX_END] = (end + u32[sw + TcpField.TD_MAX_WIN]!) >>> 0;
+      if (u32[rw + TcpField.TD_MAX_WIN]! === 0) {
         // Nothing seen the other way yet: make the ACK checks pass until then.
-        u32[rw + TD_END] = sack;
-        u32[rw + TD_MAX_END] = sack;
-      } else if (sack === ((u32[rw + TD_END]! + 1) >>> 0)) {
+        u32[rw + TcpField.TD_END] = sack;
+        u32[rw + TcpField.TD_MAX_END] = sack;
+      } else if (sack === ((u32[rw + TcpField.TD_END]! + 1) >>> 0)) {
         // Probably the answer to a keepalive probe (one byte below the edge).
-        u32[rw + TD_END] = (u32[rw + TD_END]! + 1) >>> 0;
+        u32[rw + TcpField.TD_END] = (u32[rw + TcpField.TD_END]! + 1) >>> 0;
       }
     }
-  } else if ((flags & SYN) !== 0 && after(end, u32[sw + TD_END]!) && (state === TcpState.SYN_SENT || state === TcpState.SYN_RECV)) {
+  } else if ((flags & TcpBit.SYN) !== 0 && after(end, u32[sw + TcpField.TD_END]!) && (state === TcpState.SYN_SENT || state === TcpState.SYN_RECV)) {
     // A peer that restarted its handshake with a higher sequence number.
     initSender(t, s, dir, p, end);
-    if (dir === 1 && (flags & ACK) === 0) return WIN_ACCEPT;
+    if (dir === 1 && (flags & TcpBit.ACK) === 0) return WindowCheck.WIN_ACCEPT;
   }
 
-  if ((flags & ACK) === 0) {
+  if ((flags & TcpBit.ACK) === 0) {
     // No ACK: behave as if it acknowledged exactly what we know.
-    ack = u32[rw + TD_END]!;
+    ack = u32[rw + TcpField.TD_END]!;
     sack = ack;
-  } else if ((flags & RST) !== 0 && ack === 0) {
+  } else if ((flags & TcpBit.RST) !== 0 && ack === 0) {
     // Some stacks send RST+ACK with a zero ack.
-    ack = u32[rw + TD_END]!;
+    ack = u32[rw + TcpField.TD_END]!;
     sack = ack;
   }
 
-  if ((flags & RST) !== 0 && seq === 0 && state === TcpState.SYN_SENT) {
+  if ((flags & TcpBit.RST) !== 0 && seq === 0 && state === TcpState.SYN_SENT) {
     // A RST answering our SYN may carry seq 0.
-    seq = u32[sw + TD_END]!;
+    seq = u32[sw + TcpField.TD_END]!;
     end = seq;
   }
 
-  const senderMaxWin = u32[sw + TD_MAX_WIN]!;
-  const ackWindow = senderMaxWin > MIN_ACK_WINDOW ? senderMaxWin : MIN_ACK_WINDOW;
-  const senderEnd = u32[sw + TD_END]!;
-  const senderMaxEnd = u32[sw + TD_MAX_END]!;
-  const receiverEnd = u32[rw + TD_END]!;
-  const receiverMaxWin = u32[rw + TD_MAX_WIN]!;
+  const senderMaxWin = u32[sw + TcpField.TD_MAX_WIN]!;
+  const ackWindow = senderMaxWin > WindowCheck.MIN_ACK_WINDOW ? senderMaxWin : WindowCheck.MIN_ACK_WINDOW;
+  const senderEnd = u32[sw + TcpField.TD_END]!;
+  const senderMaxEnd = u32[sw + TcpField.TD_MAX_END]!;
+  const receiverEnd = u32[rw + TcpField.TD_END]!;
+  const receiverMaxWin = u32[rw + TcpField.TD_MAX_WIN]!;
 
   // I. Data must start at or below the receiver's advertised right edge.
   if (!before(seq, senderMaxEnd + 1)) {
@@ -188,45 +185,45 @@ export function inWindow(t: ConnTable, s: number, dir: number, index: number, p:
     if (inRecv && ackOk && overshot <= receiverMaxWin && before(sack, receiverEnd + 1)) {
       // A sender slightly overrunning the window: let the receiver's ACK of
       // this data be acceptable later, but do not track the packet itself.
-      u32[sw + TD_END] = end;
-      u8[sb + TD_FLAGS] = u8[sb + TD_FLAGS]! | F_UNACKED;
-      return outOfWindow(t, s, dir, cfg, WIN_IGNORE);
+      u32[sw + TcpField.TD_END] = end;
+      u8[sb + TcpField.TD_FLAGS] = u8[sb + TcpField.TD_FLAGS]! | TcpWindowFlag.DATA_UNACKNOWLEDGED;
+      return outOfWindow(t, s, dir, cfg, WindowCheck.WIN_IGNORE);
     }
     return outOfWindow(t, s, dir, cfg, Reason.TCP_SEQ_OVER_WINDOW);
   }
   // III. No acknowledging data the other side has not sent.
   if (!before(sack, receiverEnd + 1)) return outOfWindow(t, s, dir, cfg, Reason.TCP_ACK_OVER_WINDOW);
   // II. Data entirely below the window: an old retransmission, let it pass untracked.
-  if (receiverMaxWin !== 0 && !after(end, senderEnd - receiverMaxWin - 1)) return outOfWindow(t, s, dir, cfg, WIN_IGNORE);
+  if (receiverMaxWin !== 0 && !after(end, senderEnd - receiverMaxWin - 1)) return outOfWindow(t, s, dir, cfg, WindowCheck.WIN_IGNORE);
   // IV. An ACK far below: a very delayed segment, let it pass untracked.
-  if (!after(sack, receiverEnd - ackWindow - 1)) return outOfWindow(t, s, dir, cfg, WIN_IGNORE);
+  if (!after(sack, receiverEnd - ackWindow - 1)) return outOfWindow(t, s, dir, cfg, WindowCheck.WIN_IGNORE);
 
   // SYN windows are never scaled (RFC 7323).
-  if ((flags & SYN) === 0) win = (win << u8[sb + TD_SCALE]!) >>> 0;
+  if ((flags & TcpBit.SYN) === 0) win = (win << u8[sb + TcpField.TD_SCALE]!) >>> 0;
 
   const swin = (win + sack - ack) >>> 0;
-  if (senderMaxWin < swin) u32[sw + TD_MAX_WIN] = swin;
+  if (senderMaxWin < swin) u32[sw + TcpField.TD_MAX_WIN] = swin;
   if (after(end, senderEnd)) {
-    u32[sw + TD_END] = end;
-    u8[sb + TD_FLAGS] = u8[sb + TD_FLAGS]! | F_UNACKED;
+    u32[sw + TcpField.TD_END] = end;
+    u8[sb + TcpField.TD_FLAGS] = u8[sb + TcpField.TD_FLAGS]! | TcpWindowFlag.DATA_UNACKNOWLEDGED;
   }
-  if ((flags & ACK) !== 0) {
-    if ((u8[sb + TD_FLAGS]! & F_MAXACK) === 0) {
-      u32[sw + TD_MAX_ACK] = ack;
-      u8[sb + TD_FLAGS] = u8[sb + TD_FLAGS]! | F_MAXACK;
-    } else if (after(ack, u32[sw + TD_MAX_ACK]!)) {
-      u32[sw + TD_MAX_ACK] = ack;
+  if ((flags & TcpBit.ACK) !== 0) {
+    if ((u8[sb + TcpField.TD_FLAGS]! & TcpWindowFlag.MAXACK_SET) === 0) {
+      u32[sw + TcpField.TD_MAX_ACK] = ack;
+      u8[sb + TcpField.TD_FLAGS] = u8[sb + TcpField.TD_FLAGS]! | TcpWindowFlag.MAXACK_SET;
+    } else if (after(ack, u32[sw + TcpField.TD_MAX_ACK]!)) {
+      u32[sw + TcpField.TD_MAX_ACK] = ack;
     }
   }
 
   // The receiver's window grows by what the sender pushed past its old edge.
   if (receiverMaxWin !== 0 && after(end, senderMaxEnd)) {
-    u32[rw + TD_MAX_WIN] = (receiverMaxWin + end - senderMaxEnd) >>> 0;
+    u32[rw + TcpField.TD_MAX_WIN] = (receiverMaxWin + end - senderMaxEnd) >>> 0;
   }
-  if (after(sack + win, u32[rw + TD_MAX_END]! - 1)) {
-    u32[rw + TD_MAX_END] = win === 0 ? (sack + 1) >>> 0 : (sack + win) >>> 0;
+  if (after(sack + win, u32[rw + TcpField.TD_MAX_END]! - 1)) {
+    u32[rw + TcpField.TD_MAX_END] = win === 0 ? (sack + 1) >>> 0 : (sack + win) >>> 0;
   }
-  if (ack === u32[rw + TD_END]!) u8[rb + TD_FLAGS] = u8[rb + TD_FLAGS]! & ~F_UNACKED;
+  if (ack === u32[rw + TcpField.TD_END]!) u8[rb + TcpField.TD_FLAGS] = u8[rb + TcpField.TD_FLAGS]! & ~TcpWindowFlag.DATA_UNACKNOWLEDGED;
 
   // The same bare ACK again and again means the peer is not answering.
   if (index === TcpIndex.ACK) {
@@ -234,30 +231,30 @@ export function inWindow(t: ConnTable, s: number, dir: number, index: number, p:
     const ch = connHalves(s);
     const cb = connBytes(s);
     const b0 = dirBytes(s, 0);
-    if (u8[b0 + LAST_DIR]! === dir && u32[cw + LAST_SEQ]! === seq && u32[cw + LAST_ACK]! === ack && u32[cw + LAST_END]! === end && u16[ch + LAST_WIN]! === winRaw) {
-      u8[cb + RETRANS] = u8[cb + RETRANS]! + 1;
+    if (u8[b0 + TcpField.LAST_DIR]! === dir && u32[cw + TcpField.LAST_SEQ]! === seq && u32[cw + TcpField.LAST_ACK]! === ack && u32[cw + TcpField.LAST_END]! === end && u16[ch + TcpField.LAST_WIN]! === winRaw) {
+      u8[cb + TcpField.RETRANS] = u8[cb + TcpField.RETRANS]! + 1;
     } else {
-      u8[b0 + LAST_DIR] = dir;
-      u32[cw + LAST_SEQ] = seq;
-      u32[cw + LAST_ACK] = ack;
-      u32[cw + LAST_END] = end;
-      u16[ch + LAST_WIN] = winRaw;
-      u8[cb + RETRANS] = 0;
+      u8[b0 + TcpField.LAST_DIR] = dir;
+      u32[cw + TcpField.LAST_SEQ] = seq;
+      u32[cw + TcpField.LAST_ACK] = ack;
+      u32[cw + TcpField.LAST_END] = end;
+      u16[ch + TcpField.LAST_WIN] = winRaw;
+      u8[cb + TcpField.RETRANS] = 0;
     }
   }
-  return WIN_ACCEPT;
+  return WindowCheck.WIN_ACCEPT;
 }
 
 /** Clears one direction's window data (a peer we must learn again). */
 export function resetDirection(t: ConnTable, s: number, d: number): void {
   const w = dirWords(s, d);
   const b = dirBytes(s, d);
-  t.u32[w + TD_END] = 0;
-  t.u32[w + TD_MAX_END] = 0;
-  t.u32[w + TD_MAX_WIN] = 0;
-  t.u32[w + TD_MAX_ACK] = 0;
-  t.u8[b + TD_SCALE] = 0;
-  t.u8[b + TD_FLAGS] = t.u8[b + TD_FLAGS]! & F_LIBERAL;
+  t.u32[w + TcpField.TD_END] = 0;
+  t.u32[w + TcpField.TD_MAX_END] = 0;
+  t.u32[w + TcpField.TD_MAX_WIN] = 0;
+  t.u32[w + TcpField.TD_MAX_ACK] = 0;
+  t.u8[b + TcpField.TD_SCALE] = 0;
+  t.u8[b + TcpField.TD_FLAGS] = t.u8[b + TcpField.TD_FLAGS]! & TcpWindowFlag.BE_LIBERAL;
 }
 
 /**
@@ -269,14 +266,14 @@ export function shortenOnInvalid(t: ConnTable, s: number, dir: number, index: nu
   if ((t.status(s) & Status.ASSURED) === 0) return;
   if (index !== TcpIndex.RST && index !== TcpIndex.FIN) return;
   const b0 = dirBytes(s, 0);
-  const li = t.u8[b0 + LAST_INDEX]!;
-  if (t.u8[b0 + LAST_DIR] !== dir && (li === TcpIndex.FIN || li === TcpIndex.RST)) {
+  const li = t.u8[b0 + TcpField.LAST_INDEX]!;
+  if (t.u8[b0 + TcpField.LAST_DIR] !== dir && (li === TcpIndex.FIN || li === TcpIndex.RST)) {
     const left = t.expires(s) - now;
     if (left < 120) return;
     const unack = cfg.timeouts.tcpUnacknowledged;
     if (left > unack) t.setExpires(s, now + unack);
   } else {
-    t.u8[b0 + LAST_INDEX] = index;
-    t.u8[b0 + LAST_DIR] = dir;
+    t.u8[b0 + TcpField.LAST_INDEX] = index;
+    t.u8[b0 + TcpField.LAST_DIR] = dir;
   }
 }
