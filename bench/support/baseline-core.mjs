@@ -16,14 +16,16 @@ export function baselineCore(rev) {
   if (!existsSync(entry)) {
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
-    const tar = execFileSync("git", ["archive", commit, "core", "tsconfig.base.json"], { cwd: root, maxBuffer: 1 << 28 });
+    // Only what the build reads: the sources and their compiler settings (no tests for a test runner to find).
+    const tar = execFileSync("git", ["archive", commit, "core/src", "core/package.json", "core/tsconfig.json", "tsconfig.base.json"], { cwd: root, maxBuffer: 1 << 28 });
     execFileSync("tar", ["-x", "-C", dir], { input: tar });
     // Only the entry the benches import: that revision's own build settings may name files it does not have here.
     writeFileSync(
       `${dir}/core/tsup.bench.config.mjs`,
       'export default { entry: { index: "src/index.ts" }, format: ["esm"], dts: false, sourcemap: false, clean: true, target: "es2022", platform: "neutral" };\n',
     );
-    execFileSync(`${root}node_modules/.bin/tsup`, ["--config", "tsup.bench.config.mjs"], { cwd: `${dir}/core`, stdio: "ignore" });
+    execFileSync(`${root}node_modules/.bin/tsup`, ["--config", "tsup.bench.config.mjs"], { cwd: `${dir}/core`, stdio: "pipe" });
+    if (!existsSync(entry)) throw new Error(`building core at ${rev} did not produce ${entry}`);
   }
   return { commit, url: pathToFileURL(entry).href };
 }
