@@ -1,11 +1,11 @@
 import type { EngineConfig } from "../config.js";
-import { Direction, PacketState, Reason, Status } from "../constants.js";
+import { DirectionCode, PacketStateCode, ReasonCode, StatusBit } from "../constants.js";
 import type { ExpectationRegistry } from "../expect/registry.js";
 import type { HelperHost } from "../helper/host.js";
 import type { Nat } from "../nat/nat.js";
 import type { ParsedPacket } from "../packet/parsed-packet.js";
 import type { TrackerRegistry } from "../proto/registry.js";
-import { TRACK_KILL, TRACK_REOPEN, type ProtocolTracker } from "../proto/tracker.js";
+import { type ProtocolTracker, TrackResult } from "../proto/tracker.js";
 import type { ConnTable } from "../table/conn-table.js";
 import { EventBit, type EventHub } from "./event-hub.js";
 import type { ConnectionEnd } from "./info.js";
@@ -54,7 +54,7 @@ export class Conntrack {
   private protoStateBefore = 0;
   private statusBefore = 0;
   private readonly masterUsable = (slot: number, id: number): boolean =>
-    this.p.table.holds(slot, id) && (this.p.table.status(slot) & (Status.CONFIRMED | Status.DYING)) === Status.CONFIRMED;
+    this.p.table.holds(slot, id) && (this.p.table.status(slot) & (StatusBit.CONFIRMED | StatusBit.DYING)) === StatusBit.CONFIRMED;
 
   constructor(private readonly p: ConntrackParts) {}
 
@@ -75,28 +75,28 @@ export class Conntrack {
     const dir = ref & 1;
     const status = t.status(s);
     const state =
-      dir === Direction.REPLY || (status & Status.SEEN_REPLY) !== 0
-        ? PacketState.ESTABLISHED
-        : (status & Status.EXPECTED) !== 0
-          ? PacketState.RELATED
-          : PacketState.NEW;
+      dir === DirectionCode.REPLY || (status & StatusBit.SEEN_REPLY) !== 0
+        ? PacketStateCode.ESTABLISHED
+        : (status & StatusBit.EXPECTED) !== 0
+          ? PacketStateCode.RELATED
+          : PacketStateCode.NEW;
     const before = t.protoState(s);
     const res = tracker.packet(t, s, dir, p, config);
     if (res > 0) {
       outcome.invalid(res);
       return false;
     }
-    if (res === TRACK_REOPEN) {
+    if (res === TrackResult.REOPEN) {
       // The packet starts a new connection over the old one (NF_REPEAT): its tuple is free now.
       this.destroy(s, "reopened");
       return this.create(p, zone, tracker);
     }
-    if (dir === Direction.REPLY) t.addStatus(s, Status.SEEN_REPLY);
+    if (dir === DirectionCode.REPLY) t.addStatus(s, StatusBit.SEEN_REPLY);
     outcome.tracked(state, s, dir);
     this.slot = s;
     this.dir = dir;
     this.isNew = false;
-    this.kill = res === TRACK_KILL;
+    this.kill = res === TrackResult.KILL;
     this.protoStateBefore = before;
     this.statusBefore = status;
     return true;
@@ -107,7 +107,7 @@ export class Conntrack {
     const { table: t, expectations, helpers, attach, config, outcome, stats } = this.p;
     const now = this.p.time[0]!;
     let reason = tracker.invert(p);
-    if (reason !== Reason.NONE) {
+    if (reason !== ReasonCode.NONE) {
       outcome.invalid(reason);
       return false;
     }
@@ -115,21 +115,21 @@ export class Conntrack {
     const exp =
       expectations.size > 0 ? expectations.match(p.family, p.protocol, zone, p.src, p.dst, p.sport, p.dport, this.masterUsable) : undefined;
     reason = tracker.canCreate(p, config);
-    if (reason !== Reason.NONE) {
+    if (reason !== ReasonCode.NONE) {
       outcome.invalid(reason);
       return false;
     }
     let s = t.allocate();
     if (s < 0 && this.earlyDrop(p)) s = t.allocate();
     if (s < 0) {
-      outcome.invalidDropped(Reason.TABLE_FULL);
+      outcome.invalidDropped(ReasonCode.TABLE_FULL);
       return false;
     }
     t.setTuple(s, p.family, p.protocol, zone, p.src, p.dst, p.sport, p.dport, p.replySport, p.replyDport);
     t.setCreated(s, now);
     t.setExpires(s, now);
     if (exp) {
-      t.setStatus(s, Status.EXPECTED);
+      t.setStatus(s, StatusBit.EXPECTED);
       t.master[s] = exp.master;
       t.masterId[s] = exp.masterId;
       t.setMark(s, t.mark(exp.master));
@@ -143,24 +143,24 @@ export class Conntrack {
       // A master's translation carries over (nf_nat_follow_master), then the creator's expectfn runs.
       if (this.p.nat !== null && !this.p.nat.followMaster(s, exp)) {
         this.discard(s);
-        outcome.invalidDropped(Reason.NAT_FAILED);
+        outcome.invalidDropped(ReasonCode.NAT_FAILED);
         return false;
       }
       helpers.matched(exp, s);
     }
     tracker.init(t, s, p, config);
-    const res = tracker.packet(t, s, Direction.ORIGINAL, p, config);
+    const res = tracker.packet(t, s, DirectionCode.ORIGINAL, p, config);
     if (res > 0) {
       this.discard(s);
       outcome.invalid(res);
       return false;
     }
-    outcome.tracked(exp ? PacketState.RELATED : PacketState.NEW, s, Direction.ORIGINAL);
+    outcome.tracked(exp ? PacketStateCode.RELATED : PacketStateCode.NEW, s, DirectionCode.ORIGINAL);
     if (exp) this.p.result.expectationId = exp.id;
     this.slot = s;
-    this.dir = Direction.ORIGINAL;
+    this.dir = DirectionCode.ORIGINAL;
     this.isNew = true;
-    this.kill = res === TRACK_KILL;
+    this.kill = res === TrackResult.KILL;
     return true;
   }
 
@@ -207,7 +207,7 @@ export class Conntrack {
   destroy(s: number, why: ConnectionEnd): void {
     const { table: t, events, snapshots, helpers, stats } = this.p;
     if (t.family(s) === 0) return;
-    t.addStatus(s, Status.DYING);
+    t.addStatus(s, StatusBit.DYING);
     this.p.expectations.removeMaster(t.id(s));
     if (t.confirmed(s)) {
       if ((events.wanted & EventBit["conn-destroy"]) !== 0) {
@@ -233,7 +233,7 @@ export class Conntrack {
     for (let i = 0; i < EARLY_DROP_SCAN; i++, at = at + 1 === cap ? 0 : at + 1) {
       if (t.family(at) === 0 || !t.confirmed(at)) continue;
       const expired = t.expires(at) <= now;
-      const droppable = (t.status(at) & Status.ASSURED) === 0 || trackers.get(t.protocol(at)).canEarlyDrop(t, at);
+      const droppable = (t.status(at) & StatusBit.ASSURED) === 0 || trackers.get(t.protocol(at)).canEarlyDrop(t, at);
       if (expired || droppable) {
         this.destroy(at, expired ? "timeout" : "early-drop");
         if (!expired) stats.earlyDrops++;

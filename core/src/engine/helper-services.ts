@@ -1,4 +1,4 @@
-import { NAT_MASK, Reason, Status } from "../constants.js";
+import { ReasonCode, StatusBit, StatusMask } from "../constants.js";
 import type { Nat } from "../nat/nat.js";
 import type { PayloadRewriter } from "../nat/rewrite.js";
 import type { PacketResult } from "./result.js";
@@ -128,7 +128,7 @@ export class HelperServices implements ContextHost, ExpectationControl {
   }
 
   translated(slot: number): boolean {
-    return this.p.table.inUse(slot) && (this.p.table.status(slot) & NAT_MASK) !== 0;
+    return this.p.table.inUse(slot) && (this.p.table.status(slot) & StatusMask.NAT) !== 0;
   }
 
   rewrite(slot: number, helper: number, dir: number, offset: number, length: number, text: string | Uint8Array): boolean {
@@ -146,7 +146,7 @@ export class HelperServices implements ContextHost, ExpectationControl {
     // A length change moves every later sequence number of this direction (nf_ct_seqadj_set).
     if (delta !== 0 && this.p.trackers.get(p.protocol).adjustSequence !== undefined) {
       setSeqAdjustment(t, slot, dir, p.seq, delta);
-      t.addStatus(slot, Status.SEQ_ADJUST);
+      t.addStatus(slot, StatusBit.SEQ_ADJUST);
     }
     const r = this.p.result;
     r.rewrites++;
@@ -279,7 +279,7 @@ export class HelperServices implements ContextHost, ExpectationControl {
     );
     // On a translated master the expected connection follows the master's translation back (nf_nat_follow_master).
     const nat = this.p.nat;
-    if (nat !== null && (t.status(slot) & NAT_MASK) !== 0) {
+    if (nat !== null && (t.status(slot) & StatusMask.NAT) !== 0) {
       const followDir = nat.expectationDirection(slot, c.dst, dir);
       if (followDir >= 0) {
         e.natDir = followDir;
@@ -340,9 +340,9 @@ export class HelperServices implements ContextHost, ExpectationControl {
     const { table: t, trackers } = this.p;
     let reason = decodeQuoted(bytes, offset, length, q, trackers);
     const tracker = trackers.get(q.protocol);
-    if (reason === Reason.NONE) reason = tracker.quotable(q);
-    if (reason === Reason.NONE) reason = tracker.invertKeys(q.sport, q.dport, this.keys);
-    if (reason !== Reason.NONE) return { found: false, reason };
+    if (reason === ReasonCode.NONE) reason = tracker.quotable(q);
+    if (reason === ReasonCode.NONE) reason = tracker.invertKeys(q.sport, q.dport, this.keys);
+    if (reason !== ReasonCode.NONE) return { found: false, reason };
     const now = this.p.time[0]!;
     // nf_conntrack_inet_error: the inverse of the quoted tuple names the connection in the error's direction.
     let ref = t.find(q.family, q.protocol, zone, q.dst, q.src, this.keys[0]!, this.keys[1]!);
@@ -354,7 +354,7 @@ export class HelperServices implements ContextHost, ExpectationControl {
     }
     // The router's own errors quote a packet as it arrived, before source NAT: its tuple itself.
     ref = t.find(q.family, q.protocol, zone, q.src, q.dst, q.sport, q.dport);
-    if (ref < 0 || t.expires(ref >> 1) <= now) return { found: false, reason: Reason.ICMP_ERROR_UNRELATED };
+    if (ref < 0 || t.expires(ref >> 1) <= now) return { found: false, reason: ReasonCode.ICMP_ERROR_UNRELATED };
     const s = ref >> 1;
     const at = t.srcAt(s, ref & 1);
     return { found: true, connection: this.p.helpers().quoteView(s), direction: (ref & 1) as 0 | 1, errorDestination: t.u32.slice(at, at + 4) };

@@ -1,9 +1,8 @@
-import { Direction, PacketState, Verdict } from "../constants.js";
+import { Direction, PacketState, DirectionCode, PacketStateCode, StatusBit, VerdictCode } from "../constants.js";
 import type { ParsedPacket } from "../packet/parsed-packet.js";
 import type { ConnTable } from "../table/conn-table.js";
 import type { PacketResult } from "./result.js";
 import type { EngineStats } from "./stats.js";
-import { Status } from "../constants.js";
 
 /**
  * Writes the engine's answer for a packet into the reused result and counts
@@ -17,23 +16,23 @@ export class Outcome {
   ) {}
 
   untracked(): void {
-    this.result.state = PacketState.UNTRACKED;
-    this.stats.byState[PacketState.UNTRACKED]!++;
+    this.result.state = PacketStateCode.UNTRACKED;
+    this.stats.byState[PacketStateCode.UNTRACKED]!++;
   }
 
   invalid(reason: number): void {
     const r = this.result;
-    r.state = PacketState.INVALID;
-    r.direction = Direction.NONE;
+    r.state = PacketStateCode.INVALID;
+    r.direction = DirectionCode.NONE;
     r.reason = reason;
-    this.stats.byState[PacketState.INVALID]!++;
+    this.stats.byState[PacketStateCode.INVALID]!++;
     if (reason < this.stats.byReason.length) this.stats.byReason[reason]!++;
   }
 
   /** INVALID, and dropped: the packet never reaches tracking (a bad IPv4 header, a full table). */
   invalidDropped(reason: number): void {
     this.invalid(reason);
-    this.result.verdict = Verdict.DROP;
+    this.result.verdict = VerdictCode.DROP;
     this.result.dropReason = reason;
     this.stats.dropped++;
   }
@@ -41,17 +40,17 @@ export class Outcome {
   /** Drops a packet that keeps its state (a helper's or the filter's verdict); an INVALID one keeps its reason. */
   drop(reason: number): void {
     const r = this.result;
-    r.verdict = Verdict.DROP;
+    r.verdict = VerdictCode.DROP;
     r.dropReason = reason;
-    if (r.state !== PacketState.INVALID) r.reason = reason;
+    if (r.state !== PacketStateCode.INVALID) r.reason = reason;
     this.stats.dropped++;
     if (reason < this.stats.byReason.length) this.stats.byReason[reason]!++;
   }
 
   /** A fragment kept for reassembly. */
   held(): void {
-    this.result.state = PacketState.UNTRACKED;
-    this.result.verdict = Verdict.HOLD;
+    this.result.state = PacketStateCode.UNTRACKED;
+    this.result.verdict = VerdictCode.HOLD;
     this.stats.fragmentsHeld++;
   }
 
@@ -62,7 +61,7 @@ export class Outcome {
     r.direction = dir as Direction;
     r.slot = s;
     r.connectionId = t.id(s);
-    r.expected = (t.status(s) & Status.EXPECTED) !== 0;
+    r.expected = (t.status(s) & StatusBit.EXPECTED) !== 0;
     r.helperIndex = t.helper(s);
     this.stats.byState[state]!++;
   }

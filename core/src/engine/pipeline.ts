@@ -1,5 +1,5 @@
 import type { EngineConfig } from "../config.js";
-import { PacketState, Reason, Status, Verdict } from "../constants.js";
+import { PacketStateCode, ReasonCode, StatusBit, VerdictCode, type MirrorOf } from "../constants.js";
 import type { ExpectationRegistry } from "../expect/registry.js";
 import { HELPER_ACCEPT, type HelperHost } from "../helper/host.js";
 import { Side } from "../nat/manip.js";
@@ -9,7 +9,7 @@ import { decodeNetwork, decodeTransport } from "../packet/decode.js";
 import { DEFRAG_DONE, DEFRAG_HELD, type Defragmenter } from "../packet/defrag.js";
 import type { ParsedPacket } from "../packet/parsed-packet.js";
 import type { TrackerRegistry } from "../proto/registry.js";
-import { PacketKind, type ProtocolTracker } from "../proto/tracker.js";
+import { type ProtocolTracker, PacketKindCode } from "../proto/tracker.js";
 import type { ConnTable } from "../table/conn-table.js";
 import type { EngineParts, EngineShared } from "./assemble.js";
 import type { Collector } from "./collector.js";
@@ -22,11 +22,16 @@ import type { PacketResult } from "./result.js";
 import type { NotrackTable } from "./rules.js";
 import type { EngineStats } from "./stats.js";
 
+/** @internal {@link ProcessFlag} for core's own code (see `constants.ts`). */
+enum ProcessFlagCode {
+  NOTRACK = 1,
+}
+
 /** Bits of the `flags` argument of `Engine.process`. */
 export const ProcessFlag = {
   /** Treat this packet as matched by a NOTRACK rule. */
   NOTRACK: 1,
-} as const;
+} as const satisfies MirrorOf<typeof ProcessFlagCode>;
 
 /**
  * One packet's way through an engine, in netfilter's order: decode,
@@ -95,7 +100,7 @@ export class PacketPipeline {
 
     const p = this.pkt;
     let reason = decodeNetwork(bytes, offset, length, p);
-    if (reason === Reason.NONE && p.fragment) {
+    if (reason === ReasonCode.NONE && p.fragment) {
       p.clearTransport();
       reason = this.reassemble(p, zone, now);
       if (reason < 0) return;
@@ -103,15 +108,15 @@ export class PacketPipeline {
     const tracker = this.trackers.get(p.protocol);
     reason = decodeTransport(reason, p, tracker);
     let tracked = false;
-    if (reason !== Reason.NONE) out.invalid(reason);
-    else if (this.config.checksums && p.family === 4 && !ipv4HeaderChecksumOk(p)) return out.invalidDropped(Reason.BAD_CHECKSUM);
-    else if (this.config.checksums && !tracker.checksumOk(p)) out.invalid(Reason.BAD_CHECKSUM);
-    else if ((flags & ProcessFlag.NOTRACK) !== 0 || (this.notrack.size > 0 && this.notrack.matches(p, zone))) out.untracked();
+    if (reason !== ReasonCode.NONE) out.invalid(reason);
+    else if (this.config.checksums && p.family === 4 && !ipv4HeaderChecksumOk(p)) return out.invalidDropped(ReasonCode.BAD_CHECKSUM);
+    else if (this.config.checksums && !tracker.checksumOk(p)) out.invalid(ReasonCode.BAD_CHECKSUM);
+    else if ((flags & ProcessFlagCode.NOTRACK) !== 0 || (this.notrack.size > 0 && this.notrack.matches(p, zone))) out.untracked();
     else {
       const kind = tracker.classify(p);
-      if (kind === PacketKind.TRACK) tracked = this.conntrack.track(p, zone, tracker);
-      else if (kind === PacketKind.RELATE) this.relate(p, zone);
-      else if (kind === PacketKind.UNTRACKED) out.untracked();
+      if (kind === PacketKindCode.TRACK) tracked = this.conntrack.track(p, zone, tracker);
+      else if (kind === PacketKindCode.RELATE) this.relate(p, zone);
+      else if (kind === PacketKindCode.UNTRACKED) out.untracked();
       else out.invalid(kind);
     }
     if (this.dropped()) return;
@@ -124,7 +129,7 @@ export class PacketPipeline {
     if (tracked) {
       const s = this.conntrack.slot;
       // Linux decides before the helper runs whether this packet's sequence numbers need adjusting.
-      if (!this.dropped() && (this.table.helper(s) !== 0 || (this.table.status(s) & Status.SEQ_ADJUST) !== 0)) this.help(p, tracker, s);
+      if (!this.dropped() && (this.table.helper(s) !== 0 || (this.table.status(s) & StatusBit.SEQ_ADJUST) !== 0)) this.help(p, tracker, s);
       this.conntrack.finish(this.dropped());
     }
     if (!this.dropped()) out.handOut(p, bytes, offset, length);
@@ -170,7 +175,7 @@ export class PacketPipeline {
     // The NAT hooks with work to do (bit `1 << side`): both for a new connection (its bindings are decided
     // there) and for an error (it may relate to a translated one); for a known connection, the sides it rewrites.
     let hooks = 0;
-    if (nat !== null && r.state !== PacketState.INVALID && r.state !== PacketState.UNTRACKED) {
+    if (nat !== null && r.state !== PacketStateCode.INVALID && r.state !== PacketStateCode.UNTRACKED) {
       const ct = this.conntrack;
       hooks = tracked && !ct.isNew ? nat.rewrittenSides(ct.slot, ct.dir) : (1 << Side.SOURCE) | (1 << Side.DESTINATION);
     }
@@ -212,24 +217,24 @@ export class PacketPipeline {
 
   /** The connection's helper, then the sequence adjustment earlier rewrites call for (nf_confirm). */
   private help(p: ParsedPacket, tracker: ProtocolTracker, s: number): void {
-    const adjust = (this.table.status(s) & Status.SEQ_ADJUST) !== 0;
+    const adjust = (this.table.status(s) & StatusBit.SEQ_ADJUST) !== 0;
     if (this.table.helper(s) !== 0) {
       const drop = this.helpers.runPacket(s, this.conntrack.dir, this.result.state, p);
       if (drop !== HELPER_ACCEPT) this.outcome.drop(drop);
     }
-    if (adjust && !this.dropped() && !this.stages.adjustSequence(p, tracker, s)) this.outcome.drop(Reason.NAT_FAILED);
+    if (adjust && !this.dropped() && !this.stages.adjustSequence(p, tracker, s)) this.outcome.drop(ReasonCode.NAT_FAILED);
   }
 
   /** The verdict so far is DROP (read through a call: every stage may change it). */
   private dropped(): boolean {
-    return this.result.verdict === Verdict.DROP;
+    return this.result.verdict === VerdictCode.DROP;
   }
 
   /** An error quoting another datagram: the relation hooks place it, or it is INVALID. */
   private relate(p: ParsedPacket, zone: number): void {
     const ref = this.helpers.relate(p, zone);
     // RELATED, and the connection's timer is left alone.
-    if (ref >= 0) this.outcome.tracked(PacketState.RELATED, ref >> 1, ref & 1);
+    if (ref >= 0) this.outcome.tracked(PacketStateCode.RELATED, ref >> 1, ref & 1);
     else this.outcome.invalid(-ref);
   }
 }

@@ -1,4 +1,4 @@
-import { Reason } from "../constants.js";
+import { ReasonCode } from "../constants.js";
 import type { Side } from "../nat/manip.js";
 import type { Nat } from "../nat/nat.js";
 import type { ParsedPacket } from "../packet/parsed-packet.js";
@@ -39,12 +39,12 @@ export class PolicyStages {
     let changed: number;
     if (tracked) {
       const s = this.conntrack.slot;
-      if (this.conntrack.isNew && !nat.decide(s, side)) return this.outcome.drop(Reason.NAT_FAILED);
+      if (this.conntrack.isNew && !nat.decide(s, side)) return this.outcome.drop(ReasonCode.NAT_FAILED);
       changed = nat.manip(p, s, this.conntrack.dir, side);
     } else if (r.slot >= 0) {
       changed = nat.translateError(p, r.slot, r.direction, side);
     } else return;
-    if (changed < 0) this.outcome.drop(Reason.NAT_FAILED);
+    if (changed < 0) this.outcome.drop(ReasonCode.NAT_FAILED);
     else if (changed > 0) r.translated = true;
   }
 
@@ -58,7 +58,7 @@ export class PolicyStages {
       // A filter that throws fails closed, as a firewall should.
       verdict = FilterVerdict.DROP;
     }
-    if (verdict !== FilterVerdict.ACCEPT) this.outcome.drop(Reason.FILTERED);
+    if (verdict !== FilterVerdict.ACCEPT) this.outcome.drop(ReasonCode.FILTERED);
   }
 
   /** `nf_ct_seq_adjust`: earlier rewrites' offsets applied to this packet; false when it must be dropped. */

@@ -1,4 +1,4 @@
-import { Direction, PacketState, Reason, Verdict, directionName, packetStateName, reasonName, VERDICT_NAMES } from "../constants.js";
+import { Direction, PacketState, Verdict, directionName, packetStateName, reasonName, VERDICT_NAMES, DirectionCode, PacketStateCode, ReasonCode, VerdictCode } from "../constants.js";
 import { ParsedPacket } from "../packet/parsed-packet.js";
 
 /** Where the datagram that leaves is: nowhere (dropped or held), the decoded datagram, or the input as it came. */
@@ -16,19 +16,19 @@ const NO_BYTES = new Uint8Array(0);
  */
 export class PacketResult {
   /** {@link PacketState}. */
-  state: PacketState = PacketState.INVALID;
+  state: PacketState = PacketStateCode.INVALID;
   /** {@link Direction}: ORIGINAL, REPLY, or NONE for INVALID/UNTRACKED. */
-  direction: Direction = Direction.NONE;
+  direction: Direction = DirectionCode.NONE;
   /** {@link Verdict}. */
-  verdict: Verdict = Verdict.ACCEPT;
+  verdict: Verdict = VerdictCode.ACCEPT;
   /** {@link Reason} the packet is INVALID for, else why it was dropped; Reason.NONE otherwise. */
-  reason: number = Reason.NONE;
+  reason: number = ReasonCode.NONE;
   /**
    * {@link Reason} the packet was dropped for (an INVALID packet the
    * filter dropped keeps its INVALID reason in `reason`); Reason.NONE when
    * it was not dropped.
    */
-  dropReason: number = Reason.NONE;
+  dropReason: number = ReasonCode.NONE;
   /** Connection slot, -1 when none. */
   slot = -1;
   /** Connection id, 0 when none. */
@@ -114,11 +114,11 @@ export class PacketResult {
 
   /** @internal */
   reset(): void {
-    this.state = PacketState.INVALID;
-    this.direction = Direction.NONE;
-    this.verdict = Verdict.ACCEPT;
-    this.reason = Reason.NONE;
-    this.dropReason = Reason.NONE;
+    this.state = PacketStateCode.INVALID;
+    this.direction = DirectionCode.NONE;
+    this.verdict = VerdictCode.ACCEPT;
+    this.reason = ReasonCode.NONE;
+    this.dropReason = ReasonCode.NONE;
     this.slot = -1;
     this.connectionId = 0;
     this.expected = false;

@@ -1,5 +1,5 @@
 import { formatAddress } from "../address.js";
-import { Status } from "../constants.js";
+import { StatusBit } from "../constants.js";
 import type { Expectation } from "../expect/expectation.js";
 import type { Helper } from "../helper/types.js";
 import type { TrackerRegistry } from "../proto/registry.js";
@@ -61,10 +61,10 @@ export class Snapshots {
       reply: this.tuple(s, 1),
       protocolState: this.trackers.get(t.protocol(s)).stateName(t.protoState(s)),
       status,
-      expected: (status & Status.EXPECTED) !== 0,
-      seenReply: (status & Status.SEEN_REPLY) !== 0,
-      assured: (status & Status.ASSURED) !== 0,
-      confirmed: (status & Status.CONFIRMED) !== 0,
+      expected: (status & StatusBit.EXPECTED) !== 0,
+      seenReply: (status & StatusBit.SEEN_REPLY) !== 0,
+      assured: (status & StatusBit.ASSURED) !== 0,
+      confirmed: (status & StatusBit.CONFIRMED) !== 0,
       timeout: Math.max(0, t.expires(s) - this.time[0]!),
       mark: t.mark(s),
       helper: helper === 0 ? null : this.helperNames[helper - 1]!,

@@ -1,4 +1,4 @@
-import { Status } from "../constants.js";
+import { StatusBit } from "../constants.js";
 import type { TrackerRegistry } from "../proto/registry.js";
 import type { ConnTable } from "../table/conn-table.js";
 import { Tuple } from "../tuple.js";
@@ -55,13 +55,13 @@ export class ConnView implements ConnectionView {
     return this.src.table.status(this.slot);
   }
   get expected(): boolean {
-    return (this.status & Status.EXPECTED) !== 0;
+    return (this.status & StatusBit.EXPECTED) !== 0;
   }
   get seenReply(): boolean {
-    return (this.status & Status.SEEN_REPLY) !== 0;
+    return (this.status & StatusBit.SEEN_REPLY) !== 0;
   }
   get assured(): boolean {
-    return (this.status & Status.ASSURED) !== 0;
+    return (this.status & StatusBit.ASSURED) !== 0;
   }
   get protocolState(): string {
     const t = this.src.table;

@@ -1,4 +1,4 @@
-import { Direction, PacketState, Reason } from "../constants.js";
+import { Direction, PacketState, ReasonCode } from "../constants.js";
 import type { ConnectionEnd } from "../engine/info.js";
 import { EventBit, type EventHub } from "../engine/event-hub.js";
 import type { Snapshots } from "../engine/snapshots.js";
@@ -144,13 +144,13 @@ export class HelperHost {
       }
     } catch (error) {
       this.failed(index, id, error);
-      return this.errorVerdict === "drop" ? Reason.HELPER_ERROR : HELPER_ACCEPT;
+      return this.errorVerdict === "drop" ? ReasonCode.HELPER_ERROR : HELPER_ACCEPT;
     }
     if (verdict === undefined || verdict === HelperVerdict.ACCEPT) return HELPER_ACCEPT;
-    if (verdict === HelperVerdict.DROP) return Reason.HELPER_DROP;
-    if (verdict === HelperVerdict.PARTIAL) return helper.onPartialMatch === "accept" ? HELPER_ACCEPT : Reason.HELPER_PARTIAL;
+    if (verdict === HelperVerdict.DROP) return ReasonCode.HELPER_DROP;
+    if (verdict === HelperVerdict.PARTIAL) return helper.onPartialMatch === "accept" ? HELPER_ACCEPT : ReasonCode.HELPER_PARTIAL;
     this.failed(index, id, new TypeError(`onPacket returned ${describe(verdict)}, not a HelperVerdict`));
-    return this.errorVerdict === "drop" ? Reason.HELPER_ERROR : HELPER_ACCEPT;
+    return this.errorVerdict === "drop" ? ReasonCode.HELPER_ERROR : HELPER_ACCEPT;
   }
 
   /** Tells slot `s`'s helper its connection is going (before the slot is released). */
@@ -279,7 +279,7 @@ export class HelperHost {
       this.failed(i, 0, new TypeError(`relate returned ${describe(answer)}: answer { related: <a view from findQuoted>, direction: 0 | 1 } or { invalid: <Reason> }`));
     }
     this.quoteViews.length = 0;
-    return -Reason.ICMP_ERROR_UNRELATED;
+    return -ReasonCode.ICMP_ERROR_UNRELATED;
   }
 
   /**

@@ -1,4 +1,4 @@
-import { NAT_MASK, Reason, Status } from "../constants.js";
+import { ReasonCode, StatusBit, StatusMask } from "../constants.js";
 import type { Expectation } from "../expect/expectation.js";
 import type { ParsedPacket } from "../packet/parsed-packet.js";
 import type { NatDecision, PacketPolicy } from "../policy/types.js";
@@ -16,9 +16,8 @@ import type { PolicyView } from "../engine/policy-view.js";
 import { TupleChooser } from "./unique-tuple.js";
 
 /** The NAT status bit a manipulation of `side` sets ("done" is decided; the plain bit means "changed"). */
-const CHANGED = [Status.SRC_NAT, Status.DST_NAT] as const;
-const DONE = [Status.SRC_NAT_DONE, Status.DST_NAT_DONE] as const;
-
+const CHANGED = [StatusBit.SRC_NAT, StatusBit.DST_NAT] as const;
+const DONE = [StatusBit.SRC_NAT_DONE, StatusBit.DST_NAT_DONE] as const;
 
 /**
  * Network address translation with Linux's semantics (nf_nat_core.c,
@@ -159,8 +158,8 @@ export class Nat {
    */
   rewrittenSides(s: number, dir: number): number {
     const status = this.table.status(s);
-    const bySource = (status & Status.SRC_NAT) !== 0 ? 1 : 0;
-    const byDestination = (status & Status.DST_NAT) !== 0 ? 1 : 0;
+    const bySource = (status & StatusBit.SRC_NAT) !== 0 ? 1 : 0;
+    const byDestination = (status & StatusBit.DST_NAT) !== 0 ? 1 : 0;
     return dir === 0 ? (bySource << Side.SOURCE) | (byDestination << Side.DESTINATION) : (byDestination << Side.SOURCE) | (bySource << Side.DESTINATION);
   }
 
@@ -172,7 +171,7 @@ export class Nat {
   manip(p: ParsedPacket, s: number, dir: number, side: Side): number {
     const t = this.table;
     let bit = CHANGED[side];
-    if (dir === 1) bit ^= NAT_MASK;
+    if (dir === 1) bit ^= StatusMask.NAT;
     if ((t.status(s) & bit) === 0) return 0;
     // The binding this rewrite applies or undoes: the side the original direction rewrites.
     const h = (t.extAt(s) + Layout.X_NAT_DELTA + (side ^ dir)) << 1;
@@ -209,7 +208,7 @@ export class Nat {
     const other = dir ^ 1;
     // Only the address this side needs is copied (this runs per packet).
     const tracker = this.trackers.get(t.protocol(s));
-    if (tracker.invertKeys(t.port(s, other * 2), t.port(s, other * 2 + 1), this.keys) !== Reason.NONE) return -1;
+    if (tracker.invertKeys(t.port(s, other * 2), t.port(s, other * 2 + 1), this.keys) !== ReasonCode.NONE) return -1;
     const at = side === Side.SOURCE ? t.dstAt(s, other) : t.srcAt(s, other);
     const addr = this.address;
     const u32 = t.u32;
@@ -248,11 +247,11 @@ export class Nat {
     if (inner > end || !tracker.checksumOk(p)) return -1;
     if (layout.isRedirect(p)) {
       const status = t.status(s);
-      if ((status & (Status.SRC_NAT_DONE | Status.DST_NAT_DONE)) !== (Status.SRC_NAT_DONE | Status.DST_NAT_DONE)) return -1;
-      if ((status & NAT_MASK) !== 0) return -1;
+      if ((status & (StatusBit.SRC_NAT_DONE | StatusBit.DST_NAT_DONE)) !== (StatusBit.SRC_NAT_DONE | StatusBit.DST_NAT_DONE)) return -1;
+      if ((status & StatusMask.NAT) !== 0) return -1;
     }
     let bit = CHANGED[side];
-    if (dir === 1) bit ^= NAT_MASK;
+    if (dir === 1) bit ^= StatusMask.NAT;
     if ((t.status(s) & bit) === 0) return 0;
     // Inside: the quoted packet travelled the other way; it gets the opposite manipulation, to the tuple itself.
     const m = this.mirror.fromSlot(t, s, dir ^ 1);
@@ -260,7 +259,7 @@ export class Nat {
     if (!manipDatagram(b, inner, end, innerSide, innerSide === Side.SOURCE ? m.src : m.dst, m.sport, m.dport, this.trackers)) return -1;
     layout.fixChecksum(p);
     // Outside: like the reply to an incoming packet.
-    if (this.trackers.get(m.proto).invertKeys(m.sport, m.dport, this.keys) !== Reason.NONE) return -1;
+    if (this.trackers.get(m.proto).invertKeys(m.sport, m.dport, this.keys) !== ReasonCode.NONE) return -1;
     const addr = side === Side.SOURCE ? m.dst : m.src;
     if (!manipDatagram(b, p.l3Offset, end, side, addr, this.keys[0]!, this.keys[1]!, this.trackers)) return -1;
     if (side === Side.SOURCE) p.src.set(addr);
@@ -290,13 +289,13 @@ export class Nat {
 
   /** Connection `s` is going: its source mapping is free again. */
   forget(s: number): void {
-    if ((this.table.status(s) & Status.SRC_NAT_DONE) !== 0) this.bySource.remove(this.table, s);
+    if ((this.table.status(s) & StatusBit.SRC_NAT_DONE) !== 0) this.bySource.remove(this.table, s);
   }
 
   /** The original tuple as it looks after the bindings so far (the inverse of the reply tuple), or null. */
   private invertedReply(s: number, out: NatTuple): NatTuple | null {
     const r = this.mirror.fromSlot(this.table, s, 1);
-    if (this.trackers.get(r.proto).invertKeys(r.sport, r.dport, this.keys) !== Reason.NONE) return null;
+    if (this.trackers.get(r.proto).invertKeys(r.sport, r.dport, this.keys) !== ReasonCode.NONE) return null;
     out.copy(r);
     out.src.set(r.dst);
     out.dst.set(r.src);
@@ -309,7 +308,7 @@ export class Nat {
   private setReply(s: number, next: NatTuple, side: Side): void {
     const t = this.table;
     const x = t.extAt(s);
-    if ((t.status(s) & NAT_MASK) === 0) {
+    if ((t.status(s) & StatusMask.NAT) === 0) {
       // The reply addresses move from the record (the original's, swapped) to the extension.
       const sa = t.srcAt(s, 1);
       const da = t.dstAt(s, 1);

@@ -1,4 +1,4 @@
-import { Reason } from "../constants.js";
+import { ReasonCode } from "../constants.js";
 import type { TrackerRegistry } from "../proto/registry.js";
 import type { ConnTable } from "../table/conn-table.js";
 import type { BySource } from "./by-source.js";
@@ -66,7 +66,7 @@ export class TupleChooser {
    */
   used(tuple: NatTuple, self: number): boolean {
     const t = this.table;
-    if (this.trackers.get(tuple.proto).invertKeys(tuple.sport, tuple.dport, this.keys) !== Reason.NONE) return false;
+    if (this.trackers.get(tuple.proto).invertKeys(tuple.sport, tuple.dport, this.keys) !== ReasonCode.NONE) return false;
     const ref = t.find(tuple.family, tuple.proto, tuple.zone, tuple.dst, tuple.src, this.keys[0]!, this.keys[1]!);
     return ref >= 0 && ref >> 1 !== self;
   }
@@ -105,7 +105,7 @@ export class TupleChooser {
       if (t.u32[sa] !== orig.src[0] || t.u32[sa + 1] !== orig.src[1] || t.u32[sa + 2] !== orig.src[2] || t.u32[sa + 3] !== orig.src[3]) continue;
       // Copy the source part from the inverted reply tuple; keep our destination.
       const c = this.candidate.fromSlot(t, s, 1);
-      if (this.trackers.get(c.proto).invertKeys(c.sport, c.dport, this.keys) !== Reason.NONE) continue;
+      if (this.trackers.get(c.proto).invertKeys(c.sport, c.dport, this.keys) !== ReasonCode.NONE) continue;
       out.copy(orig);
       out.src.set(c.dst);
       out.sport = this.keys[0]!;

@@ -1,4 +1,4 @@
-import { Reason } from "../constants.js";
+import { ReasonCode } from "../constants.js";
 import { defaultTrackers, type TrackerRegistry } from "../proto/registry.js";
 import { Ipv6Walk, WALK_OK, walkIpv6Headers } from "./ipv6-headers.js";
 import type { ProtocolTracker } from "../proto/tracker.js";
@@ -36,17 +36,17 @@ export function decodeNetwork(bytes: Uint8Array, offset: number, length: number,
   let r: number;
   if (length < 1 || offset < 0 || offset + length > bytes.length) {
     out.family = 0;
-    r = Reason.TRUNCATED;
+    r = ReasonCode.TRUNCATED;
   } else {
     const version = bytes[offset]! >> 4;
     if (version === 4) r = decodeIpv4(bytes, offset, length, out);
     else if (version === 6) r = decodeIpv6(bytes, offset, length, out);
     else {
       out.family = 0;
-      r = Reason.BAD_VERSION;
+      r = ReasonCode.BAD_VERSION;
     }
   }
-  if (r !== Reason.NONE) clearNetwork(out, offset);
+  if (r !== ReasonCode.NONE) clearNetwork(out, offset);
   return r;
 }
 
@@ -60,8 +60,8 @@ export function decodeNetwork(bytes: Uint8Array, offset: number, length: number,
  */
 export function decodeTransport(reason: number, out: ParsedPacket, tracker: ProtocolTracker): number {
   let r = reason;
-  if (r === Reason.NONE && !out.fragment) r = tracker.decode(out);
-  if (r !== Reason.NONE || out.fragment) out.clearTransport();
+  if (r === ReasonCode.NONE && !out.fragment) r = tracker.decode(out);
+  if (r !== ReasonCode.NONE || out.fragment) out.clearTransport();
   return r;
 }
 
@@ -90,14 +90,14 @@ function readU32(b: Uint8Array, o: number): number {
 
 function decodeIpv4(b: Uint8Array, o: number, length: number, out: ParsedPacket): number {
   out.family = 4;
-  if (length < 20) return Reason.TRUNCATED;
+  if (length < 20) return ReasonCode.TRUNCATED;
   const ihl = (b[o]! & 0x0f) << 2;
-  if (ihl < 20) return Reason.BAD_IP_HEADER_LENGTH;
-  if (ihl > length) return Reason.TRUNCATED;
+  if (ihl < 20) return ReasonCode.BAD_IP_HEADER_LENGTH;
+  if (ihl > length) return ReasonCode.TRUNCATED;
   const total = (b[o + 2]! << 8) | b[o + 3]!;
-  if (total < ihl) return Reason.BAD_TOTAL_LENGTH;
-  if (total > length) return Reason.TRUNCATED;
-  if (ihl > 20 && !optionsWellFormed(b, o + 20, o + ihl)) return Reason.BAD_IP_OPTIONS;
+  if (total < ihl) return ReasonCode.BAD_TOTAL_LENGTH;
+  if (total > length) return ReasonCode.TRUNCATED;
+  if (ihl > 20 && !optionsWellFormed(b, o + 20, o + ihl)) return ReasonCode.BAD_IP_OPTIONS;
   const frag = (b[o + 6]! << 8) | b[o + 7]!;
   out.moreFragments = (frag & 0x2000) !== 0;
   out.fragOffset = (frag & 0x1fff) << 3;
@@ -119,7 +119,7 @@ function decodeIpv4(b: Uint8Array, o: number, length: number, out: ParsedPacket)
   out.l4Length = total - ihl;
   out.fragHeaderOffset = -1;
   out.prevNextHeaderOffset = -1;
-  return Reason.NONE;
+  return ReasonCode.NONE;
 }
 
 /** IPv4 options: END, NOP, or type-length-value with a length that fits. */
@@ -142,10 +142,10 @@ function optionsWellFormed(b: Uint8Array, start: number, end: number): boolean {
 
 function decodeIpv6(b: Uint8Array, o: number, length: number, out: ParsedPacket): number {
   out.family = 6;
-  if (length < 40) return Reason.TRUNCATED;
+  if (length < 40) return ReasonCode.TRUNCATED;
   const payloadLength = (b[o + 4]! << 8) | b[o + 5]!;
   const total = 40 + payloadLength;
-  if (total > length) return Reason.TRUNCATED;
+  if (total > length) return ReasonCode.TRUNCATED;
   out.ttl = b[o + 7]!;
   for (let w = 0; w < 4; w++) {
     out.src[w] = readU32(b, o + 8 + w * 4);
@@ -153,7 +153,7 @@ function decodeIpv6(b: Uint8Array, o: number, length: number, out: ParsedPacket)
   }
   const end = o + total;
   out.l3End = end;
-  if (walkIpv6Headers(b, o + 40, end, b[o + 6]!, o + 6, walk) !== WALK_OK) return Reason.BAD_EXTENSION_HEADER;
+  if (walkIpv6Headers(b, o + 40, end, b[o + 6]!, o + 6, walk) !== WALK_OK) return ReasonCode.BAD_EXTENSION_HEADER;
   if (walk.fragHeader < 0) noFragment(out);
   else {
     out.fragOffset = walk.fragOffset;
@@ -167,5 +167,5 @@ function decodeIpv6(b: Uint8Array, o: number, length: number, out: ParsedPacket)
   out.protocol = walk.next;
   out.l4Offset = walk.offset;
   out.l4Length = end - walk.offset;
-  return Reason.NONE;
+  return ReasonCode.NONE;
 }

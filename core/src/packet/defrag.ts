@@ -1,5 +1,5 @@
 import { DEFAULT_FRAGMENT_OPTIONS, type FragmentOptions } from "../config.js";
-import { IpProto, Reason } from "../constants.js";
+import { IpProto, ReasonCode } from "../constants.js";
 import { defaultTrackers, type TrackerRegistry } from "../proto/registry.js";
 import { hashTuple } from "../table/hash.js";
 import { Ipv6Walk, WALK_OK, walkIpv6Headers } from "./ipv6-headers.js";
@@ -361,7 +361,7 @@ export class Defragmenter {
     if (at === INSERT_OVERLAP) {
       this.stats.overlaps++;
       this.drop(q);
-      return Reason.FRAGMENT_OVERLAP;
+      return ReasonCode.FRAGMENT_OVERLAP;
     }
 
     // Make room: the fragment's data and overhead, the header it brings if it
@@ -481,7 +481,7 @@ export class Defragmenter {
   private invalid(q: FragQueue | null): number {
     if (q !== null) this.drop(q);
     this.stats.invalid++;
-    return Reason.BAD_FRAGMENT;
+    return ReasonCode.BAD_FRAGMENT;
   }
 
   private limited(q: FragQueue | null): number {
@@ -490,7 +490,7 @@ export class Defragmenter {
       this.stats.evicted++;
     }
     this.stats.limited++;
-    return Reason.FRAGMENT_LIMIT;
+    return ReasonCode.FRAGMENT_LIMIT;
   }
 
   /** Builds the datagram of the complete queue `q` (`ip_frag_reasm` / `nf_ct_frag6_reasm`). */

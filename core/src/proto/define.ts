@@ -1,7 +1,7 @@
-import { Reason } from "../constants.js";
+import { ReasonCode } from "../constants.js";
 import type { ParsedPacket } from "../packet/parsed-packet.js";
 import { decodeQuotedPorts, invertPortKeys, invertPorts } from "./ports.js";
-import { PacketKind, type ProtocolTracker, type TupleKeys } from "./tracker.js";
+import { type ProtocolTracker, type TupleKeys, PacketKindCode } from "./tracker.js";
 
 /**
  * A tracker as written: the name, the protocol numbers, `decode` and
@@ -70,13 +70,13 @@ export function defineTracker(def: TrackerDefinition): ProtocolTracker {
 function decodeNoKeys(p: ParsedPacket, end: number): number {
   p.sport = 0;
   p.dport = 0;
-  return p.l4Offset > end ? Reason.ICMP_ERROR_TOO_SHORT : Reason.NONE;
+  return p.l4Offset > end ? ReasonCode.ICMP_ERROR_TOO_SHORT : ReasonCode.NONE;
 }
 function trackAll(): number {
-  return PacketKind.TRACK;
+  return PacketKindCode.TRACK;
 }
 function noReason(): number {
-  return Reason.NONE;
+  return ReasonCode.NONE;
 }
 function nothing(): void {}
 function never(): boolean {

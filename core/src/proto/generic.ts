@@ -1,5 +1,5 @@
-import { PacketKind, TRACK_OK, type ProtocolTracker, type TupleKeys } from "./tracker.js";
-import { Reason } from "../constants.js";
+import { type ProtocolTracker, type TupleKeys, PacketKindCode, TrackResult } from "./tracker.js";
+import { ReasonCode } from "../constants.js";
 
 const NO_KEYS: TupleKeys = Object.freeze({ srcPort: 0, dstPort: 0, text: "" });
 
@@ -16,34 +16,34 @@ export const genericTracker: ProtocolTracker = {
     p.clearTransport();
     p.payloadOffset = p.l4Offset;
     p.payloadLength = p.l4Length;
-    return Reason.NONE;
+    return ReasonCode.NONE;
   },
   decodeQuoted(p, end) {
-    return p.l4Offset > end ? Reason.ICMP_ERROR_TOO_SHORT : Reason.NONE;
+    return p.l4Offset > end ? ReasonCode.ICMP_ERROR_TOO_SHORT : ReasonCode.NONE;
   },
   classify() {
-    return PacketKind.TRACK;
+    return PacketKindCode.TRACK;
   },
   quotable() {
-    return Reason.NONE;
+    return ReasonCode.NONE;
   },
   invert(p) {
     p.replySport = 0;
     p.replyDport = 0;
-    return Reason.NONE;
+    return ReasonCode.NONE;
   },
   invertKeys(_sport, _dport, out) {
     out[0] = 0;
     out[1] = 0;
-    return Reason.NONE;
+    return ReasonCode.NONE;
   },
   canCreate() {
-    return Reason.NONE;
+    return ReasonCode.NONE;
   },
   init() {},
   packet(t, s, _dir, p, cfg) {
     t.setExpires(s, p.time[0]! + cfg.timeouts.generic);
-    return TRACK_OK;
+    return TrackResult.OK;
   },
   canEarlyDrop() {
     return false;

@@ -1,8 +1,8 @@
-import { IpProto, Reason } from "../constants.js";
+import { IpProto, ReasonCode } from "../constants.js";
 import { recomputePlain, recomputePseudo, replaceAddress, replaceHalf } from "../nat/checksum.js";
 import { plainChecksumOk, pseudoChecksumOk } from "../packet/checksum.js";
 import type { ParsedPacket } from "../packet/parsed-packet.js";
-import { PacketKind, TRACK_OK, type ProtocolTracker } from "./tracker.js";
+import { type ProtocolTracker, PacketKindCode, TrackResult } from "./tracker.js";
 
 /**
  * ICMP and ICMPv6 (nf_conntrack_proto_icmp.c, nf_conntrack_proto_icmpv6.c).
@@ -88,37 +88,37 @@ function isLinkLocal(a: Uint32Array): boolean {
 function redirectKind(p: ParsedPacket): number {
   const b = p.bytes;
   const o = p.l4Offset;
-  if (p.l4Length < REDIRECT_FIXED) return Reason.ICMPV6_BAD_REDIRECT;
-  if (b[o + 1] !== 0) return PacketKind.TRACK;
-  if (p.ttl !== 255 || !isLinkLocal(p.src)) return Reason.ICMPV6_BAD_REDIRECT;
-  if (p.l4Length < REDIRECT_FIXED + 2 || b[o + REDIRECT_FIXED + 1] === 0) return Reason.ICMPV6_BAD_REDIRECT;
-  if (b[o + REDIRECT_FIXED] !== OPTION_REDIRECTED_HEADER) return PacketKind.TRACK;
-  return PacketKind.RELATE;
+  if (p.l4Length < REDIRECT_FIXED) return ReasonCode.ICMPV6_BAD_REDIRECT;
+  if (b[o + 1] !== 0) return PacketKindCode.TRACK;
+  if (p.ttl !== 255 || !isLinkLocal(p.src)) return ReasonCode.ICMPV6_BAD_REDIRECT;
+  if (p.l4Length < REDIRECT_FIXED + 2 || b[o + REDIRECT_FIXED + 1] === 0) return ReasonCode.ICMPV6_BAD_REDIRECT;
+  if (b[o + REDIRECT_FIXED] !== OPTION_REDIRECTED_HEADER) return PacketKindCode.TRACK;
+  return PacketKindCode.RELATE;
 }
 
 function decode(p: ParsedPacket): number {
   p.clearTransport();
   const b = p.bytes;
   const o = p.l4Offset;
-  if (p.l4Length < 8) return Reason.TRUNCATED;
+  if (p.l4Length < 8) return ReasonCode.TRUNCATED;
   p.icmpType = b[o]!;
   p.icmpCode = b[o + 1]!;
   p.sport = (b[o + 4]! << 8) | b[o + 5]!;
   p.dport = (p.icmpType << 8) | p.icmpCode;
   p.payloadOffset = o + 8;
   p.payloadLength = p.l4Length - 8;
-  return Reason.NONE;
+  return ReasonCode.NONE;
 }
 
 function decodeQuoted(p: ParsedPacket, end: number): number {
-  if (p.l4Offset + 8 > end) return Reason.ICMP_ERROR_TOO_SHORT;
+  if (p.l4Offset + 8 > end) return ReasonCode.ICMP_ERROR_TOO_SHORT;
   const b = p.bytes;
   const o = p.l4Offset;
   p.icmpType = b[o]!;
   p.icmpCode = b[o + 1]!;
   p.sport = (b[o + 4]! << 8) | b[o + 5]!;
   p.dport = (p.icmpType << 8) | p.icmpCode;
-  return Reason.NONE;
+  return ReasonCode.NONE;
 }
 
 function makeTracker(v6: boolean): ProtocolTracker {
@@ -135,28 +135,28 @@ function makeTracker(v6: boolean): ProtocolTracker {
     classify(p) {
       const type = p.icmpType;
       // Each family's error handler runs only for its own protocol; the other's messages cannot be tracked (the `state->pf` checks).
-      if (p.family !== (v6 ? 6 : 4)) return Reason.ICMP_WRONG_FAMILY;
-      if (v6 && isV6Untracked(type)) return PacketKind.UNTRACKED;
+      if (p.family !== (v6 ? 6 : 4)) return ReasonCode.ICMP_WRONG_FAMILY;
+      if (v6 && isV6Untracked(type)) return PacketKindCode.UNTRACKED;
       if (v6 && type === REDIRECT) return redirectKind(p);
-      if (isError(type)) return PacketKind.RELATE;
-      if (!v6 && type > V4_MAX_TYPE) return Reason.ICMP_UNKNOWN_TYPE;
-      return PacketKind.TRACK;
+      if (isError(type)) return PacketKindCode.RELATE;
+      if (!v6 && type > V4_MAX_TYPE) return ReasonCode.ICMP_UNKNOWN_TYPE;
+      return PacketKindCode.TRACK;
     },
     // An error quoting an error, or quoting a message that is no query or reply, relates to nothing.
-    quotable: (p) => (isError(p.icmpType) || inverse[p.icmpType]! < 0 ? Reason.ICMP_ERROR_NESTED : Reason.NONE),
+    quotable: (p) => (isError(p.icmpType) || inverse[p.icmpType]! < 0 ? ReasonCode.ICMP_ERROR_NESTED : ReasonCode.NONE),
     invert(p) {
       const inv = inverse[p.icmpType]!;
-      if (inv < 0) return Reason.ICMP_UNKNOWN_TYPE;
+      if (inv < 0) return ReasonCode.ICMP_UNKNOWN_TYPE;
       p.replySport = p.sport;
       p.replyDport = (inv << 8) | p.icmpCode;
-      return Reason.NONE;
+      return ReasonCode.NONE;
     },
     invertKeys(sport, dport, out) {
       const inv = inverse[dport >> 8]!;
-      if (inv < 0) return Reason.ICMP_UNKNOWN_TYPE;
+      if (inv < 0) return ReasonCode.ICMP_UNKNOWN_TYPE;
       out[0] = sport;
       out[1] = (inv << 8) | (dport & 255);
-      return Reason.NONE;
+      return ReasonCode.NONE;
     },
     natRewrite(b, l4, end, _side, sport, _dport, oldAt, addr, words) {
       if (l4 + 8 > end) return false;
@@ -179,13 +179,13 @@ function makeTracker(v6: boolean): ProtocolTracker {
       },
     },
     canCreate(p) {
-      if (replyOf[p.icmpType]! >= 0) return Reason.NONE;
-      return inverse[p.icmpType]! >= 0 ? Reason.ICMP_REPLY_WITHOUT_REQUEST : Reason.ICMP_UNKNOWN_TYPE;
+      if (replyOf[p.icmpType]! >= 0) return ReasonCode.NONE;
+      return inverse[p.icmpType]! >= 0 ? ReasonCode.ICMP_REPLY_WITHOUT_REQUEST : ReasonCode.ICMP_UNKNOWN_TYPE;
     },
     init() {},
     packet(t, s, _dir, p, cfg) {
       t.setExpires(s, p.time[0]! + (v6 ? cfg.timeouts.icmpv6 : cfg.timeouts.icmp));
-      return TRACK_OK;
+      return TrackResult.OK;
     },
     canEarlyDrop: () => false,
     stateName: () => "",

@@ -1,4 +1,4 @@
-import { Reason } from "../constants.js";
+import { ReasonCode } from "../constants.js";
 import { addDeltas, addressDelta, applyDelta, halfDelta } from "../nat/checksum.js";
 import type { ParsedPacket } from "../packet/parsed-packet.js";
 import type { ProtocolTracker, TupleKeys } from "./tracker.js";
@@ -11,19 +11,19 @@ import type { ProtocolTracker, TupleKeys } from "./tracker.js";
 /** Reads the two ports of a quoted header: 4 bytes are enough (RFC 792 guarantees 8). */
 export function decodeQuotedPorts(p: ParsedPacket, end: number): number {
   const o = p.l4Offset;
-  if (o + 4 > end) return Reason.ICMP_ERROR_TOO_SHORT;
+  if (o + 4 > end) return ReasonCode.ICMP_ERROR_TOO_SHORT;
   const b = p.bytes;
   p.sport = (b[o]! << 8) | b[o + 1]!;
   p.dport = (b[o + 2]! << 8) | b[o + 3]!;
   p.hasPorts = true;
-  return Reason.NONE;
+  return ReasonCode.NONE;
 }
 
 /** The reply tuple of a ported protocol: the ports swapped. */
 export function invertPorts(p: ParsedPacket): number {
   p.replySport = p.dport;
   p.replyDport = p.sport;
-  return Reason.NONE;
+  return ReasonCode.NONE;
 }
 
 /** Printable ports. */
@@ -35,7 +35,7 @@ export function portKeys(sport: number, dport: number): TupleKeys {
 export function invertPortKeys(sport: number, dport: number, out: Uint16Array): number {
   out[0] = dport;
   out[1] = sport;
-  return Reason.NONE;
+  return ReasonCode.NONE;
 }
 
 /** How a ported protocol's checksum takes a NAT rewrite. */

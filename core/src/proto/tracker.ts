@@ -1,17 +1,35 @@
 import type { EngineConfig } from "../config.js";
+import type { MirrorOf } from "../constants.js";
 import type { ParsedPacket } from "../packet/parsed-packet.js";
 import type { ServiceOffer } from "../service.js";
 import type { TrackerTable } from "./tracker-table.js";
 
 /**
+ * @internal What `packet` returns, for core's own trackers and engine (an
+ * enum the bundler writes as numbers; see `constants.ts`).
+ */
+export enum TrackResult {
+  OK = 0,
+  REOPEN = -1,
+  KILL = -2,
+}
+
+/**
  * What a tracker's `packet` returns besides a {@link Reason} (> 0 = INVALID,
  * the connection untouched) or `TRACK_OK`.
  */
-export const TRACK_OK = 0;
+export const TRACK_OK: 0 = TrackResult.OK;
 /** The packet starts a new connection over a dead one (a SYN in TIME_WAIT): destroy it and look again. */
-export const TRACK_REOPEN = -1;
+export const TRACK_REOPEN: -1 = TrackResult.REOPEN;
 /** Accept the packet with its state, then destroy the connection (a RST before any reply). */
-export const TRACK_KILL = -2;
+export const TRACK_KILL: -2 = TrackResult.KILL;
+
+/** @internal {@link PacketKind} for core's own code. */
+export enum PacketKindCode {
+  TRACK = 0,
+  RELATE = -1,
+  UNTRACKED = -2,
+}
 
 /** What `classify` says about a packet, besides an INVALID reason (> 0). */
 export const PacketKind = {
@@ -21,7 +39,7 @@ export const PacketKind = {
   RELATE: -1,
   /** Never tracked (ICMPv6 neighbour discovery and MLD). */
   UNTRACKED: -2,
-} as const;
+} as const satisfies MirrorOf<typeof PacketKindCode>;
 
 /** Printable form of a tuple's two 16-bit keys, as `conntrack -L` shows them. */
 export interface TupleKeys {

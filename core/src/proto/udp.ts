@@ -1,11 +1,11 @@
 import type { EngineConfig } from "../config.js";
-import { IpProto, Reason, Status } from "../constants.js";
+import { IpProto, ReasonCode, StatusBit } from "../constants.js";
 import { recomputePseudo } from "../nat/checksum.js";
 import { pseudoChecksumOk } from "../packet/checksum.js";
 import type { ParsedPacket } from "../packet/parsed-packet.js";
 import type { TrackerTable } from "./tracker-table.js";
 import { PortChecksum, decodeQuotedPorts, invertPortKeys, invertPorts, portKeys, portRewrite } from "./ports.js";
-import { PacketKind, TRACK_OK, type ProtocolTracker } from "./tracker.js";
+import { type ProtocolTracker, PacketKindCode, TrackResult } from "./tracker.js";
 
 /** Seconds after its first packet before a replied flow gets the long timeout (Linux: 2 s). */
 const STREAM_AFTER = 2;
@@ -19,10 +19,10 @@ const STREAM_AFTER = 2;
 function refresh(t: TrackerTable, s: number, p: ParsedPacket, cfg: EngineConfig, streamAtOnce: boolean): void {
   const now = p.time[0]!;
   const status = t.status(s);
-  if ((status & Status.SEEN_REPLY) !== 0) {
+  if ((status & StatusBit.SEEN_REPLY) !== 0) {
     const stream = streamAtOnce || now > t.created(s) + STREAM_AFTER;
     t.setExpires(s, now + (stream ? cfg.timeouts.udpReplied : cfg.timeouts.udpUnreplied));
-    t.setStatus(s, status | Status.ASSURED);
+    t.setStatus(s, status | StatusBit.ASSURED);
   } else {
     t.setExpires(s, now + cfg.timeouts.udpUnreplied);
   }
@@ -34,19 +34,19 @@ function decodeHeader(p: ParsedPacket, lite: boolean): number {
   const b = p.bytes;
   const o = p.l4Offset;
   const len = p.l4Length;
-  if (len < 8) return Reason.TRUNCATED;
+  if (len < 8) return ReasonCode.TRUNCATED;
   const field = (b[o + 4]! << 8) | b[o + 5]!;
   if (!lite) {
-    if (field < 8 || field > len) return Reason.BAD_L4_HEADER;
+    if (field < 8 || field > len) return ReasonCode.BAD_L4_HEADER;
   } else if (field !== 0 && (field < 8 || field > len)) {
-    return Reason.BAD_L4_HEADER;
+    return ReasonCode.BAD_L4_HEADER;
   }
   p.sport = (b[o]! << 8) | b[o + 1]!;
   p.dport = (b[o + 2]! << 8) | b[o + 3]!;
   p.hasPorts = true;
   p.payloadOffset = o + 8;
   p.payloadLength = (lite ? len : field) - 8;
-  return Reason.NONE;
+  return ReasonCode.NONE;
 }
 
 function hasChecksum(b: Uint8Array, l4: number): boolean {
@@ -61,8 +61,8 @@ function makeTracker(lite: boolean): ProtocolTracker {
     minHeaderLength: 8,
     decode: (p) => decodeHeader(p, lite),
     decodeQuoted: decodeQuotedPorts,
-    classify: () => PacketKind.TRACK,
-    quotable: () => Reason.NONE,
+    classify: () => PacketKindCode.TRACK,
+    quotable: () => ReasonCode.NONE,
     invert: invertPorts,
     invertKeys: invertPortKeys,
     natRewrite: portRewrite(lite ? PortChecksum.UDPLITE : PortChecksum.UDP),
@@ -77,12 +77,12 @@ function makeTracker(lite: boolean): ProtocolTracker {
           recomputePseudo(b, l3, l4, end, IpProto.UDP, l4 + 6, true);
         },
     // UDP-Lite's checksum is mandatory (udplite_error).
-    canCreate: (p) => (!lite || hasChecksum(p.bytes, p.l4Offset) ? Reason.NONE : Reason.BAD_CHECKSUM),
+    canCreate: (p) => (!lite || hasChecksum(p.bytes, p.l4Offset) ? ReasonCode.NONE : ReasonCode.BAD_CHECKSUM),
     init() {},
     packet(t, s, _dir, p, cfg) {
-      if (lite && !hasChecksum(p.bytes, p.l4Offset)) return Reason.BAD_CHECKSUM;
+      if (lite && !hasChecksum(p.bytes, p.l4Offset)) return ReasonCode.BAD_CHECKSUM;
       refresh(t, s, p, cfg, lite);
-      return TRACK_OK;
+      return TrackResult.OK;
     },
     canEarlyDrop: () => false,
     stateName: () => "",

@@ -1,4 +1,4 @@
-import { NAT_MASK, Status } from "../constants.js";
+import { StatusBit, StatusMask } from "../constants.js";
 import type { TrackerTable } from "../proto/tracker-table.js";
 import { hashTuple } from "./hash.js";
 import { Layout } from "./layout.js";
@@ -108,7 +108,7 @@ export class ConnTable implements TrackerTable {
 
   /** Linked into the index (confirmed): findable by its tuples. */
   confirmed(s: number): boolean {
-    return (this.u16[(s << 6) + Layout.H_STATUS]! & Status.CONFIRMED) !== 0;
+    return (this.u16[(s << 6) + Layout.H_STATUS]! & StatusBit.CONFIRMED) !== 0;
   }
 
   // --- generic fields ------------------------------------------------------
@@ -177,12 +177,12 @@ export class ConnTable implements TrackerTable {
   /** Word offset in `u32` of the source address of slot `s`'s tuple in direction `dir`. */
   srcAt(s: number, dir: number): number {
     if (dir === 0) return (s << 5) + Layout.W_SRC;
-    return (this.u16[(s << 6) + Layout.H_STATUS]! & NAT_MASK) !== 0 ? this.extBase + s * Layout.EXT_WORDS + Layout.X_REPLY_SRC : (s << 5) + Layout.W_DST;
+    return (this.u16[(s << 6) + Layout.H_STATUS]! & StatusMask.NAT) !== 0 ? this.extBase + s * Layout.EXT_WORDS + Layout.X_REPLY_SRC : (s << 5) + Layout.W_DST;
   }
   /** Word offset in `u32` of the destination address of slot `s`'s tuple in direction `dir`. */
   dstAt(s: number, dir: number): number {
     if (dir === 0) return (s << 5) + Layout.W_DST;
-    return (this.u16[(s << 6) + Layout.H_STATUS]! & NAT_MASK) !== 0 ? this.extBase + s * Layout.EXT_WORDS + Layout.X_REPLY_DST : (s << 5) + Layout.W_SRC;
+    return (this.u16[(s << 6) + Layout.H_STATUS]! & StatusMask.NAT) !== 0 ? this.extBase + s * Layout.EXT_WORDS + Layout.X_REPLY_DST : (s << 5) + Layout.W_SRC;
   }
   /** Word offset of slot `s`'s NAT extension (only when `extWords` > 0). */
   extAt(s: number): number {
@@ -302,7 +302,7 @@ export class ConnTable implements TrackerTable {
    */
   link(s: number): void {
     if (this.confirmed(s)) return;
-    this.addStatus(s, Status.CONFIRMED);
+    this.addStatus(s, StatusBit.CONFIRMED);
     this.insertEntries(s);
   }
 
@@ -387,7 +387,7 @@ export class ConnTable implements TrackerTable {
         if (dir === 0) {
           sa = w + Layout.W_SRC;
           da = w + Layout.W_DST;
-        } else if ((u16[(s << 6) + Layout.H_STATUS]! & NAT_MASK) === 0) {
+        } else if ((u16[(s << 6) + Layout.H_STATUS]! & StatusMask.NAT) === 0) {
           sa = w + Layout.W_DST;
           da = w + Layout.W_SRC;
         } else {

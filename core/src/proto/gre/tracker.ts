@@ -1,9 +1,9 @@
 import type { EngineConfig } from "../../config.js";
-import { IpProto, Reason, Status } from "../../constants.js";
+import { IpProto, ReasonCode, StatusBit } from "../../constants.js";
 import type { ParsedPacket } from "../../packet/parsed-packet.js";
 import { offerService } from "../../service.js";
 import { defineTracker } from "../define.js";
-import { TRACK_OK, type ProtocolTracker, type TupleKeys } from "../tracker.js";
+import { type ProtocolTracker, type TupleKeys, TrackResult } from "../tracker.js";
 import type { TrackerTable } from "../tracker-table.js";
 import { GRE_KEYMAPS, GreKeymapTable } from "./keymaps.js";
 
@@ -29,12 +29,12 @@ function readKeys(p: ParsedPacket, len: number, keymaps: GreKeymapTable): number
   const o = p.l4Offset;
   p.sport = 0;
   p.dport = 0;
-  if (len < 4 || (b[o + 1]! & 7) !== 1) return Reason.NONE;
-  if (len < 8) return Reason.NONE;
-  if (((b[o + 2]! << 8) | b[o + 3]!) !== PPP) return Reason.GRE_NOT_PPP;
+  if (len < 4 || (b[o + 1]! & 7) !== 1) return ReasonCode.NONE;
+  if (len < 8) return ReasonCode.NONE;
+  if (((b[o + 2]! << 8) | b[o + 3]!) !== PPP) return ReasonCode.GRE_NOT_PPP;
   p.dport = (b[o + 6]! << 8) | b[o + 7]!;
   p.sport = keymaps.sourceKey(p.family, p.src, p.dst, p.dport);
-  return Reason.NONE;
+  return ReasonCode.NONE;
 }
 
 /** Bytes of a GRE header: version 1's optional sequence and acknowledgement numbers, version 0's checksum, key and sequence. */
@@ -47,13 +47,13 @@ function headerLength(b: Uint8Array, o: number): number {
 function packet(t: TrackerTable, s: number, _dir: number, p: ParsedPacket, cfg: EngineConfig): number {
   const now = p.time[0]!;
   const status = t.status(s);
-  if ((status & Status.SEEN_REPLY) !== 0) {
+  if ((status & StatusBit.SEEN_REPLY) !== 0) {
     t.setExpires(s, now + cfg.timeouts.greReplied);
-    t.setStatus(s, status | Status.ASSURED);
+    t.setStatus(s, status | StatusBit.ASSURED);
   } else {
     t.setExpires(s, now + cfg.timeouts.greUnreplied);
   }
-  return TRACK_OK;
+  return TrackResult.OK;
 }
 
 function keys(sport: number, dport: number): TupleKeys {
@@ -88,7 +88,7 @@ export function greTracker(options: GreTrackerOptions = {}, seed = 0x2545f491): 
       return r;
     },
     decodeQuoted(p, end) {
-      if (p.l4Offset > end) return Reason.ICMP_ERROR_TOO_SHORT;
+      if (p.l4Offset > end) return ReasonCode.ICMP_ERROR_TOO_SHORT;
       return readKeys(p, end - p.l4Offset, keymaps);
     },
     packet,

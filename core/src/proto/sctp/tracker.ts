@@ -1,10 +1,10 @@
 import type { EngineConfig } from "../../config.js";
-import { IpProto, Reason, Status } from "../../constants.js";
+import { IpProto, ReasonCode, StatusBit } from "../../constants.js";
 import { crc32c } from "../../packet/crc32c.js";
 import type { ParsedPacket } from "../../packet/parsed-packet.js";
 import { defineTracker } from "../define.js";
 import { decodeQuotedPorts, portKeys } from "../ports.js";
-import { TRACK_OK, type ProtocolTracker } from "../tracker.js";
+import { type ProtocolTracker, TrackResult } from "../tracker.js";
 import type { TrackerTable } from "../tracker-table.js";
 import { CHUNK_HEADER, COMMON_HEADER, Chunk, FLAG_T, INIT_HEADER, bit, chunkAt, chunkMap, nextChunk, word } from "./chunks.js";
 import {
@@ -44,13 +44,13 @@ function decode(p: ParsedPacket): number {
   const b = p.bytes;
   const o = p.l4Offset;
   // sctp_error: a packet without the whole common header is INVALID.
-  if (p.l4Length < COMMON_HEADER) return Reason.TRUNCATED;
+  if (p.l4Length < COMMON_HEADER) return ReasonCode.TRUNCATED;
   p.sport = (b[o]! << 8) | b[o + 1]!;
   p.dport = (b[o + 2]! << 8) | b[o + 3]!;
   p.hasPorts = true;
   p.payloadOffset = o + COMMON_HEADER;
   p.payloadLength = p.l4Length - COMMON_HEADER;
-  return Reason.NONE;
+  return ReasonCode.NONE;
 }
 
 /**
@@ -115,13 +115,13 @@ function packet(t: TrackerTable, s: number, dir: number, p: ParsedPacket, cfg: E
   const o = p.l4Offset;
   const end = p.l3End;
   const map = chunkMap(b, o + COMMON_HEADER, end);
-  if (map < 0) return Reason.SCTP_BAD_CHUNKS;
+  if (map < 0) return ReasonCode.SCTP_BAD_CHUNKS;
   const tag = word(b, o + 4);
-  const confirmed = (t.status(s) & Status.CONFIRMED) !== 0;
+  const confirmed = (t.status(s) & StatusBit.CONFIRMED) !== 0;
   if (!confirmed) {
-    if ((map & NOT_FIRST) !== 0 || !openEntry(t, s, b, o, end, tag)) return Reason.SCTP_INVALID_NEW;
+    if ((map & NOT_FIRST) !== 0 || !openEntry(t, s, b, o, end, tag)) return ReasonCode.SCTP_INVALID_NEW;
   }
-  if ((map & OWN_TAG_RULES) === 0 && tag !== vtag(t, s, dir)) return Reason.SCTP_VTAG_MISMATCH;
+  if ((map & OWN_TAG_RULES) === 0 && tag !== vtag(t, s, dir)) return ReasonCode.SCTP_VTAG_MISMATCH;
 
   let ignore = false;
   let state = SctpState.NONE as number;
@@ -130,18 +130,18 @@ function packet(t: TrackerTable, s: number, dir: number, p: ParsedPacket, cfg: E
     const flags = b[at + 1]!;
     // The special cases of the verification tag (RFC 9260 8.5.1).
     if (type === Chunk.INIT) {
-      if (tag !== 0) return Reason.SCTP_VTAG_MISMATCH;
+      if (tag !== 0) return ReasonCode.SCTP_VTAG_MISMATCH;
     } else if (type === Chunk.ABORT || type === Chunk.SHUTDOWN_COMPLETE) {
       // With the T bit the sender reflected the peer's tag; without it, it used its own.
-      if (tag !== vtag(t, s, (flags & FLAG_T) !== 0 ? dir ^ 1 : dir)) return Reason.SCTP_VTAG_MISMATCH;
+      if (tag !== vtag(t, s, (flags & FLAG_T) !== 0 ? dir ^ 1 : dir)) return ReasonCode.SCTP_VTAG_MISMATCH;
     } else if (type === Chunk.COOKIE_ECHO) {
-      if (tag !== vtag(t, s, dir)) return Reason.SCTP_VTAG_MISMATCH;
+      if (tag !== vtag(t, s, dir)) return ReasonCode.SCTP_VTAG_MISMATCH;
     } else if (type === Chunk.COOKIE_ACK) {
       setInitSeen(t, s, dir, false);
       setInitSeen(t, s, dir ^ 1, false);
     } else if (type === Chunk.HEARTBEAT || type === Chunk.HEARTBEAT_ACK) {
       const go = heartbeatTags(t, s, dir, type, tag, map, ignore);
-      if (go < 0) return Reason.SCTP_VTAG_MISMATCH;
+      if (go < 0) return ReasonCode.SCTP_VTAG_MISMATCH;
       if (go === 0) {
         ignore = true;
         continue;
@@ -150,10 +150,10 @@ function packet(t: TrackerTable, s: number, dir: number, p: ParsedPacket, cfg: E
 
     const old = t.protoState(s);
     state = nextState(dir, old, type);
-    if (state === SCTP_INVALID) return Reason.SCTP_INVALID_STATE;
+    if (state === SCTP_INVALID) return ReasonCode.SCTP_INVALID_STATE;
 
     if (type === Chunk.INIT) {
-      if (at + CHUNK_HEADER + INIT_HEADER > end) return Reason.SCTP_BAD_CHUNKS;
+      if (at + CHUNK_HEADER + INIT_HEADER > end) return ReasonCode.SCTP_BAD_CHUNKS;
       // A second INIT from this side while the other's is pending: the other's is forgotten.
       if (initSeen(t, s, dir) && initSeen(t, s, dir ^ 1)) setInitSeen(t, s, dir ^ 1, false);
       setInitSeen(t, s, dir, true);
@@ -161,22 +161,22 @@ function packet(t: TrackerTable, s: number, dir: number, p: ParsedPacket, cfg: E
       // An INIT retransmitted into a closed entry does not keep it alive (port reuse, NAT state).
       if (state === SctpState.CLOSED && old === SctpState.CLOSED && confirmed) ignore = true;
     } else if (type === Chunk.INIT_ACK) {
-      if (at + CHUNK_HEADER + INIT_HEADER > end) return Reason.SCTP_BAD_CHUNKS;
+      if (at + CHUNK_HEADER + INIT_HEADER > end) return ReasonCode.SCTP_BAD_CHUNKS;
       const initiateTag = word(b, at + CHUNK_HEADER);
       const expected = vtag(t, s, dir ^ 1);
-      if (!initSeen(t, s, dir ^ 1) && expected !== 0 && expected !== initiateTag) return Reason.SCTP_VTAG_MISMATCH;
+      if (!initSeen(t, s, dir ^ 1) && expected !== 0 && expected !== initiateTag) return ReasonCode.SCTP_VTAG_MISMATCH;
       // Both sides sent an INIT (a collision): the ACK must carry the tag already learnt.
-      if (initSeen(t, s, dir) && initSeen(t, s, dir ^ 1) && expected !== initiateTag) return Reason.SCTP_VTAG_MISMATCH;
+      if (initSeen(t, s, dir) && initSeen(t, s, dir ^ 1) && expected !== initiateTag) return ReasonCode.SCTP_VTAG_MISMATCH;
       setVtag(t, s, dir ^ 1, initiateTag);
     }
 
     t.setProtoState(s, state);
-    if (old !== state && state === SctpState.ESTABLISHED) t.addStatus(s, Status.ASSURED);
+    if (old !== state && state === SctpState.ESTABLISHED) t.addStatus(s, StatusBit.ASSURED);
   }
   // Let through without refreshing the timer.
-  if (ignore) return TRACK_OK;
+  if (ignore) return TrackResult.OK;
   t.setExpires(s, p.time[0]! + stateTimeout(state, cfg));
-  return TRACK_OK;
+  return TrackResult.OK;
 }
 
 /** Only an association being shut down may be evicted while ASSURED (`sctp_can_early_drop`). */

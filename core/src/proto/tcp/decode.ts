@@ -1,4 +1,4 @@
-import { Reason } from "../../constants.js";
+import { ReasonCode } from "../../constants.js";
 import type { ParsedPacket } from "../../packet/parsed-packet.js";
 import { TcpBit } from "./states.js";
 
@@ -7,10 +7,10 @@ export function decodeTcp(p: ParsedPacket): number {
   const b = p.bytes;
   const o = p.l4Offset;
   const len = p.l4Length;
-  if (len < 20) return Reason.TRUNCATED;
+  if (len < 20) return ReasonCode.TRUNCATED;
   const doff = (b[o + 12]! >> 4) << 2;
-  if (doff < 20) return Reason.BAD_L4_HEADER;
-  if (doff > len) return Reason.TRUNCATED;
+  if (doff < 20) return ReasonCode.BAD_L4_HEADER;
+  if (doff > len) return ReasonCode.TRUNCATED;
   p.sport = (b[o]! << 8) | b[o + 1]!;
   p.dport = (b[o + 2]! << 8) | b[o + 3]!;
   p.hasPorts = true;
@@ -29,7 +29,7 @@ export function decodeTcp(p: ParsedPacket): number {
   p.replySport = 0;
   p.replyDport = 0;
   if ((p.tcpFlags & TcpBit.SYN) !== 0 && doff > 20) readSynOptions(b, o + 20, o + doff, p);
-  return Reason.NONE;
+  return ReasonCode.NONE;
 }
 
 /** Window scale and SACK-permitted, the options window tracking needs from a SYN. */

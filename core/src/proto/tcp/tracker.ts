@@ -1,11 +1,11 @@
 import type { EngineConfig, Timeouts } from "../../config.js";
-import { IpProto, Reason, Status } from "../../constants.js";
+import { IpProto, ReasonCode, StatusBit } from "../../constants.js";
 import { pseudoChecksumOk } from "../../packet/checksum.js";
 import type { ParsedPacket } from "../../packet/parsed-packet.js";
 import type { ConnTable } from "../../table/conn-table.js";
 import { seqOffset } from "../../table/seqadj.js";
 import { PortChecksum, decodeQuotedPorts, invertPortKeys, invertPorts, portKeys, portRewrite } from "../ports.js";
-import { PacketKind, TRACK_KILL, TRACK_OK, TRACK_REOPEN, type ProtocolTracker } from "../tracker.js";
+import { type ProtocolTracker, PacketKindCode, TrackResult } from "../tracker.js";
 import { decodeTcp } from "./decode.js";
 import { adjustTcpSequence, tcpPayloadChanged } from "./seqadj.js";
 import { connBytes, connHalves, connWords, dirBytes, dirWords, TcpField } from "./record.js";
@@ -43,16 +43,16 @@ export function tcpMaxAck(t: ConnTable, s: number, dir: number): number {
 }
 
 function established(t: ConnTable, s: number): boolean {
-  return t.protoState(s) === TcpState.ESTABLISHED && (t.status(s) & Status.ASSURED) !== 0;
+  return t.protoState(s) === TcpState.ESTABLISHED && (t.status(s) & StatusBit.ASSURED) !== 0;
 }
 
 function canCreate(p: ParsedPacket, cfg: EngineConfig): number {
-  if (!tcpFlagsValid(p.tcpFlags)) return Reason.BAD_TCP_FLAGS;
+  if (!tcpFlagsValid(p.tcpFlags)) return ReasonCode.BAD_TCP_FLAGS;
   const next = transition(0, indexOf(p.tcpFlags), TcpState.NONE);
-  if (next === TcpState.SYN_SENT) return Reason.NONE;
-  if (next >= Transition.INVALID) return Reason.TCP_INVALID_NEW;
+  if (next === TcpState.SYN_SENT) return ReasonCode.NONE;
+  if (next >= Transition.INVALID) return ReasonCode.TCP_INVALID_NEW;
   // Only a bare ACK reaches ESTABLISHED from NONE: a mid-stream pickup.
-  return cfg.tcp.loose ? Reason.NONE : Reason.TCP_LOOSE_OFF;
+  return cfg.tcp.loose ? ReasonCode.NONE : ReasonCode.TCP_LOOSE_OFF;
 }
 
 function init(t: ConnTable, s: number, p: ParsedPacket, cfg: EngineConfig): void {
@@ -183,7 +183,7 @@ function rstDisposition(t: ConnTable, s: number, dir: number, oldState: number, 
     // seq 0 before the connection is established: answer to a SYN we let by.
     if (seq === 0 && !established(t, s)) return 0;
     // A RST below what the other side already acknowledged is forged or stale.
-    if (before(seq, u32[dirWords(s, other) + TcpField.TD_MAX_ACK]!)) return Reason.TCP_BAD_RST;
+    if (before(seq, u32[dirWords(s, other) + TcpField.TD_MAX_ACK]!)) return ReasonCode.TCP_BAD_RST;
     if (!established(t, s) || seq === u32[dirWords(s, other) + TcpField.TD_MAX_ACK]!) return 0;
     // The RST right after our last data segment in the same direction.
     if (u8[b0 + TcpField.LAST_INDEX]! === TcpIndex.ACK && u8[b0 + TcpField.LAST_DIR]! === dir && seq === u32[cw + TcpField.LAST_END]!) return 0;
@@ -193,7 +193,7 @@ function rstDisposition(t: ConnTable, s: number, dir: number, oldState: number, 
   const li = u8[b0 + TcpField.LAST_INDEX]!;
   const status = t.status(s);
   if (
-    (((status & Status.SEEN_REPLY) !== 0 && li === TcpIndex.SYN) || ((status & Status.ASSURED) === 0 && li === TcpIndex.ACK)) &&
+    (((status & StatusBit.SEEN_REPLY) !== 0 && li === TcpIndex.SYN) || ((status & StatusBit.ASSURED) === 0 && li === TcpIndex.ACK)) &&
     p.ack === u32[cw + TcpField.LAST_END]!
   ) {
     // RST answering a SYN or ACK we let through untracked: skip the window check.
@@ -216,7 +216,7 @@ function packet(t: ConnTable, s: number, dir: number, p: ParsedPacket, cfg: Engi
   const cb = connBytes(s);
   const now = p.time[0]!;
   const flags = p.tcpFlags;
-  if (!tcpFlagsValid(flags)) return Reason.BAD_TCP_FLAGS;
+  if (!tcpFlagsValid(flags)) return ReasonCode.BAD_TCP_FLAGS;
   const index = indexOf(flags);
   let oldState: number = t.protoState(s);
   let newState: number = transition(dir, index, oldState);
@@ -229,7 +229,7 @@ function packet(t: ConnTable, s: number, dir: number, p: ParsedPacket, cfg: Engi
       ((u8[dirBytes(s, 0) + TcpField.TD_FLAGS]! | u8[dirBytes(s, 1) + TcpField.TD_FLAGS]!) & F_CLOSE_INIT) !== 0 ||
       (u8[b0 + TcpField.LAST_DIR]! === dir && u8[b0 + TcpField.LAST_INDEX]! === TcpIndex.RST)
     ) {
-      return TRACK_REOPEN;
+      return TrackResult.REOPEN;
     }
     // Otherwise it is let through untracked, like the ignored packets.
     newState = Transition.IGNORE;
@@ -242,13 +242,13 @@ function packet(t: ConnTable, s: number, dir: number, p: ParsedPacket, cfg: Engi
       resyncOnSynAck(t, s, dir);
     } else {
       noteIgnored(t, s, dir, index, oldState, p);
-      return TRACK_OK;
+      return TrackResult.OK;
     }
   }
 
   switch (newState) {
     case Transition.INVALID:
-      return Reason.TCP_INVALID_STATE;
+      return ReasonCode.TCP_INVALID_STATE;
     case TcpState.TIME_WAIT:
       if (
         oldState === TcpState.LAST_ACK &&
@@ -259,7 +259,7 @@ function packet(t: ConnTable, s: number, dir: number, p: ParsedPacket, cfg: Engi
       ) {
         // The challenge ACK we expected: accept it, change nothing.
         u8[cb + TcpField.LAST_FLAGS] = u8[cb + TcpField.LAST_FLAGS]! & ~TcpWindowFlag.EXP_CHALLENGE_ACK;
-        return TRACK_OK;
+        return TrackResult.OK;
       }
       break;
     case TcpState.SYN_SENT2:
@@ -283,9 +283,9 @@ function packet(t: ConnTable, s: number, dir: number, p: ParsedPacket, cfg: Engi
 
   if (checkWindow) {
     // The receiver's data may have been shifted by a NAT rewrite: its acknowledgements are compared unshifted.
-    const ackOffset = (t.status(s) & Status.SEQ_ADJUST) !== 0 ? seqOffset(t, s, dir ^ 1, (p.ack - 1) >>> 0) : 0;
+    const ackOffset = (t.status(s) & StatusBit.SEQ_ADJUST) !== 0 ? seqOffset(t, s, dir ^ 1, (p.ack - 1) >>> 0) : 0;
     const w = inWindow(t, s, dir, index, p, cfg, ackOffset);
-    if (w === WindowCheck.WIN_IGNORE) return TRACK_OK;
+    if (w === WindowCheck.WIN_IGNORE) return TrackResult.OK;
     if (w > 0) {
       shortenOnInvalid(t, s, dir, index, now, cfg);
       return w;
@@ -310,26 +310,26 @@ function packet(t: ConnTable, s: number, dir: number, p: ParsedPacket, cfg: Engi
   } else timeout = base;
 
   const status = t.status(s);
-  if ((status & Status.SEEN_REPLY) === 0) {
+  if ((status & StatusBit.SEEN_REPLY) === 0) {
     // Only a RST came back (or the originator aborted): no connection to keep.
     if ((flags & TcpBit.RST) !== 0) {
       t.setExpires(s, now + timeout);
-      return TRACK_KILL;
+      return TrackResult.KILL;
     }
     // A retransmitted SYN must not keep the entry alive forever.
-    if (index === TcpIndex.SYN && oldState === TcpState.SYN_SENT) return TRACK_OK;
+    if (index === TcpIndex.SYN && oldState === TcpState.SYN_SENT) return TrackResult.OK;
     // A one-sided pickup must not get the long ESTABLISHED timeout.
     if (newState === TcpState.ESTABLISHED && timeout > to.tcpUnacknowledged) timeout = to.tcpUnacknowledged;
   } else if (
-    (status & Status.ASSURED) === 0 &&
+    (status & StatusBit.ASSURED) === 0 &&
     (oldState === TcpState.SYN_RECV || oldState === TcpState.ESTABLISHED) &&
     newState === TcpState.ESTABLISHED
   ) {
     // An in-window ACK completing the handshake, or both sides of a pickup heard.
-    t.setStatus(s, status | Status.ASSURED);
+    t.setStatus(s, status | StatusBit.ASSURED);
   }
   t.setExpires(s, now + timeout);
-  return TRACK_OK;
+  return TrackResult.OK;
 }
 
 /** The TCP tracker, for protocol 6. */
@@ -340,8 +340,8 @@ export const tcpTracker: ProtocolTracker = {
   minHeaderLength: 20,
   decode: decodeTcp,
   decodeQuoted: decodeQuotedPorts,
-  classify: () => PacketKind.TRACK,
-  quotable: () => Reason.NONE,
+  classify: () => PacketKindCode.TRACK,
+  quotable: () => ReasonCode.NONE,
   invert: invertPorts,
   invertKeys: invertPortKeys,
   natRewrite: portRewrite(PortChecksum.TCP),

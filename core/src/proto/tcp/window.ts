@@ -1,5 +1,5 @@
 import type { EngineConfig } from "../../config.js";
-import { Reason, Status } from "../../constants.js";
+import { ReasonCode, StatusBit } from "../../constants.js";
 import type { ParsedPacket } from "../../packet/parsed-packet.js";
 import type { ConnTable } from "../../table/conn-table.js";
 import { connBytes, connHalves, connWords, dirBytes, dirWords, TcpField } from "./record.js";
@@ -12,7 +12,6 @@ import { TcpIndex, TcpState, TcpWindowFlag, after, before, segmentEnd, TcpBit } 
  * with window scaling and SACK.
  */
 
-
 export enum WindowCheck {
   /** Smallest ACK window checked below the receiver's end (Linux's MAXACKWINCONST). */
   MIN_ACK_WINDOW = 66000,
@@ -20,7 +19,6 @@ export enum WindowCheck {
   WIN_ACCEPT = 0,
   WIN_IGNORE = -1,
 }
-
 
 /**
  * Window scale and SACK-permitted of a SYN into direction `d`, as
@@ -189,10 +187,10 @@ export function inWindow(t: ConnTable, s: number, dir: number, index: number, p:
       u8[sb + TcpField.TD_FLAGS] = u8[sb + TcpField.TD_FLAGS]! | TcpWindowFlag.DATA_UNACKNOWLEDGED;
       return outOfWindow(t, s, dir, cfg, WindowCheck.WIN_IGNORE);
     }
-    return outOfWindow(t, s, dir, cfg, Reason.TCP_SEQ_OVER_WINDOW);
+    return outOfWindow(t, s, dir, cfg, ReasonCode.TCP_SEQ_OVER_WINDOW);
   }
   // III. No acknowledging data the other side has not sent.
-  if (!before(sack, receiverEnd + 1)) return outOfWindow(t, s, dir, cfg, Reason.TCP_ACK_OVER_WINDOW);
+  if (!before(sack, receiverEnd + 1)) return outOfWindow(t, s, dir, cfg, ReasonCode.TCP_ACK_OVER_WINDOW);
   // II. Data entirely below the window: an old retransmission, let it pass untracked.
   if (receiverMaxWin !== 0 && !after(end, senderEnd - receiverMaxWin - 1)) return outOfWindow(t, s, dir, cfg, WindowCheck.WIN_IGNORE);
   // IV. An ACK far below: a very delayed segment, let it pass untracked.
@@ -263,7 +261,7 @@ export function resetDirection(t: ConnTable, s: number, d: number): void {
  * holding the entry for days (nf_tcp_handle_invalid).
  */
 export function shortenOnInvalid(t: ConnTable, s: number, dir: number, index: number, now: number, cfg: EngineConfig): void {
-  if ((t.status(s) & Status.ASSURED) === 0) return;
+  if ((t.status(s) & StatusBit.ASSURED) === 0) return;
   if (index !== TcpIndex.RST && index !== TcpIndex.FIN) return;
   const b0 = dirBytes(s, 0);
   const li = t.u8[b0 + TcpField.LAST_INDEX]!;
