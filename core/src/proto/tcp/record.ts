@@ -4,7 +4,7 @@ import { Layout } from "../../table/layout.js";
  * TCP's fields in the connection record's tracker-private areas, with the
  * names of Linux's `struct ip_ct_tcp` / `ip_ct_tcp_state`.
  *
- * A field is read as `view[base + FIELD]`: the base functions below give
+ * A field is read as `view[base + TcpField.X]`: the base functions below give
  * the index of a direction's (or the connection's) area in a view, and the
  * constants name the fields in it. The tracker computes each base once per
  * packet, so a field access is one indexed load with no call: window
@@ -33,6 +33,7 @@ export function connBytes(s: number): number {
   return (s << 7) + Layout.SHARED_PRIVATE_BYTE;
 }
 
+/** The fields, as an enum: the bundler writes each use as its number (see `table/layout.ts`). */
 export enum TcpField {
   // Per direction, words (u32 at dirWords): td_end, td_maxend, td_maxwin, td_maxack.
   TD_END = 0,
