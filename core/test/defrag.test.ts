@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { DEFAULT_FRAGMENT_OPTIONS, type FragmentOptions } from "../src/config.js";
 import { Reason } from "../src/constants.js";
 import { decodePacket } from "../src/packet/decode.js";
-import { DEFRAG_DONE, DEFRAG_HELD, Defragmenter, FRAGMENT_OVERHEAD, QUEUE_OVERHEAD } from "../src/packet/defrag.js";
+import { DefragResult, Defragmenter, FRAGMENT_OVERHEAD, QUEUE_OVERHEAD } from "../src/packet/defrag.js";
 import { ParsedPacket } from "../src/packet/parsed-packet.js";
 
 function decoded(b: Uint8Array): ParsedPacket {
@@ -49,7 +49,7 @@ describe("Defragmenter: IPv4", () => {
     const frags = fragments(dg, { mtu: 300 });
     expect(frags.length).toBe(4);
     const d = defrag();
-    expect(pushAll(d, frags)).toEqual([DEFRAG_HELD, DEFRAG_HELD, DEFRAG_HELD, DEFRAG_DONE]);
+    expect(pushAll(d, frags)).toEqual([DefragResult.DEFRAG_HELD, DefragResult.DEFRAG_HELD, DefragResult.DEFRAG_HELD, DefragResult.DEFRAG_DONE]);
     expect(d.datagram).toEqual(dg);
     expect(d.pending).toBe(0);
     expect(d.heldBytes).toBe(0);
@@ -67,8 +67,8 @@ describe("Defragmenter: IPv4", () => {
     for (const order of orders) {
       const d = defrag();
       const results = pushAll(d, order.map((i) => frags[i]!));
-      expect(results.slice(0, -1).every((r) => r === DEFRAG_HELD)).toBe(true);
-      expect(results.at(-1)).toBe(DEFRAG_DONE);
+      expect(results.slice(0, -1).every((r) => r === DefragResult.DEFRAG_HELD)).toBe(true);
+      expect(results.at(-1)).toBe(DefragResult.DEFRAG_DONE);
       expect(d.datagram).toEqual(dg);
     }
   });
@@ -77,7 +77,7 @@ describe("Defragmenter: IPv4", () => {
     const dg = tcp({ src: "192.0.2.1", dst: "198.51.100.7", ttl: 9, id: 0x1234, sport: 1234, dport: 80, flags: "PA", seq: 77, ack: 99, payload: payloadOf(700) });
     const d = defrag();
     const results = pushAll(d, fragments(dg, { mtu: 200 }).reverse());
-    expect(results.at(-1)).toBe(DEFRAG_DONE);
+    expect(results.at(-1)).toBe(DefragResult.DEFRAG_DONE);
     const a = decoded(dg);
     const b = decoded(d.datagram);
     for (const k of ["family", "protocol", "sport", "dport", "seq", "ack", "tcpFlags", "ttl", "l4Offset", "payloadOffset", "payloadLength", "fragment"] as const) {
@@ -94,14 +94,14 @@ describe("Defragmenter: IPv4", () => {
     expect(frags[0]![0]! & 0x0f).toBe(10);
     expect(frags[1]![0]! & 0x0f).toBe(6);
     const d = defrag();
-    expect(pushAll(d, [frags[2]!, frags[1]!, frags[3]!, frags[0]!]).at(-1)).toBe(DEFRAG_DONE);
+    expect(pushAll(d, [frags[2]!, frags[1]!, frags[3]!, frags[0]!]).at(-1)).toBe(DefragResult.DEFRAG_DONE);
     expect(d.datagram).toEqual(dg);
   });
 
   it("keeps DF when the fragments carry it, and clears MF and the offset", () => {
     const dg = udp4(300, 9, { df: true });
     const d = defrag();
-    expect(pushAll(d, fragments(dg, { mtu: 100 })).at(-1)).toBe(DEFRAG_DONE);
+    expect(pushAll(d, fragments(dg, { mtu: 100 })).at(-1)).toBe(DefragResult.DEFRAG_DONE);
     expect(d.datagram).toEqual(dg);
     expect(d.datagram[6]).toBe(0x40);
   });
@@ -110,9 +110,9 @@ describe("Defragmenter: IPv4", () => {
     const dg = udp4(100);
     const d = defrag();
     // 13 data bytes with MF: only 8 are kept.
-    expect(d.push(decoded(fragment(dg, { offset: 0, length: 13, mf: true })), 0, 0)).toBe(DEFRAG_HELD);
+    expect(d.push(decoded(fragment(dg, { offset: 0, length: 13, mf: true })), 0, 0)).toBe(DefragResult.DEFRAG_HELD);
     expect(d.heldBytes).toBe(QUEUE_OVERHEAD + 20 + 8 + FRAGMENT_OVERHEAD);
-    expect(d.push(decoded(fragment(dg, { offset: 8, length: 100 })), 0, 0)).toBe(DEFRAG_DONE);
+    expect(d.push(decoded(fragment(dg, { offset: 8, length: 100 })), 0, 0)).toBe(DefragResult.DEFRAG_DONE);
     expect(d.datagram).toEqual(dg);
   });
 
@@ -120,9 +120,9 @@ describe("Defragmenter: IPv4", () => {
     const dg = udp4(500);
     const frags = fragments(dg, { mtu: 200 });
     const d = defrag();
-    expect(pushAll(d, [frags[1]!, frags[1]!, frags[0]!, frags[0]!])).toEqual([DEFRAG_HELD, DEFRAG_HELD, DEFRAG_HELD, DEFRAG_HELD]);
+    expect(pushAll(d, [frags[1]!, frags[1]!, frags[0]!, frags[0]!])).toEqual([DefragResult.DEFRAG_HELD, DefragResult.DEFRAG_HELD, DefragResult.DEFRAG_HELD, DefragResult.DEFRAG_HELD]);
     expect(d.stats.duplicates).toBe(2);
-    expect(d.push(decoded(frags[2]!), 0, 0)).toBe(DEFRAG_DONE);
+    expect(d.push(decoded(frags[2]!), 0, 0)).toBe(DefragResult.DEFRAG_DONE);
     expect(d.datagram).toEqual(dg);
     expect(d.stats.overlaps).toBe(0);
   });
@@ -132,9 +132,9 @@ describe("Defragmenter: IPv4", () => {
     const d = defrag();
     pushAll(d, [fragment(dg, { offset: 0, length: 16 }), fragment(dg, { offset: 16, length: 16 })]);
     // [8, 24) lies inside the run [0, 32) built from two adjacent fragments.
-    expect(d.push(decoded(fragment(dg, { offset: 8, length: 16 })), 0, 0)).toBe(DEFRAG_HELD);
+    expect(d.push(decoded(fragment(dg, { offset: 8, length: 16 })), 0, 0)).toBe(DefragResult.DEFRAG_HELD);
     expect(d.stats.duplicates).toBe(1);
-    expect(d.push(decoded(fragment(dg, { offset: 32, length: 76 })), 0, 0)).toBe(DEFRAG_DONE);
+    expect(d.push(decoded(fragment(dg, { offset: 32, length: 76 })), 0, 0)).toBe(DefragResult.DEFRAG_DONE);
     expect(d.datagram).toEqual(dg);
 
     // The same fragments out of order are two separate nodes: [8, 24) now overlaps.
@@ -146,22 +146,22 @@ describe("Defragmenter: IPv4", () => {
   it("discards the whole datagram on an overlap", () => {
     const dg = udp4(200);
     const d = defrag();
-    expect(d.push(decoded(fragment(dg, { offset: 0, length: 64 })), 0, 0)).toBe(DEFRAG_HELD);
+    expect(d.push(decoded(fragment(dg, { offset: 0, length: 64 })), 0, 0)).toBe(DefragResult.DEFRAG_HELD);
     expect(d.push(decoded(fragment(dg, { offset: 32, length: 64 })), 0, 0)).toBe(Reason.FRAGMENT_OVERLAP);
     expect(d.pending).toBe(0);
     expect(d.heldBytes).toBe(0);
     expect(d.stats.overlaps).toBe(1);
     // What follows starts a new datagram that lacks its first part.
-    expect(d.push(decoded(fragment(dg, { offset: 96, length: 112 })), 0, 0)).toBe(DEFRAG_HELD);
-    expect(d.push(decoded(fragment(dg, { offset: 64, length: 32 })), 0, 0)).toBe(DEFRAG_HELD);
+    expect(d.push(decoded(fragment(dg, { offset: 96, length: 112 })), 0, 0)).toBe(DefragResult.DEFRAG_HELD);
+    expect(d.push(decoded(fragment(dg, { offset: 64, length: 32 })), 0, 0)).toBe(DefragResult.DEFRAG_HELD);
     expect(d.pending).toBe(1);
   });
 
   it("detects overlaps with fragments before the last one", () => {
     const dg = udp4(200);
     const d = defrag();
-    expect(d.push(decoded(fragment(dg, { offset: 160, length: 48 })), 0, 0)).toBe(DEFRAG_HELD);
-    expect(d.push(decoded(fragment(dg, { offset: 0, length: 64 })), 0, 0)).toBe(DEFRAG_HELD);
+    expect(d.push(decoded(fragment(dg, { offset: 160, length: 48 })), 0, 0)).toBe(DefragResult.DEFRAG_HELD);
+    expect(d.push(decoded(fragment(dg, { offset: 0, length: 64 })), 0, 0)).toBe(DefragResult.DEFRAG_HELD);
     expect(d.push(decoded(fragment(dg, { offset: 56, length: 16 })), 0, 0)).toBe(Reason.FRAGMENT_OVERLAP);
     // A fragment spanning two held ones overlaps both.
     pushAll(d, [fragment(dg, { offset: 160, length: 48 }), fragment(dg, { offset: 0, length: 64 }), fragment(dg, { offset: 64, length: 32 })]);
@@ -171,11 +171,11 @@ describe("Defragmenter: IPv4", () => {
   it("discards the datagram when the last fragments disagree on the length", () => {
     const dg = udp4(200);
     const d = defrag();
-    expect(d.push(decoded(fragment(dg, { offset: 160, length: 48 })), 0, 0)).toBe(DEFRAG_HELD);
+    expect(d.push(decoded(fragment(dg, { offset: 160, length: 48 })), 0, 0)).toBe(DefragResult.DEFRAG_HELD);
     expect(d.push(decoded(fragment(dg, { offset: 80, length: 40, mf: false })), 0, 0)).toBe(Reason.BAD_FRAGMENT);
     expect(d.pending).toBe(0);
     // Data beyond a known end.
-    expect(d.push(decoded(fragment(dg, { offset: 80, length: 40, mf: false })), 0, 0)).toBe(DEFRAG_HELD);
+    expect(d.push(decoded(fragment(dg, { offset: 80, length: 40, mf: false })), 0, 0)).toBe(DefragResult.DEFRAG_HELD);
     expect(d.push(decoded(fragment(dg, { offset: 120, length: 48, mf: true })), 0, 0)).toBe(Reason.BAD_FRAGMENT);
     expect(d.pending).toBe(0);
     expect(d.stats.invalid).toBe(2);
@@ -188,15 +188,15 @@ describe("Defragmenter: IPv4", () => {
     const fa = fragments(a, { mtu: 84 });
     const fb = fragments(b, { mtu: 84 });
     expect([fa.length, fb.length]).toEqual([2, 2]);
-    expect(d.push(decoded(fa[0]!), 0, 0)).toBe(DEFRAG_HELD);
-    expect(d.push(decoded(fb[1]!), 0, 0)).toBe(DEFRAG_HELD);
-    expect(d.push(decoded(fa[1]!), 7, 0)).toBe(DEFRAG_HELD); // other zone
+    expect(d.push(decoded(fa[0]!), 0, 0)).toBe(DefragResult.DEFRAG_HELD);
+    expect(d.push(decoded(fb[1]!), 0, 0)).toBe(DefragResult.DEFRAG_HELD);
+    expect(d.push(decoded(fa[1]!), 7, 0)).toBe(DefragResult.DEFRAG_HELD); // other zone
     expect(d.pending).toBe(3);
-    expect(d.push(decoded(fa[1]!), 0, 0)).toBe(DEFRAG_DONE);
+    expect(d.push(decoded(fa[1]!), 0, 0)).toBe(DefragResult.DEFRAG_DONE);
     expect(d.datagram).toEqual(a);
-    expect(d.push(decoded(fb[0]!), 0, 0)).toBe(DEFRAG_DONE);
+    expect(d.push(decoded(fb[0]!), 0, 0)).toBe(DefragResult.DEFRAG_DONE);
     expect(d.datagram).toEqual(b);
-    expect(d.push(decoded(fa[0]!), 7, 0)).toBe(DEFRAG_DONE);
+    expect(d.push(decoded(fa[0]!), 7, 0)).toBe(DefragResult.DEFRAG_DONE);
     expect(d.datagram).toEqual(a);
   });
 
@@ -208,14 +208,14 @@ describe("Defragmenter: IPv4", () => {
     expect(d.pending).toBe(0);
     // A non-last fragment is first cut to a multiple of 8: 65504 + 14 becomes 65504 + 8, which fits.
     const near = ipv4({ ...V4, id: 5, protocol: 17, fragOffset: 65504, mf: true, payload: payloadOf(14) });
-    expect(d.push(decoded(near), 0, 0)).toBe(DEFRAG_HELD);
+    expect(d.push(decoded(near), 0, 0)).toBe(DefragResult.DEFRAG_HELD);
     expect(d.heldBytes).toBe(QUEUE_OVERHEAD + 8 + FRAGMENT_OVERHEAD);
     d.clear();
     // Within 65535 - 20 for the data, but the first fragment's 60-byte header makes the total 65560.
     const opts = new Uint8Array(40).fill(1);
     const first = ipv4({ ...V4, id: 6, protocol: 17, mf: true, ipOptions: opts, payload: payloadOf(1480) });
     const last = ipv4({ ...V4, id: 6, protocol: 17, fragOffset: 1480, payload: payloadOf(65500 - 1480) });
-    expect(d.push(decoded(last), 0, 0)).toBe(DEFRAG_HELD);
+    expect(d.push(decoded(last), 0, 0)).toBe(DefragResult.DEFRAG_HELD);
     expect(d.push(decoded(first), 0, 0)).toBe(Reason.BAD_FRAGMENT);
     expect(d.pending).toBe(0);
     expect(d.heldBytes).toBe(0);
@@ -225,7 +225,7 @@ describe("Defragmenter: IPv4", () => {
     const dg = udp4(65535 - 28);
     const d = defrag();
     const results = pushAll(d, fragments(dg, { mtu: 1500 }));
-    expect(results.at(-1)).toBe(DEFRAG_DONE);
+    expect(results.at(-1)).toBe(DefragResult.DEFRAG_DONE);
     expect(d.datagram).toEqual(dg);
   });
 
@@ -238,9 +238,9 @@ describe("Defragmenter: IPv4", () => {
     ];
     const d = defrag();
     expect(pushAll(d, withTos(0, 2)).at(-1)).toBe(Reason.BAD_FRAGMENT);
-    expect(pushAll(d, withTos(2, 3)).at(-1)).toBe(DEFRAG_DONE);
+    expect(pushAll(d, withTos(2, 3)).at(-1)).toBe(DefragResult.DEFRAG_DONE);
     expect(d.datagram[1]).toBe(3);
-    expect(pushAll(d, withTos(0xb8 | 1, 0xb8 | 2)).at(-1)).toBe(DEFRAG_DONE);
+    expect(pushAll(d, withTos(0xb8 | 1, 0xb8 | 2)).at(-1)).toBe(DefragResult.DEFRAG_DONE);
     expect(d.datagram[1]).toBe(0xb8 | 1);
   });
 
@@ -273,11 +273,11 @@ describe("Defragmenter: IPv4", () => {
     const p = new ParsedPacket();
     buf.set(frags[0]!, 100);
     expect(decodePacket(buf, 100, frags[0]!.length, p)).toBe(Reason.NONE);
-    expect(d.push(p, 0, 0)).toBe(DEFRAG_HELD);
+    expect(d.push(p, 0, 0)).toBe(DefragResult.DEFRAG_HELD);
     buf.fill(0xee);
     buf.set(frags[1]!, 7);
     expect(decodePacket(buf, 7, frags[1]!.length, p)).toBe(Reason.NONE);
-    expect(d.push(p, 0, 0)).toBe(DEFRAG_DONE);
+    expect(d.push(p, 0, 0)).toBe(DefragResult.DEFRAG_DONE);
     expect(d.datagram).toEqual(dg);
   });
 });
@@ -288,7 +288,7 @@ describe("Defragmenter: IPv6", () => {
     const frags = fragments(dg, { mtu: 500, id: 0xabcdef01 });
     expect(frags.length).toBe(3);
     const d = defrag();
-    expect(pushAll(d, [frags[2]!, frags[0]!, frags[1]!])).toEqual([DEFRAG_HELD, DEFRAG_HELD, DEFRAG_DONE]);
+    expect(pushAll(d, [frags[2]!, frags[0]!, frags[1]!])).toEqual([DefragResult.DEFRAG_HELD, DefragResult.DEFRAG_HELD, DefragResult.DEFRAG_DONE]);
     expect(d.datagram).toEqual(dg);
     const p = decoded(d.datagram);
     expect(p.fragment).toBe(false);
@@ -318,7 +318,7 @@ describe("Defragmenter: IPv6", () => {
     expect(f1.fragHeaderOffset).toBe(40 + 8 + 8 + 24);
     expect(f1.prevNextHeaderOffset).toBe(40 + 8 + 8);
     const d = defrag();
-    expect(pushAll(d, frags.slice().reverse()).at(-1)).toBe(DEFRAG_DONE);
+    expect(pushAll(d, frags.slice().reverse()).at(-1)).toBe(DefragResult.DEFRAG_DONE);
     expect(d.datagram).toEqual(dg);
     const p = decoded(d.datagram);
     expect(p.protocol).toBe(6);
@@ -331,14 +331,14 @@ describe("Defragmenter: IPv6", () => {
     const frags = fragments(dg, { mtu: 200 });
     expect(decoded(frags[0]!).prevNextHeaderOffset).toBe(40);
     const d = defrag();
-    expect(pushAll(d, frags).at(-1)).toBe(DEFRAG_DONE);
+    expect(pushAll(d, frags).at(-1)).toBe(DefragResult.DEFRAG_DONE);
     expect(d.datagram).toEqual(dg);
   });
 
   it("discards the datagram on an overlap (RFC 5722)", () => {
     const dg = udp6(300);
     const d = defrag();
-    expect(d.push(decoded(fragment(dg, { offset: 0, length: 128, id: ID6 })), 0, 0)).toBe(DEFRAG_HELD);
+    expect(d.push(decoded(fragment(dg, { offset: 0, length: 128, id: ID6 })), 0, 0)).toBe(DefragResult.DEFRAG_HELD);
     expect(d.push(decoded(fragment(dg, { offset: 120, length: 64, id: ID6 })), 0, 0)).toBe(Reason.FRAGMENT_OVERLAP);
     expect(d.pending).toBe(0);
     expect(d.stats.overlaps).toBe(1);
@@ -347,7 +347,7 @@ describe("Defragmenter: IPv6", () => {
   it("discards the datagram when a non-last fragment is not a multiple of 8", () => {
     const dg = udp6(300);
     const d = defrag();
-    expect(d.push(decoded(fragment(dg, { offset: 64, length: 64, id: ID6 })), 0, 0)).toBe(DEFRAG_HELD);
+    expect(d.push(decoded(fragment(dg, { offset: 64, length: 64, id: ID6 })), 0, 0)).toBe(DefragResult.DEFRAG_HELD);
     expect(d.push(decoded(fragment(dg, { offset: 0, length: 60, mf: true, id: ID6 })), 0, 0)).toBe(Reason.BAD_FRAGMENT);
     expect(d.pending).toBe(0);
   });
@@ -355,15 +355,15 @@ describe("Defragmenter: IPv6", () => {
   it("drops a bad fragment alone where Linux keeps the queue", () => {
     const dg = udp6(300);
     const d = defrag();
-    expect(d.push(decoded(fragment(dg, { offset: 64, length: 64, id: ID6 })), 0, 0)).toBe(DEFRAG_HELD);
+    expect(d.push(decoded(fragment(dg, { offset: 64, length: 64, id: ID6 })), 0, 0)).toBe(DefragResult.DEFRAG_HELD);
     // Reaching past 65535.
     const far = ipv6({ extensionHeaders: [{ type: "fragment", offset: 65528, id: ID6 }], src: "fd00:1::2", dst: "fd00:2::3", nextHeader: 17, payload: payloadOf(16) });
     expect(d.push(decoded(far), 0, 0)).toBe(Reason.BAD_FRAGMENT);
     // Last fragments disagreeing.
-    expect(d.push(decoded(fragment(dg, { offset: 128, length: 180, id: ID6 })), 0, 0)).toBe(DEFRAG_HELD);
+    expect(d.push(decoded(fragment(dg, { offset: 128, length: 180, id: ID6 })), 0, 0)).toBe(DefragResult.DEFRAG_HELD);
     expect(d.push(decoded(fragment(dg, { offset: 128, length: 100, mf: false, id: ID6 })), 0, 0)).toBe(Reason.BAD_FRAGMENT);
     expect(d.pending).toBe(1);
-    expect(d.push(decoded(fragment(dg, { offset: 0, length: 64, id: ID6 })), 0, 0)).toBe(DEFRAG_DONE);
+    expect(d.push(decoded(fragment(dg, { offset: 0, length: 64, id: ID6 })), 0, 0)).toBe(DefragResult.DEFRAG_DONE);
     expect(d.datagram).toEqual(dg);
   });
 
@@ -371,7 +371,7 @@ describe("Defragmenter: IPv6", () => {
     const dg = tcp({ ...V6, sport: 40000, dport: 80, seq: 1000, flags: "A", ack: 5, payload: payloadOf(100) });
     const d = defrag();
     expect(d.push(decoded(fragment(dg, { offset: 0, length: 16, mf: true, id: ID6 })), 0, 0)).toBe(Reason.BAD_FRAGMENT);
-    expect(d.push(decoded(fragment(dg, { offset: 0, length: 24, mf: true, id: ID6 })), 0, 0)).toBe(DEFRAG_HELD);
+    expect(d.push(decoded(fragment(dg, { offset: 0, length: 24, mf: true, id: ID6 })), 0, 0)).toBe(DefragResult.DEFRAG_HELD);
   });
 
   it("rejects a datagram whose payload would exceed 65535 bytes", () => {
@@ -382,7 +382,7 @@ describe("Defragmenter: IPv6", () => {
     const last = ipv6({ ...V6, extensionHeaders: [{ type: "fragment", offset: 64, id: ID6 }], nextHeader: 17, payload: payloadOf(65528 - 64 - 8) });
     const d = defrag();
     expect(unfrag).toBe(40 + 1024);
-    expect(d.push(decoded(first), 0, 0)).toBe(DEFRAG_HELD);
+    expect(d.push(decoded(first), 0, 0)).toBe(DefragResult.DEFRAG_HELD);
     expect(d.push(decoded(last), 0, 0)).toBe(Reason.BAD_FRAGMENT);
     expect(d.pending).toBe(0);
   });
@@ -392,7 +392,7 @@ describe("Defragmenter: time and limits", () => {
   it("expires a datagram 30 s after its first fragment", () => {
     const frags = fragments(udp4(300), { mtu: 200 });
     const d = defrag();
-    expect(d.push(decoded(frags[0]!), 0, 100)).toBe(DEFRAG_HELD);
+    expect(d.push(decoded(frags[0]!), 0, 100)).toBe(DefragResult.DEFRAG_HELD);
     expect(d.expire(129.9)).toBe(0);
     expect(d.pending).toBe(1);
     expect(d.expire(130)).toBe(1);
@@ -404,10 +404,10 @@ describe("Defragmenter: time and limits", () => {
   it("does not restart the timer on later fragments, and push expires on its own", () => {
     const frags = fragments(udp4(500), { mtu: 200 });
     const d = defrag({ timeout: 10 });
-    expect(d.push(decoded(frags[0]!), 0, 0)).toBe(DEFRAG_HELD);
-    expect(d.push(decoded(frags[1]!), 0, 9)).toBe(DEFRAG_HELD);
+    expect(d.push(decoded(frags[0]!), 0, 0)).toBe(DefragResult.DEFRAG_HELD);
+    expect(d.push(decoded(frags[1]!), 0, 9)).toBe(DefragResult.DEFRAG_HELD);
     // At 10 s the queue is gone: the last fragment starts a new one.
-    expect(d.push(decoded(frags[2]!), 0, 10)).toBe(DEFRAG_HELD);
+    expect(d.push(decoded(frags[2]!), 0, 10)).toBe(DefragResult.DEFRAG_HELD);
     expect(d.stats.timedOut).toBe(1);
     expect(d.pending).toBe(1);
   });
@@ -429,13 +429,13 @@ describe("Defragmenter: time and limits", () => {
     d.push(decoded(a[0]!), 0, 1);
     d.push(decoded(b[0]!), 0, 2);
     d.push(decoded(a[0]!), 0, 3); // a duplicate neither renews nor grows anything
-    expect(d.push(decoded(c[0]!), 0, 4)).toBe(DEFRAG_HELD);
+    expect(d.push(decoded(c[0]!), 0, 4)).toBe(DefragResult.DEFRAG_HELD);
     expect(d.pending).toBe(2);
     expect(d.stats.evicted).toBe(1);
     // a was the oldest: its last fragment starts over; b and c complete.
-    expect(d.push(decoded(b[1]!), 0, 5)).toBe(DEFRAG_DONE);
-    expect(d.push(decoded(c[1]!), 0, 5)).toBe(DEFRAG_DONE);
-    expect(d.push(decoded(a[1]!), 0, 5)).toBe(DEFRAG_HELD);
+    expect(d.push(decoded(b[1]!), 0, 5)).toBe(DefragResult.DEFRAG_DONE);
+    expect(d.push(decoded(c[1]!), 0, 5)).toBe(DefragResult.DEFRAG_DONE);
+    expect(d.push(decoded(a[1]!), 0, 5)).toBe(DefragResult.DEFRAG_HELD);
   });
 
   it("evicts the oldest datagrams to stay within maxBytes", () => {
@@ -447,21 +447,21 @@ describe("Defragmenter: time and limits", () => {
     d.push(decoded(a[0]!), 0, 0);
     d.push(decoded(b[0]!), 0, 0);
     expect(d.heldBytes).toBe(2 * cost);
-    expect(d.push(decoded(c[0]!), 0, 0)).toBe(DEFRAG_HELD);
+    expect(d.push(decoded(c[0]!), 0, 0)).toBe(DefragResult.DEFRAG_HELD);
     expect(d.heldBytes).toBe(2 * cost);
     expect(d.stats.evicted).toBe(1);
     // Growing b evicts the oldest queue other than b: c, now that a is gone.
-    expect(d.push(decoded(b[1]!), 0, 0)).toBe(DEFRAG_HELD);
+    expect(d.push(decoded(b[1]!), 0, 0)).toBe(DefragResult.DEFRAG_HELD);
     expect(d.stats.evicted).toBe(2);
     expect(d.pending).toBe(1);
-    expect(d.push(decoded(b[2]!), 0, 0)).toBe(DEFRAG_DONE);
+    expect(d.push(decoded(b[2]!), 0, 0)).toBe(DefragResult.DEFRAG_DONE);
     expect(d.datagram).toEqual(udp4(400, 2));
   });
 
   it("refuses a datagram that cannot fit at all", () => {
     const frags = fragments(udp4(1000), { mtu: 600 });
     const d = defrag({ maxBytes: QUEUE_OVERHEAD + 2 * FRAGMENT_OVERHEAD + 700 });
-    expect(d.push(decoded(frags[0]!), 0, 0)).toBe(DEFRAG_HELD);
+    expect(d.push(decoded(frags[0]!), 0, 0)).toBe(DefragResult.DEFRAG_HELD);
     expect(d.push(decoded(frags[1]!), 0, 0)).toBe(Reason.FRAGMENT_LIMIT);
     expect(d.pending).toBe(0);
     expect(d.heldBytes).toBe(0);
@@ -515,11 +515,11 @@ describe("Defragmenter: properties", () => {
             if (decodePacket(b, 0, b.length, p) !== Reason.NONE || !p.fragment) continue;
             const r = d.push(p, f.zone, now);
             expect(typeof r).toBe("number");
-            expect([DEFRAG_HELD, DEFRAG_DONE, Reason.BAD_FRAGMENT, Reason.FRAGMENT_OVERLAP, Reason.FRAGMENT_LIMIT]).toContain(r);
+            expect([DefragResult.DEFRAG_HELD, DefragResult.DEFRAG_DONE, Reason.BAD_FRAGMENT, Reason.FRAGMENT_OVERLAP, Reason.FRAGMENT_LIMIT]).toContain(r);
             expect(d.heldBytes).toBeLessThanOrEqual(maxBytes);
             expect(d.heldBytes).toBeGreaterThanOrEqual(0);
             expect(d.pending).toBeLessThanOrEqual(maxDatagrams);
-            if (r === DEFRAG_DONE) {
+            if (r === DefragResult.DEFRAG_DONE) {
               const q = new ParsedPacket();
               expect(d.datagram.length).toBeLessThanOrEqual(65535 + 40);
               const dr = decodePacket(d.datagram, 0, d.datagram.length, q);
@@ -569,13 +569,13 @@ describe("Defragmenter: properties", () => {
             const dup = dups[k];
             if (dup !== undefined && seen.size > 0 && seen.size < frags.length) {
               const j = [...seen][dup % seen.size]!;
-              expect(d.push(decoded(frags[j]!), 0, 0)).toBe(DEFRAG_HELD);
+              expect(d.push(decoded(frags[j]!), 0, 0)).toBe(DefragResult.DEFRAG_HELD);
             }
             seen.add(i);
             const r = d.push(decoded(frags[i]!), 0, 0);
-            if (seen.size < frags.length) expect(r).toBe(DEFRAG_HELD);
+            if (seen.size < frags.length) expect(r).toBe(DefragResult.DEFRAG_HELD);
             else {
-              expect(r).toBe(DEFRAG_DONE);
+              expect(r).toBe(DefragResult.DEFRAG_DONE);
               done++;
             }
           }

@@ -6,7 +6,7 @@ import { Side } from "../nat/manip.js";
 import type { Nat } from "../nat/nat.js";
 import { ipv4HeaderChecksumOk } from "../packet/checksum.js";
 import { decodeNetwork, decodeTransport } from "../packet/decode.js";
-import { DEFRAG_DONE, DEFRAG_HELD, type Defragmenter } from "../packet/defrag.js";
+import { type Defragmenter, DefragResult } from "../packet/defrag.js";
 import type { ParsedPacket } from "../packet/parsed-packet.js";
 import type { TrackerRegistry } from "../proto/registry.js";
 import { type ProtocolTracker, PacketKindCode } from "../proto/tracker.js";
@@ -151,11 +151,11 @@ export class PacketPipeline {
    */
   private reassemble(p: ParsedPacket, zone: number, now: number): number {
     const d = this.defrag.push(p, zone, now);
-    if (d === DEFRAG_HELD) {
+    if (d === DefragResult.DEFRAG_HELD) {
       this.outcome.held();
       return -1;
     }
-    if (d !== DEFRAG_DONE) {
+    if (d !== DefragResult.DEFRAG_DONE) {
       this.outcome.invalidDropped(d);
       return -1;
     }

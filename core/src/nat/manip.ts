@@ -1,14 +1,13 @@
 import type { TrackerRegistry } from "../proto/registry.js";
-import { Ipv6Walk, WALK_OK, walkIpv6Headers } from "../packet/ipv6-headers.js";
+import { Ipv6Walk, walkIpv6Headers, WalkResult } from "../packet/ipv6-headers.js";
 import { rewritePortWithDelta } from "../proto/ports.js";
 import { applyDelta, replaceWord } from "./checksum.js";
 
-/** Which side of a datagram a manipulation rewrites (Linux's `nf_nat_manip_type`). */
-export const Side = {
-  SOURCE: 0,
-  DESTINATION: 1,
-} as const;
-export type Side = (typeof Side)[keyof typeof Side];
+/** Which side of a datagram a manipulation rewrites (Linux's `nf_nat_manip_type`; an enum: written as numbers). */
+export enum Side {
+  SOURCE = 0,
+  DESTINATION = 1,
+}
 
 const walk = new Ipv6Walk();
 
@@ -45,7 +44,7 @@ export function manipDatagram(
   }
   const addrAt = l3 + (side === Side.SOURCE ? 8 : 24);
   // An extension header walk that fails still lets the address be rewritten (ipv6_skip_exthdr < 0).
-  if (walkIpv6Headers(b, l3 + 40, end, b[l3 + 6]!, l3 + 6, walk) === WALK_OK && !(walk.fragHeader >= 0 && walk.fragOffset !== 0)) {
+  if (walkIpv6Headers(b, l3 + 40, end, b[l3 + 6]!, l3 + 6, walk) === WalkResult.WALK_OK && !(walk.fragHeader >= 0 && walk.fragOffset !== 0)) {
     const rewrite = trackers.get(walk.next).natRewrite;
     if (rewrite !== undefined && !rewrite(b, walk.offset, end, side, sport, dport, addrAt, addr, 4)) return false;
   }

@@ -1,6 +1,6 @@
 import { ReasonCode } from "../constants.js";
 import type { TrackerRegistry } from "../proto/registry.js";
-import { Ipv6Walk, WALK_OK, walkIpv6Headers } from "./ipv6-headers.js";
+import { Ipv6Walk, walkIpv6Headers, WalkResult } from "./ipv6-headers.js";
 import type { ParsedPacket } from "./parsed-packet.js";
 
 const walk = new Ipv6Walk();
@@ -44,7 +44,7 @@ export function decodeQuoted(b: Uint8Array, offset: number, length: number, out:
       out.src[w] = readU32(b, offset + 8 + w * 4);
       out.dst[w] = readU32(b, offset + 24 + w * 4);
     }
-    if (walkIpv6Headers(b, offset + 40, end, b[offset + 6]!, offset + 6, walk) !== WALK_OK) return ReasonCode.ICMP_ERROR_TOO_SHORT;
+    if (walkIpv6Headers(b, offset + 40, end, b[offset + 6]!, offset + 6, walk) !== WalkResult.WALK_OK) return ReasonCode.ICMP_ERROR_TOO_SHORT;
     if (walk.fragHeader >= 0 && walk.fragOffset !== 0) return ReasonCode.BAD_FRAGMENT;
     out.protocol = walk.next;
     out.l4Offset = walk.offset;

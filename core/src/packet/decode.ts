@@ -1,6 +1,6 @@
 import { ReasonCode } from "../constants.js";
 import { defaultTrackers, type TrackerRegistry } from "../proto/registry.js";
-import { Ipv6Walk, WALK_OK, walkIpv6Headers } from "./ipv6-headers.js";
+import { Ipv6Walk, walkIpv6Headers, WalkResult } from "./ipv6-headers.js";
 import type { ProtocolTracker } from "../proto/tracker.js";
 import type { ParsedPacket } from "./parsed-packet.js";
 
@@ -153,7 +153,7 @@ function decodeIpv6(b: Uint8Array, o: number, length: number, out: ParsedPacket)
   }
   const end = o + total;
   out.l3End = end;
-  if (walkIpv6Headers(b, o + 40, end, b[o + 6]!, o + 6, walk) !== WALK_OK) return ReasonCode.BAD_EXTENSION_HEADER;
+  if (walkIpv6Headers(b, o + 40, end, b[o + 6]!, o + 6, walk) !== WalkResult.WALK_OK) return ReasonCode.BAD_EXTENSION_HEADER;
   if (walk.fragHeader < 0) noFragment(out);
   else {
     out.fragOffset = walk.fragOffset;

@@ -2,13 +2,15 @@ import { DEFAULT_FRAGMENT_OPTIONS, type FragmentOptions } from "../config.js";
 import { IpProto, ReasonCode } from "../constants.js";
 import { defaultTrackers, type TrackerRegistry } from "../proto/registry.js";
 import { hashTuple } from "../table/hash.js";
-import { Ipv6Walk, WALK_OK, walkIpv6Headers } from "./ipv6-headers.js";
+import { Ipv6Walk, walkIpv6Headers, WalkResult } from "./ipv6-headers.js";
 import type { ParsedPacket } from "./parsed-packet.js";
 
-/** {@link Defragmenter.push}: the fragment is kept (or was a duplicate); the datagram is not complete yet. */
-export const DEFRAG_HELD = 0;
-/** {@link Defragmenter.push}: the datagram is complete and in {@link Defragmenter.datagram}. */
-export const DEFRAG_DONE = 1;
+export enum DefragResult {
+  /** {@link Defragmenter.push}: the fragment is kept (or was a duplicate); the datagram is not complete yet. */
+  DEFRAG_HELD = 0,
+  /** {@link Defragmenter.push}: the datagram is complete and in {@link Defragmenter.datagram}. */
+  DEFRAG_DONE = 1,
+}
 
 /** Counters of a {@link Defragmenter}, for statistics and tests. */
 export interface DefragStats {
@@ -356,7 +358,7 @@ export class Defragmenter {
     const at = findSlot(q.runs, offset, end);
     if (at === INSERT_DUP) {
       this.stats.duplicates++;
-      return DEFRAG_HELD;
+      return DefragResult.DEFRAG_HELD;
     }
     if (at === INSERT_OVERLAP) {
       this.stats.overlaps++;
@@ -398,7 +400,7 @@ export class Defragmenter {
     if (created) this.add(q);
 
     if (q.firstIn && q.lastIn && q.meat === q.len) return this.reassemble(q);
-    return DEFRAG_HELD;
+    return DefragResult.DEFRAG_HELD;
   }
 
   /** Drops the queues whose timeout has passed at `now`; returns how many. */
@@ -532,7 +534,7 @@ export class Defragmenter {
     }
     this.datagram = out;
     this.stats.reassembled++;
-    return DEFRAG_DONE;
+    return DefragResult.DEFRAG_DONE;
   }
 }
 
@@ -591,7 +593,7 @@ function insertAt(runs: Run[], at: number, f: Fragment): void {
  * fragment header's next header, `p` where its data starts.
  */
 function upperLayerTruncated(b: Uint8Array, p: number, end: number, next: number, trackers: TrackerRegistry): boolean {
-  if (walkIpv6Headers(b, p, end, next, -1, walk) !== WALK_OK) return true;
+  if (walkIpv6Headers(b, p, end, next, -1, walk) !== WalkResult.WALK_OK) return true;
   // A second fragment header: not a datagram we can reassemble.
   if (walk.fragHeader >= 0) return true;
   if (walk.next === IpProto.NONE) return false;

@@ -10,12 +10,14 @@ const FRAGMENT = 44;
 const AUTH = 51;
 const DEST_OPTIONS = 60;
 
-/** The walk reached the upper-layer header (or a non-first fragment's data). */
-export const WALK_OK = 0;
-/** An extension header runs past the end of the bytes. */
-export const WALK_TRUNCATED = 1;
-/** A second fragment header. */
-export const WALK_TWO_FRAGMENT_HEADERS = 2;
+export enum WalkResult {
+  /** The walk reached the upper-layer header (or a non-first fragment's data). */
+  WALK_OK = 0,
+  /** An extension header runs past the end of the bytes. */
+  WALK_TRUNCATED = 1,
+  /** A second fragment header. */
+  WALK_TWO_FRAGMENT_HEADERS = 2,
+}
 
 /** Where the walk ended. One instance per user, reused: the walk allocates nothing. */
 export class Ipv6Walk {
@@ -53,8 +55,8 @@ export function walkIpv6Headers(b: Uint8Array, p: number, end: number, next: num
   out.fragId = 0;
   for (;;) {
     if (next === FRAGMENT) {
-      if (out.fragHeader >= 0) return WALK_TWO_FRAGMENT_HEADERS;
-      if (p + 8 > end) return WALK_TRUNCATED;
+      if (out.fragHeader >= 0) return WalkResult.WALK_TWO_FRAGMENT_HEADERS;
+      if (p + 8 > end) return WalkResult.WALK_TRUNCATED;
       const field = (b[p + 2]! << 8) | b[p + 3]!;
       out.fragHeader = p;
       out.fragNamedAt = namedAt;
@@ -66,9 +68,9 @@ export function walkIpv6Headers(b: Uint8Array, p: number, end: number, next: num
       p += 8;
       if (out.fragOffset !== 0) break;
     } else if (next === HOP_BY_HOP || next === ROUTING || next === DEST_OPTIONS || next === AUTH) {
-      if (p + 8 > end) return WALK_TRUNCATED;
+      if (p + 8 > end) return WalkResult.WALK_TRUNCATED;
       const len = next === AUTH ? (b[p + 1]! + 2) << 2 : (b[p + 1]! + 1) << 3;
-      if (p + len > end) return WALK_TRUNCATED;
+      if (p + len > end) return WalkResult.WALK_TRUNCATED;
       namedAt = p;
       next = b[p]!;
       p += len;
@@ -78,5 +80,5 @@ export function walkIpv6Headers(b: Uint8Array, p: number, end: number, next: num
   }
   out.next = next;
   out.offset = p;
-  return WALK_OK;
+  return WalkResult.WALK_OK;
 }
