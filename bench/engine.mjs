@@ -51,25 +51,39 @@ const against = arg("against", undefined);
 const rounds = Number(arg("rounds", "20"));
 const WARM_UP = 300_000;
 
+/**
+ * An engine of `flows` open connections (from `core`), and its driver over
+ * `buf`, warmed up through the same loop as the measurement so that V8 has
+ * optimised it (and the engine) before the clock starts.
+ */
+function warmedEngine(core, driverOf, flows, buf, n) {
+  const engine = core.createEngine({ maxConnections: flows, initialCapacity: flows });
+  openFlows(engine, flows);
+  const drive = driverOf(engine, buf, n);
+  drive(WARM_UP, T0 + 1);
+  return { engine, drive };
+}
+
+/** `count` packets through `drive` from time `t`, timed; all must be ESTABLISHED. */
+function timed(drive, count, t) {
+  const from = performance.now();
+  const start = process.hrtime.bigint();
+  const established = drive(count, t);
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  const to = performance.now();
+  if (established !== count) throw new Error(`only ${established} of ${count} packets were ESTABLISHED`);
+  return { seconds, from, to };
+}
+
 /** One row: an engine of `flows` connections, timed on ESTABLISHED packets. */
 async function measure(flows, shuffled) {
-  const engine = current.createEngine({ maxConnections: flows, initialCapacity: flows });
-  openFlows(engine, flows);
   const { buf, n } = ackPackets(flows, shuffled);
-  const drive = driver(engine, buf, n);
-  // Warm-up through the same loop as the measurement, so that V8 has
-  // optimised it (and the engine) before the clock starts.
-  drive(WARM_UP, T0 + 1);
+  const { engine, drive } = warmedEngine(current, driver, flows, buf, n);
   await settle();
-  const timedFrom = performance.now();
-  const start = process.hrtime.bigint();
-  const established = drive(timedPackets, T0 + 2);
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  const timedTo = performance.now();
+  const t = timed(drive, timedPackets, T0 + 2);
   await settle();
-  if (established !== timedPackets) throw new Error(`only ${established} of ${timedPackets} packets were ESTABLISHED`);
   const mem = engine.memory();
-  return { pps: timedPackets / seconds, gcs: gcsBetween(timedFrom, timedTo), bytesPerConnection: mem.bytesPerConnection, tableMiB: mem.tableBytes / 2 ** 20 };
+  return { pps: timedPackets / t.seconds, gcs: gcsBetween(t.from, t.to), bytesPerConnection: mem.bytesPerConnection, tableMiB: mem.tableBytes / 2 ** 20 };
 }
 
 /** One row, both engines: alternating batches on the same packets; the median per-round ratio. */
@@ -79,25 +93,17 @@ async function compare(baseline, flows, shuffled) {
   const sides = [];
   for (const [name, core] of [["current", current], ["baseline", baseline]]) {
     const { driver: driverOf } = await import(`./support/established-flows.mjs?${name}`);
-    const engine = core.createEngine({ maxConnections: flows, initialCapacity: flows });
-    openFlows(engine, flows);
-    const drive = driverOf(engine, buf, n);
-    drive(WARM_UP, T0 + 1);
-    sides.push({ drive, seconds: 0, packets: 0, t: T0 + 2, gcs: 0 });
+    const { drive } = warmedEngine(core, driverOf, flows, buf, n);
+    sides.push({ drive, seconds: 0, packets: 0, t: T0 + 2 });
   }
   await settle();
   const batch = Math.max(1, Math.floor(timedPackets / rounds));
   const run = (side) => {
-    const from = performance.now();
-    const start = process.hrtime.bigint();
-    const established = side.drive(batch, side.t);
-    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-    const to = performance.now();
-    if (established !== batch) throw new Error(`only ${established} of ${batch} packets were ESTABLISHED`);
+    const t = timed(side.drive, batch, side.t);
     side.t += batch * 1e-6;
-    side.seconds += seconds;
+    side.seconds += t.seconds;
     side.packets += batch;
-    return { seconds, from, to };
+    return t;
   };
   const ratios = [];
   const windows = [];

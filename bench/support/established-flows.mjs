@@ -60,7 +60,7 @@ export function driver(engine, buf, n) {
       // Time goes in by a plain store rather than as a float argument, which
       // V8 may box at the call: nothing is allocated per packet.
       engine.time[0] = t + k * 1e-6;
-      const r = engine.processRange(buf, o * 40, 40);
+      const r = engine.processRange(buf, o * PACKET_BYTES, PACKET_BYTES);
       established += r.state === 1 ? 1 : 0;
       o = o + 1 === n ? 0 : o + 1;
     }
